@@ -1,0 +1,383 @@
+"""Validate every answer before cookiecutter writes a single file.
+
+Each validator takes the answer(s) it judges and raises ``ValueError`` with
+"<what is wrong>. <what is allowed>." when the answer cannot work. ``main``
+runs all of them, prints every problem on its own line as
+``ERROR: <variable>: <message>`` and exits 1, which makes cookiecutter remove
+the (still empty) project directory.
+
+The answers reach this file as JSON rendered by cookiecutter into the string
+below; the module itself stays plain Python so tests can import the validators.
+"""
+
+import json
+import keyword
+import re
+import sys
+
+RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
+
+ALGORITHMS = (
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "EdDSA",
+)
+MINIMUM_PYTHON = {"5.2": (3, 11), "6.1": (3, 12)}
+MAX_ACCESS_TOKEN_LIFETIME_MINUTES = 7 * 24 * 60
+MAX_REFRESH_TOKEN_LIFETIME_DAYS = 365
+
+# Import names the generated project depends on or defines next to its package.
+RESERVED_SLUGS = frozenset(
+    {
+        "argon2",
+        "bootstrap",
+        "config",
+        "cryptography",
+        "django",
+        "drf_spectacular",
+        "environ",
+        "gunicorn",
+        "jwt",
+        "manage",
+        "psycopg",
+        "pytest",
+        "pytest_django",
+        "redis",
+        "rest_framework",
+        "rest_framework_simplejwt",
+        "ruff",
+        "site",
+        "tests",
+    }
+)
+
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+HEADER_TYPE_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+USERNAME_PATTERN = re.compile(r"[\w.@+-]+")
+# The shape Django's EmailValidator accepts for ordinary addresses.
+EMAIL_PATTERN = re.compile(
+    r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+# Characters that would break the TOML, Python and Markdown files they land in.
+UNSAFE_TEXT_CHARACTERS = frozenset('"\\{}`\n\r\t')
+
+
+def validate_text(value, *, required=True, max_length=200):
+    """Check a free-text answer that is written into TOML and Python strings.
+
+    Valid: ``"My Service"``, ``"Bob's orders API"``, ``"Zürich billing"``.
+    Invalid: ``""`` (when required), ``'The "best" API'`` (double quote),
+    ``"a\\b"`` (backslash), ``"{x}"`` (braces), text over ``max_length``.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text. Give plain text")
+    if required and not value.strip():
+        raise ValueError("it is empty. Give a non-empty text")
+    unsafe = sorted(set(value) & UNSAFE_TEXT_CHARACTERS)
+    if unsafe:
+        shown = " ".join(repr(character) for character in unsafe)
+        raise ValueError(
+            f"{value!r} contains {shown}. Use text without double quotes, "
+            "backslashes, braces, backticks, tabs or line breaks"
+        )
+    if len(value) > max_length:
+        raise ValueError(
+            f"it is {len(value)} characters long. Use at most {max_length} characters"
+        )
+
+
+def validate_project_slug(slug):
+    """Check that the slug can be the project's Python package and directory.
+
+    Valid: ``my_service``, ``billing2``, ``orders_api``.
+    Invalid: ``My_Service`` (uppercase), ``my-service`` (hyphen), ``2fa``
+    (leading digit), ``class`` (keyword), ``email`` (standard library),
+    ``django`` or ``jwt`` (dependencies), ``config`` or ``tests`` (the
+    project's own packages).
+    """
+    allowed = (
+        "Use lowercase letters, digits and underscores, starting with a letter "
+        "(e.g. my_service)"
+    )
+    if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
+        raise ValueError(f"{slug!r} is not a lowercase Python identifier. {allowed}")
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        raise ValueError(f"{slug!r} is a Python keyword. {allowed}, not a keyword")
+    if slug in sys.stdlib_module_names:
+        raise ValueError(
+            f"{slug!r} would shadow the standard library module {slug!r}. "
+            "Choose another name (e.g. my_service)"
+        )
+    if slug in RESERVED_SLUGS:
+        raise ValueError(
+            f"{slug!r} is already used by the generated project or one of its "
+            "dependencies. Choose another name (e.g. my_service)"
+        )
+
+
+def validate_email(value):
+    """Check an email address the way Django's ``EmailValidator`` would.
+
+    Valid: ``admin@example.com``, ``first.last+tag@mail.example.org``.
+    Invalid: ``admin``, ``admin@localhost`` (no domain suffix), ``a b@x.io``,
+    ``@example.com``.
+    """
+    if not isinstance(value, str) or not EMAIL_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid email address. "
+            "Give an address like admin@example.com"
+        )
+
+
+def parse_whole_number(value):
+    """Return ``value`` as an ``int`` when it is a whole number written in digits.
+
+    Valid: ``5``, ``"5"``, ``" 15 "``. Invalid: ``"5.0"``, ``"-1"``,
+    ``"five"``, ``True``, ``""``.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number. Give digits, e.g. 5")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    raise ValueError(f"{value!r} is not a whole number. Give digits, e.g. 5")
+
+
+def validate_access_token_lifetime(minutes):
+    """Check the access token lifetime in minutes.
+
+    Valid: ``5``, ``"15"``, ``"60"``. Invalid: ``"0"``, ``"-5"``, ``"1.5"``,
+    ``"10081"`` (more than a week: use refresh tokens for long sessions).
+    """
+    value = parse_whole_number(minutes)
+    if not 1 <= value <= MAX_ACCESS_TOKEN_LIFETIME_MINUTES:
+        raise ValueError(
+            f"{value} is out of range. Give a whole number of minutes from 1 to "
+            f"{MAX_ACCESS_TOKEN_LIFETIME_MINUTES} (one week)"
+        )
+
+
+def validate_refresh_token_lifetime(days):
+    """Check the refresh token lifetime in days.
+
+    Valid: ``1``, ``"7"``, ``"30"``. Invalid: ``"0"``, ``"two"``, ``"366"``.
+    """
+    value = parse_whole_number(days)
+    if not 1 <= value <= MAX_REFRESH_TOKEN_LIFETIME_DAYS:
+        raise ValueError(
+            f"{value} is out of range. Give a whole number of days from 1 to "
+            f"{MAX_REFRESH_TOKEN_LIFETIME_DAYS}"
+        )
+
+
+def validate_token_lifetimes(access_minutes, refresh_days):
+    """Check that an access token expires before the refresh token that made it.
+
+    Valid: ``(5, 1)``, ``(60, 7)``. Invalid: ``(1440, 1)`` (as long as the
+    refresh token), ``(2880, 1)``.
+    """
+    access = parse_whole_number(access_minutes)
+    refresh = parse_whole_number(refresh_days)
+    if access >= refresh * 24 * 60:
+        raise ValueError(
+            f"{refresh} day(s) is not longer than the access token lifetime of "
+            f"{access} minutes. Give a refresh lifetime longer than the access "
+            "lifetime"
+        )
+
+
+def parse_header_types(value):
+    """Return the header types of a comma-separated answer, in order.
+
+    Valid: ``"Bearer"`` -> ``["Bearer"]``, ``"Bearer, JWT"`` ->
+    ``["Bearer", "JWT"]``. Invalid: ``""``, ``"Bearer,"`` (empty entry),
+    ``"Bearer Token"`` (two words), ``"Bearer,Bearer"`` (duplicate),
+    ``"Bé"`` (not ASCII).
+    """
+    allowed = (
+        "Give comma-separated single words of ASCII letters, digits, '-' or '_' "
+        "(e.g. Bearer or Bearer,JWT)"
+    )
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"it is empty. {allowed}")
+    header_types = [part.strip() for part in value.split(",")]
+    if "" in header_types:
+        raise ValueError(f"{value!r} has an empty entry. {allowed}")
+    for header_type in header_types:
+        if not HEADER_TYPE_PATTERN.fullmatch(header_type):
+            raise ValueError(f"{header_type!r} is not a single word. {allowed}")
+    if len(set(header_types)) != len(header_types):
+        raise ValueError(f"{value!r} lists a header type twice. {allowed}, each once")
+    return header_types
+
+
+def validate_boolean(value):
+    """Check a yes/no answer after cookiecutter converted it.
+
+    Valid: ``True``, ``False``. Invalid: ``"yes"``, ``1``, ``None``.
+    """
+    if not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a boolean. Answer true or false")
+
+
+def validate_blacklist_after_rotation(blacklist_after_rotation, rotate, blacklist):
+    """Check that blacklisting after rotation has both things it needs.
+
+    Valid: ``(False, any, any)``, ``(True, True, True)``.
+    Invalid: ``(True, False, True)`` (nothing is rotated),
+    ``(True, True, False)`` (there is no blacklist to put tokens in).
+    """
+    if not blacklist_after_rotation:
+        return
+    missing = []
+    if not rotate:
+        missing.append("rotate_refresh_tokens")
+    if not blacklist:
+        missing.append("use_token_blacklist")
+    if missing:
+        raise ValueError(
+            f"it needs {' and '.join(missing)} to be true. Turn "
+            f"{' and '.join(missing)} on, or blacklist_after_rotation off"
+        )
+
+
+def validate_username(value):
+    """Check a username the way Django's ``UnicodeUsernameValidator`` would.
+
+    Valid: ``admin``, ``ops.lead``, ``jane+admin@corp``.
+    Invalid: ``""``, ``"jane doe"`` (space), ``"admin!"``, 151 characters.
+    """
+    if not isinstance(value, str) or not USERNAME_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid Django username. Use letters, digits and "
+            "@ . + - _ only, without spaces"
+        )
+    if len(value) > 150:
+        raise ValueError(f"it is {len(value)} characters long. Use at most 150")
+
+
+def validate_python_version(django_version, setup_environment, version_info):
+    """Check that the Python that will run the setup can run the chosen Django.
+
+    Valid: ``("5.2", "venv", (3, 11))``, ``("6.1", "current", (3, 12))``,
+    ``("6.1", "skip", (3, 11))`` (nothing runs here).
+    Invalid: ``("6.1", "venv", (3, 11))``, ``("5.2", "current", (3, 10))``.
+    """
+    if setup_environment == "skip":
+        return
+    minimum = MINIMUM_PYTHON[django_version]
+    if tuple(version_info[:2]) < minimum:
+        running = ".".join(str(part) for part in version_info[:2])
+        needed = ".".join(str(part) for part in minimum)
+        raise ValueError(
+            f"Django {django_version} needs Python {needed} or newer, but setup "
+            f"would run with Python {running}. Run cookiecutter with Python "
+            f"{needed}+, choose another Django version, or set "
+            "setup_environment=skip"
+        )
+
+
+def validate_choice(value, choices):
+    """Check an answer that must be one of ``choices``.
+
+    Valid: ``("HS256", ALGORITHMS)``. Invalid: ``("hs256", ALGORITHMS)``,
+    ``("none", ALGORITHMS)``.
+    """
+    if value not in choices:
+        raise ValueError(f"{value!r} is not offered. Choose one of {', '.join(choices)}")
+
+
+def collect_errors(answers, version_info=sys.version_info):
+    """Return one ``ERROR: <variable>: <message>.`` line per problem found."""
+    checks = [
+        ("project_name", validate_text, (answers["project_name"],), {"max_length": 100}),
+        ("project_slug", validate_project_slug, (answers["project_slug"],), {}),
+        ("description", validate_text, (answers["description"],), {"required": False}),
+        ("author_name", validate_text, (answers["author_name"],), {}),
+        ("author_email", validate_email, (answers["author_email"],), {}),
+        (
+            "django_version",
+            validate_python_version,
+            (answers["django_version"], answers["setup_environment"], version_info),
+            {},
+        ),
+        ("jwt_algorithm", validate_choice, (answers["jwt_algorithm"], ALGORITHMS), {}),
+        (
+            "access_token_lifetime_minutes",
+            validate_access_token_lifetime,
+            (answers["access_token_lifetime_minutes"],),
+            {},
+        ),
+        (
+            "refresh_token_lifetime_days",
+            validate_refresh_token_lifetime,
+            (answers["refresh_token_lifetime_days"],),
+            {},
+        ),
+        ("auth_header_types", parse_header_types, (answers["auth_header_types"],), {}),
+        ("superuser_username", validate_username, (answers["superuser_username"],), {}),
+        ("superuser_email", validate_email, (answers["superuser_email"],), {}),
+    ]
+    booleans = (
+        "rotate_refresh_tokens",
+        "use_token_blacklist",
+        "blacklist_after_rotation",
+        "update_last_login",
+        "use_redis",
+        "use_docker",
+        "create_superuser",
+    )
+    checks += [(name, validate_boolean, (answers[name],), {}) for name in booleans]
+
+    errors = []
+    failed = set()
+    for variable, validator, args, kwargs in checks:
+        try:
+            validator(*args, **kwargs)
+        except ValueError as error:
+            errors.append(f"ERROR: {variable}: {error}.")
+            failed.add(variable)
+
+    lifetimes = {"access_token_lifetime_minutes", "refresh_token_lifetime_days"}
+    if not failed & lifetimes:
+        try:
+            validate_token_lifetimes(
+                answers["access_token_lifetime_minutes"],
+                answers["refresh_token_lifetime_days"],
+            )
+        except ValueError as error:
+            errors.append(f"ERROR: refresh_token_lifetime_days: {error}.")
+    if not failed & set(booleans):
+        try:
+            validate_blacklist_after_rotation(
+                answers["blacklist_after_rotation"],
+                answers["rotate_refresh_tokens"],
+                answers["use_token_blacklist"],
+            )
+        except ValueError as error:
+            errors.append(f"ERROR: blacklist_after_rotation: {error}.")
+    return errors
+
+
+def main():
+    answers = json.loads(RENDERED_ANSWERS)
+    errors = collect_errors(answers)
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

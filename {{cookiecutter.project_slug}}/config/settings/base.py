@@ -1,0 +1,179 @@
+"""Settings shared by every environment.
+
+Values come from the environment, and from a git-ignored ``.env`` file in the
+project root when there is one (``bootstrap.py`` writes it; ``.env.example``
+documents every variable). Secrets are read in ``local.py`` and
+``production.py`` only, so this module never holds a default secret.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+env.read_env(BASE_DIR / ".env")
+
+# https://docs.djangoproject.com/en/stable/ref/settings/#debug
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# https://docs.djangoproject.com/en/stable/ref/settings/#allowed-hosts
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+{%- if cookiecutter.use_token_blacklist %}
+    "rest_framework_simplejwt.token_blacklist",
+{%- endif %}
+    "drf_spectacular",
+    "{{ cookiecutter.project_slug }}.users",
+    "{{ cookiecutter.project_slug }}.jwt_auth",
+    "{{ cookiecutter.project_slug }}.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# https://docs.djangoproject.com/en/stable/ref/settings/#databases
+{%- if cookiecutter.database == "postgresql" %}
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL",
+        default="postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}",
+    ),
+}
+{%- else %}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+{%- endif %}
+# Reuse connections between requests, and check them before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+{%- if cookiecutter.database == "sqlite" %}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while a writer commits; IMMEDIATE transactions take
+    # the write lock up front instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+{%- endif %}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
+
+# Argon2id first; PBKDF2 stays so that existing hashes still verify.
+# https://docs.djangoproject.com/en/stable/topics/auth/passwords/#using-argon2-with-django
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# Every value here is an answer given when the project was generated.
+# Signing keys are secrets: local.py and production.py add them from the
+# environment. https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+{%- set header_types = cookiecutter.auth_header_types.split(",") | map("trim") | list %}
+SIMPLE_JWT = {
+    "ALGORITHM": "{{ cookiecutter.jwt_algorithm }}",
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes={{ cookiecutter.access_token_lifetime_minutes | int }}),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days={{ cookiecutter.refresh_token_lifetime_days | int }}),
+    "AUTH_HEADER_TYPES": ({{ header_types | map("tojson") | join(", ") }}{{ "," if header_types | length == 1 }}),
+    "ROTATE_REFRESH_TOKENS": {{ cookiecutter.rotate_refresh_tokens }},
+    "BLACKLIST_AFTER_ROTATION": {{ cookiecutter.blacklist_after_rotation }},
+    "UPDATE_LAST_LOGIN": {{ cookiecutter.update_last_login }},
+    # Tokens carry a fingerprint of the password hash: changing the password
+    # revokes every token issued before.
+    "CHECK_REVOKE_TOKEN": True,
+    "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
+}
+
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "{{ cookiecutter.project_name }}",
+    "DESCRIPTION": "{{ cookiecutter.description }}",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),
+    },
+}

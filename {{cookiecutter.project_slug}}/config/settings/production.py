@@ -1,0 +1,33 @@
+"""Settings for production: every secret comes from the environment.
+
+``python manage.py check --deploy --settings=config.settings.production``
+reports nothing when the variables documented in ``.env.example`` are set.
+"""
+
+from {{ cookiecutter.project_slug }}.jwt_auth.keys import signing_keys_from_env
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, SIMPLE_JWT, env
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR, SIMPLE_JWT["ALGORITHM"])
+# The connection settings of base.py, with no local default for the URL.
+DATABASES["default"] |= env.db("DATABASE_URL")
+
+# https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=true so
+# Django trusts its X-Forwarded-Proto header (only if the proxy always sets it).
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

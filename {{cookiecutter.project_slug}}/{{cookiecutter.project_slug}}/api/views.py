@@ -1,0 +1,38 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import RetrieveAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .serializers import HealthSerializer, MessageSerializer, UserSerializer
+
+
+class HelloView(APIView):
+    """Greet the authenticated user: the protected endpoint of the JWT flow."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses=MessageSerializer)
+    def get(self, request):
+        return Response({"message": "Hello, {{ cookiecutter.project_name }}"})
+
+
+class MeView(RetrieveAPIView):
+    """Return the user the access token belongs to."""
+
+    permission_classes = (IsAuthenticated,)
+    serializer_class = UserSerializer
+
+    def get_object(self):
+        return self.request.user
+
+
+class HealthView(APIView):
+    """Liveness probe: no authentication, no database."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses=HealthSerializer)
+    def get(self, request):
+        return Response({"status": "ok"})
