@@ -1,0 +1,158 @@
+"""Bake a matrix of answers and test every baked project for real.
+
+The matrix is each option against the defaults, plus the pairs that interact
+(rotation x blacklist), not the cartesian product. Every check of a variant
+runs on the same xdist worker, so each variant is baked once per run.
+"""
+
+import json
+import re
+import stat
+import sys
+
+import pytest
+
+from tests.support import manage, project_files, run
+
+VARIANTS = {
+    "default": {},
+    "hs512": {"jwt_algorithm": "HS512"},
+    "rs256": {"jwt_algorithm": "RS256"},
+    "es256": {"jwt_algorithm": "ES256"},
+    "eddsa": {"jwt_algorithm": "EdDSA"},
+    "ps256": {"jwt_algorithm": "PS256"},
+    "header-jwt": {"auth_header_types": "JWT"},
+    "header-bearer-jwt": {"auth_header_types": "Bearer, JWT"},
+    "lifetimes": {"access_token_lifetime_minutes": "15", "refresh_token_lifetime_days": "7"},
+    "rotation": {"rotate_refresh_tokens": "yes"},
+    "rotation-blacklist": {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"},
+    "no-blacklist": {"use_token_blacklist": "no"},
+    "rotation-no-blacklist": {"rotate_refresh_tokens": "yes", "use_token_blacklist": "no"},
+    "last-login": {"update_last_login": "yes"},
+    "postgresql": {"database": "postgresql"},
+    "minimal-files": {"use_docker": "no", "ci_provider": "none", "create_superuser": "no"},
+    "redis": {"use_redis": "yes"},
+    "unicode-name": {"project_name": "Zürich Bob's Orders"},
+}
+# The algorithms not in VARIANTS: baked and proven by their own suites only.
+OTHER_ALGORITHMS = ("HS384", "RS384", "RS512", "ES384", "ES512", "PS384", "PS512")
+
+
+def variants(*names):
+    """Parametrize over variants, keeping each variant's checks on one worker."""
+    return pytest.mark.parametrize(
+        "variant",
+        [pytest.param(name, marks=pytest.mark.xdist_group(name), id=name) for name in names],
+    )
+
+
+ALL = tuple(VARIANTS)
+
+
+@pytest.fixture
+def project(bake, variant):
+    return bake(**VARIANTS[variant]).project_path
+
+
+@variants(*ALL)
+def test_baked_project_passes_its_own_test_suite(project):
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+
+    assert " passed" in result.stdout
+
+
+@variants(*ALL)
+def test_baked_project_has_no_missing_migrations(project):
+    manage(project, "makemigrations", "--check", "--dry-run", settings="config.settings.test")
+
+
+@variants(*ALL)
+def test_baked_project_is_ruff_clean(project):
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+
+
+@variants(*ALL)
+def test_baked_project_has_no_template_syntax_left(project):
+    leftovers = [
+        str(path.relative_to(project))
+        for path in project_files(project)
+        if re.search(r"{{|{%|{#|cookiecutter", path.read_text(errors="ignore"))
+    ]
+
+    assert leftovers == []
+
+
+@variants(*ALL)
+def test_baked_project_has_no_empty_files_but_package_markers(project):
+    empty = [
+        str(path.relative_to(project))
+        for path in project_files(project)
+        if path.stat().st_size == 0 and path.name != "__init__.py"
+    ]
+
+    assert empty == []
+
+
+@variants(*ALL)
+def test_setup_wrote_private_dotenv_and_migrated_database(project):
+    dotenv = project / ".env"
+
+    assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
+    assert re.search(r"^DJANGO_SECRET_KEY=\S{50,}$", dotenv.read_text(), re.MULTILINE)
+    plan = manage(project, "showmigrations", "--plan").stdout
+    assert "[ ]" not in plan
+    assert "[X]  users.0001_initial" in plan
+
+
+@variants("default", "hs512", "rs256", "es256", "eddsa", "ps256")
+def test_issued_tokens_verify_with_the_generated_keys(project, variant):
+    algorithm = VARIANTS[variant].get("jwt_algorithm", "HS256")
+
+    assert verify_generated_keys(project) == {"alg": algorithm, "verified": True}
+
+
+@variants("rs256", "es256", "eddsa", "ps256")
+def test_private_key_is_readable_by_its_owner_only(project):
+    private_key = project / "keys" / "jwt_private.pem"
+
+    assert stat.S_IMODE(private_key.stat().st_mode) == 0o600
+    assert "PRIVATE KEY" in private_key.read_text()
+    assert "PUBLIC KEY" in (project / "keys" / "jwt_public.pem").read_text()
+
+
+@pytest.mark.parametrize(
+    "algorithm",
+    [pytest.param(name, marks=pytest.mark.xdist_group(name)) for name in OTHER_ALGORITHMS],
+)
+def test_every_other_algorithm_bakes_and_signs_with_its_keys(bake, algorithm):
+    project = bake(jwt_algorithm=algorithm).project_path
+
+    run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert verify_generated_keys(project) == {"alg": algorithm, "verified": True}
+
+
+def verify_generated_keys(project):
+    """Issue a token with the project's real settings; verify it with the key files."""
+    script = """
+import json, os
+import jwt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from rest_framework_simplejwt.tokens import RefreshToken
+
+user = get_user_model().objects.get(username="admin")
+token = str(RefreshToken.for_user(user).access_token)
+algorithm = settings.SIMPLE_JWT["ALGORITHM"]
+if algorithm.startswith("HS"):
+    key = os.environ["JWT_SIGNING_KEY"]
+else:
+    key = open(os.environ["JWT_PUBLIC_KEY_FILE"]).read()
+payload = jwt.decode(token, key, algorithms=[algorithm])
+print(json.dumps({
+    "alg": jwt.get_unverified_header(token)["alg"],
+    "verified": payload["token_type"] == "access",
+}))
+"""
+    output = manage(project, "shell", "--no-imports", "-c", script).stdout
+    return json.loads(output.strip().splitlines()[-1])
