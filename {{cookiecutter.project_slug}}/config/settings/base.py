@@ -94,6 +94,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 {%- endif %}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A cache shared by every worker process: Redis when REDIS_URL is set (several
+# machines), else files in the project (several processes on one machine).
+# https://docs.djangoproject.com/en/stable/topics/cache/
+if REDIS_URL := env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": BASE_DIR / ".cache",
+        },
+    }
+
 # https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model
 AUTH_USER_MODEL = "users.User"
 
