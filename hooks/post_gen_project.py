@@ -12,6 +12,7 @@ below; the module itself stays plain Python so tests can import it.
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def strict_setup(environ=os.environ):
 def run_setup(command, project_dir):
     """Run bootstrap.py; return its exit status (127 when it could not start)."""
     try:
-        return subprocess.run(command, cwd=project_dir, check=False).returncode  # noqa: S603
+        return subprocess.run(command, cwd=project_dir, check=False).returncode
     except OSError as error:
         print(f"bootstrap.py could not start: {error}", file=sys.stderr)
         return 127
@@ -86,9 +87,10 @@ def main():
 
     command = bootstrap_command(answers)
     if command is None:
+        reason = "cruft is rendering" if rendered_by_cruft(answers) else "setup skipped"
         print(
-            f"Generated {project_dir}. To set it up, run:\n"
-            f"  cd {project_dir} && python3 bootstrap.py"
+            f"Generated {project_dir} (files only: {reason}). To set it up, run:\n"
+            f"  cd {shlex.quote(str(project_dir))} && python3 bootstrap.py"
         )
         return
     status = run_setup(command, project_dir)
@@ -101,6 +103,12 @@ def main():
         )
         sys.exit(status)
     print(f"The generated files are kept in {project_dir}.", file=sys.stderr)
+    if status == 127:
+        print(
+            f"Finish the setup with:\n  cd {shlex.quote(str(project_dir))} && "
+            f"{shlex.join(['python3', *command[1:]])}",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

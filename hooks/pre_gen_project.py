@@ -296,13 +296,20 @@ def validate_choice(value, choices):
     ``("none", ALGORITHMS)``.
     """
     if value not in choices:
-        raise ValueError(f"{value!r} is not offered. Choose one of {', '.join(choices)}")
+        raise ValueError(
+            f"{value!r} is not offered. Choose one of {', '.join(choices)}"
+        )
 
 
 def collect_errors(answers, version_info=sys.version_info):
     """Return one ``ERROR: <variable>: <message>.`` line per problem found."""
     checks = [
-        ("project_name", validate_text, (answers["project_name"],), {"max_length": 100}),
+        (
+            "project_name",
+            validate_text,
+            (answers["project_name"],),
+            {"max_length": 100},
+        ),
         ("project_slug", validate_project_slug, (answers["project_slug"],), {}),
         ("description", validate_text, (answers["description"],), {"required": False}),
         ("author_name", validate_text, (answers["author_name"],), {}),

@@ -13,8 +13,7 @@ from tests.support import (
 
 # Bakes in these tests create the superuser with this password, so that the
 # HTTP tests can log in; the generated-password path has tests of its own.
-SUPERUSER_PASSWORD = "baked-superuser-password-7f3a"  # noqa: S105
-
+SUPERUSER_PASSWORD = "baked-superuser-password-7f3a"
 
 
 def require_postgres():

@@ -30,11 +30,16 @@ def declared_requirements(answers):
         )
         pyproject = tomllib.loads((Path(project) / "pyproject.toml").read_text())
     project_table = pyproject["project"]
-    return [*project_table["dependencies"], *project_table["optional-dependencies"]["dev"]]
+    return [
+        *project_table["dependencies"],
+        *project_table["optional-dependencies"]["dev"],
+    ]
 
 
 def main():
-    requirements = sorted({req for answers in ANSWER_SETS for req in declared_requirements(answers)})
+    requirements = sorted(
+        {req for answers in ANSWER_SETS for req in declared_requirements(answers)}
+    )
     print("Installing the generated project's requirements:", ", ".join(requirements))
     subprocess.run([sys.executable, "-m", "pip", "install", *requirements], check=True)
 

@@ -15,7 +15,12 @@ from pathlib import Path
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 # Variables of the developer's shell that would leak into a baked project.
-PROJECT_ENV_NOISE = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "VIRTUAL_ENV", "REDIS_URL")
+PROJECT_ENV_NOISE = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "VIRTUAL_ENV",
+    "REDIS_URL",
+)
 
 
 def in_ci():
@@ -25,7 +30,9 @@ def in_ci():
 
 def project_env(**overrides):
     """Return an environment for commands run inside a baked project."""
-    env = {key: value for key, value in os.environ.items() if key not in PROJECT_ENV_NOISE}
+    env = {
+        key: value for key, value in os.environ.items() if key not in PROJECT_ENV_NOISE
+    }
     env.update({key: str(value) for key, value in overrides.items()})
     return env
 
@@ -60,9 +67,13 @@ def project_files(project):
     """Yield the files a baked project was generated with (not state made later)."""
     skipped = {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "keys"}
     for path in sorted(Path(project).rglob("*")):
-        if path.is_file() and not skipped & set(path.relative_to(project).parts):
-            if path.name not in {".env", "db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"}:
-                yield path
+        state = path.name in {".env", "db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"}
+        if (
+            path.is_file()
+            and not state
+            and not skipped & set(path.relative_to(project).parts)
+        ):
+            yield path
 
 
 def postgres_available():
@@ -107,8 +118,12 @@ def http(method, url, body=None, headers=None, timeout=10):
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status, response_headers, raw = response.status, response.headers, response.read()
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, response_headers, raw = (
+                response.status,
+                response.headers,
+                response.read(),
+            )
     except urllib.error.HTTPError as error:
         status, response_headers, raw = error.code, error.headers, error.read()
     try:
@@ -124,7 +139,7 @@ def served(project, workers=2, settings="config.settings.local", env=None):
     port = free_port()
     environment = env or project_env()
     environment["DJANGO_SETTINGS_MODULE"] = settings
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",

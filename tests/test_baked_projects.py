@@ -23,14 +23,27 @@ VARIANTS = {
     "ps256": {"jwt_algorithm": "PS256"},
     "header-jwt": {"auth_header_types": "JWT"},
     "header-bearer-jwt": {"auth_header_types": "Bearer, JWT"},
-    "lifetimes": {"access_token_lifetime_minutes": "15", "refresh_token_lifetime_days": "7"},
+    "lifetimes": {
+        "access_token_lifetime_minutes": "15",
+        "refresh_token_lifetime_days": "7",
+    },
     "rotation": {"rotate_refresh_tokens": "yes"},
-    "rotation-blacklist": {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"},
+    "rotation-blacklist": {
+        "rotate_refresh_tokens": "yes",
+        "blacklist_after_rotation": "yes",
+    },
     "no-blacklist": {"use_token_blacklist": "no"},
-    "rotation-no-blacklist": {"rotate_refresh_tokens": "yes", "use_token_blacklist": "no"},
+    "rotation-no-blacklist": {
+        "rotate_refresh_tokens": "yes",
+        "use_token_blacklist": "no",
+    },
     "last-login": {"update_last_login": "yes"},
     "postgresql": {"database": "postgresql"},
-    "minimal-files": {"use_docker": "no", "ci_provider": "none", "create_superuser": "no"},
+    "minimal-files": {
+        "use_docker": "no",
+        "ci_provider": "none",
+        "create_superuser": "no",
+    },
     "redis": {"use_redis": "yes"},
     "unicode-name": {"project_name": "Zürich Bob's Orders"},
 }
@@ -42,7 +55,10 @@ def variants(*names):
     """Parametrize over variants, keeping each variant's checks on one worker."""
     return pytest.mark.parametrize(
         "variant",
-        [pytest.param(name, marks=pytest.mark.xdist_group(name), id=name) for name in names],
+        [
+            pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
+            for name in names
+        ],
     )
 
 
@@ -56,14 +72,22 @@ def project(bake, variant):
 
 @variants(*ALL)
 def test_baked_project_passes_its_own_test_suite(project):
-    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    result = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project
+    )
 
     assert " passed" in result.stdout
 
 
 @variants(*ALL)
 def test_baked_project_has_no_missing_migrations(project):
-    manage(project, "makemigrations", "--check", "--dry-run", settings="config.settings.test")
+    manage(
+        project,
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        settings="config.settings.test",
+    )
 
 
 @variants(*ALL)
@@ -123,7 +147,10 @@ def test_private_key_is_readable_by_its_owner_only(project):
 
 @pytest.mark.parametrize(
     "algorithm",
-    [pytest.param(name, marks=pytest.mark.xdist_group(name)) for name in OTHER_ALGORITHMS],
+    [
+        pytest.param(name, marks=pytest.mark.xdist_group(name))
+        for name in OTHER_ALGORITHMS
+    ],
 )
 def test_every_other_algorithm_bakes_and_signs_with_its_keys(bake, algorithm):
     project = bake(jwt_algorithm=algorithm).project_path

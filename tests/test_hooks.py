@@ -1,0 +1,386 @@
+"""Unit tests of the hook functions, imported from the unrendered hook files."""
+
+import importlib.util
+import json
+import sys
+
+import pytest
+
+from tests.support import TEMPLATE_DIR
+
+
+def load_hook(name):
+    spec = importlib.util.spec_from_file_location(
+        name, TEMPLATE_DIR / "hooks" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pre_gen = load_hook("pre_gen_project")
+post_gen = load_hook("post_gen_project")
+
+
+def default_answers(**overrides):
+    """The answers cookiecutter would pass for the defaults, after prompting."""
+    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+    answers = {
+        key: (value[0] if isinstance(value, list) else value)
+        for key, value in context.items()
+        if not key.startswith("_")
+    }
+    answers["project_slug"] = "my_service"
+    answers["access_token_lifetime_minutes"] = str(
+        answers["access_token_lifetime_minutes"]
+    )
+    answers["refresh_token_lifetime_days"] = str(answers["refresh_token_lifetime_days"])
+    answers.update(overrides)
+    return answers
+
+
+def test_defaults_are_valid():
+    assert pre_gen.collect_errors(default_answers(), version_info=(3, 11)) == []
+
+
+@pytest.mark.parametrize("slug", ["my_service", "billing2", "orders_api", "a"])
+def test_valid_slugs(slug):
+    pre_gen.validate_project_slug(slug)
+
+
+@pytest.mark.parametrize(
+    ("slug", "reason"),
+    [
+        ("My_Service", "not a lowercase Python identifier"),
+        ("my-service", "not a lowercase Python identifier"),
+        ("2fa", "not a lowercase Python identifier"),
+        ("my service", "not a lowercase Python identifier"),
+        ("a/b", "not a lowercase Python identifier"),
+        ("", "not a lowercase Python identifier"),
+        ("_private", "not a lowercase Python identifier"),
+        ("class", "Python keyword"),
+        ("match", "Python keyword"),
+        ("email", "shadow the standard library"),
+        ("logging", "shadow the standard library"),
+        ("django", "dependencies"),
+        ("rest_framework", "dependencies"),
+        ("jwt", "dependencies"),
+        ("config", "dependencies"),
+        ("tests", "dependencies"),
+    ],
+)
+def test_invalid_slugs_say_why(slug, reason):
+    with pytest.raises(ValueError, match=reason):
+        pre_gen.validate_project_slug(slug)
+
+
+@pytest.mark.parametrize(
+    "text", ["My Service", "Bob's orders API", "Zürich billing", "a" * 100]
+)
+def test_valid_texts(text):
+    pre_gen.validate_text(text, max_length=100)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ('The "best" API', "double quotes"),
+        ("back\\slash", "double quotes, backslashes"),
+        ("{x}", "braces"),
+        ("two\nlines", "line breaks"),
+        ("a" * 101, "at most 100"),
+    ],
+)
+def test_invalid_texts_say_why(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        pre_gen.validate_text(text, max_length=100)
+
+
+def test_description_may_be_empty():
+    pre_gen.validate_text("", required=False)
+
+
+@pytest.mark.parametrize(
+    "email", ["admin@example.com", "first.last+tag@mail.example.org"]
+)
+def test_valid_emails(email):
+    pre_gen.validate_email(email)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["admin", "admin@localhost", "a b@example.com", "@example.com", "admin@", ""],
+)
+def test_invalid_emails(email):
+    with pytest.raises(ValueError, match="not a valid email address"):
+        pre_gen.validate_email(email)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(5, 5), ("5", 5), (" 15 ", 15)])
+def test_whole_numbers_are_parsed(value, expected):
+    assert pre_gen.parse_whole_number(value) == expected
+
+
+@pytest.mark.parametrize("value", ["5.0", "-1", "five", "", True, None, "٣"])
+def test_non_whole_numbers_are_refused(value):
+    with pytest.raises(ValueError, match="not a whole number"):
+        pre_gen.parse_whole_number(value)
+
+
+@pytest.mark.parametrize("minutes", ["0", "10081"])
+def test_access_lifetime_out_of_range(minutes):
+    with pytest.raises(ValueError, match="from 1 to 10080"):
+        pre_gen.validate_access_token_lifetime(minutes)
+
+
+@pytest.mark.parametrize("days", ["0", "366"])
+def test_refresh_lifetime_out_of_range(days):
+    with pytest.raises(ValueError, match="from 1 to 365"):
+        pre_gen.validate_refresh_token_lifetime(days)
+
+
+@pytest.mark.parametrize(("access", "refresh"), [("1440", "1"), ("2880", "1")])
+def test_access_token_must_expire_before_refresh_token(access, refresh):
+    with pytest.raises(ValueError, match="longer than the access lifetime"):
+        pre_gen.validate_token_lifetimes(access, refresh)
+
+
+def test_access_token_shorter_than_refresh_token_is_valid():
+    pre_gen.validate_token_lifetimes("1439", "1")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Bearer", ["Bearer"]),
+        ("Bearer,JWT", ["Bearer", "JWT"]),
+        (" Bearer , JWT ", ["Bearer", "JWT"]),
+    ],
+)
+def test_header_types_are_parsed(value, expected):
+    assert pre_gen.parse_header_types(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "empty"),
+        ("Bearer,", "empty entry"),
+        (",Bearer", "empty entry"),
+        ("Bearer Token", "not a single word"),
+        ("Bé", "not a single word"),
+        ("Bearer;JWT", "not a single word"),
+        ("Bearer,Bearer", "twice"),
+    ],
+)
+def test_invalid_header_types_say_why(value, reason):
+    with pytest.raises(ValueError, match=reason):
+        pre_gen.parse_header_types(value)
+
+
+@pytest.mark.parametrize(
+    ("after_rotation", "rotate", "blacklist", "missing"),
+    [
+        (True, False, True, "rotate_refresh_tokens"),
+        (True, True, False, "use_token_blacklist"),
+        (True, False, False, "rotate_refresh_tokens and use_token_blacklist"),
+    ],
+)
+def test_blacklist_after_rotation_needs_rotation_and_blacklist(
+    after_rotation, rotate, blacklist, missing
+):
+    with pytest.raises(ValueError, match=f"needs {missing} to be true"):
+        pre_gen.validate_blacklist_after_rotation(after_rotation, rotate, blacklist)
+
+
+@pytest.mark.parametrize(
+    ("after_rotation", "rotate", "blacklist"),
+    [(False, False, False), (False, True, False), (True, True, True)],
+)
+def test_blacklist_after_rotation_valid_combinations(after_rotation, rotate, blacklist):
+    pre_gen.validate_blacklist_after_rotation(after_rotation, rotate, blacklist)
+
+
+@pytest.mark.parametrize(
+    "username", ["admin", "ops.lead", "jane+admin@corp", "ünïcode"]
+)
+def test_valid_usernames(username):
+    pre_gen.validate_username(username)
+
+
+@pytest.mark.parametrize("username", ["", "jane doe", "admin!", "a" * 151])
+def test_invalid_usernames(username):
+    with pytest.raises(ValueError, match=r"not a valid Django username|at most 150"):
+        pre_gen.validate_username(username)
+
+
+@pytest.mark.parametrize(
+    ("django_version", "setup", "python", "valid"),
+    [
+        ("5.2", "venv", (3, 11), True),
+        ("6.1", "current", (3, 12), True),
+        ("6.1", "skip", (3, 11), True),
+        ("6.1", "venv", (3, 11), False),
+        ("6.1", "current", (3, 11), False),
+        ("5.2", "venv", (3, 10), False),
+    ],
+)
+def test_python_version_must_run_the_chosen_django(
+    django_version, setup, python, valid
+):
+    if valid:
+        pre_gen.validate_python_version(django_version, setup, python)
+    else:
+        with pytest.raises(ValueError, match=r"needs Python 3\.1"):
+            pre_gen.validate_python_version(django_version, setup, python)
+
+
+def test_every_error_is_reported_on_its_own_line_naming_the_variable():
+    answers = default_answers(
+        project_slug="My-Service",
+        author_email="nobody",
+        access_token_lifetime_minutes="0",
+        auth_header_types="Bearer,",
+        blacklist_after_rotation=True,
+    )
+
+    errors = pre_gen.collect_errors(answers, version_info=(3, 11))
+
+    assert [error.split(":")[1].strip() for error in errors] == [
+        "project_slug",
+        "author_email",
+        "access_token_lifetime_minutes",
+        "auth_header_types",
+        "blacklist_after_rotation",
+    ]
+    assert all(error.startswith("ERROR: ") and error.endswith(".") for error in errors)
+    assert all("\n" not in error for error in errors)
+
+
+def test_lifetime_order_is_checked_only_when_both_lifetimes_are_valid():
+    errors = pre_gen.collect_errors(
+        default_answers(access_token_lifetime_minutes="abc"), version_info=(3, 11)
+    )
+
+    assert len(errors) == 1
+    assert errors[0].startswith("ERROR: access_token_lifetime_minutes:")
+
+
+def test_booleans_must_be_booleans():
+    errors = pre_gen.collect_errors(
+        default_answers(use_docker="maybe"), version_info=(3, 11)
+    )
+
+    assert errors == [
+        "ERROR: use_docker: 'maybe' is not a boolean. Answer true or false."
+    ]
+
+
+def test_validators_have_docstrings_with_examples():
+    validators = [
+        getattr(pre_gen, name)
+        for name in dir(pre_gen)
+        if name.startswith(("validate_", "parse_"))
+    ]
+
+    assert validators
+    for validator in validators:
+        assert "Valid" in validator.__doc__, validator
+        assert "Invalid" in validator.__doc__, validator
+
+
+# post_gen_project ------------------------------------------------------------------
+
+
+def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests():
+    assert sorted(post_gen.unused_paths(default_answers())) == [
+        "tests/test_rotation.py"
+    ]
+
+
+def test_unchosen_options_prune_their_files():
+    answers = default_answers(
+        use_docker=False,
+        ci_provider="none",
+        rotate_refresh_tokens=False,
+        use_token_blacklist=False,
+    )
+
+    assert sorted(post_gen.unused_paths(answers)) == [
+        ".dockerignore",
+        ".github",
+        "Dockerfile",
+        "compose.yaml",
+        "tests/test_logout.py",
+        "tests/test_rotation.py",
+    ]
+
+
+def test_remove_paths_removes_files_and_folders(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push")
+    (tmp_path / "Dockerfile").write_text("FROM python")
+    (tmp_path / "keep.txt").write_text("keep")
+
+    post_gen.remove_paths(tmp_path, [".github", "Dockerfile", "absent.txt"])
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["keep.txt"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"setup_environment": "venv"}, ["python", "bootstrap.py", "--env", "venv"]),
+        (
+            {"setup_environment": "current"},
+            ["python", "bootstrap.py", "--env", "current"],
+        ),
+        (
+            {"setup_environment": "venv", "create_superuser": False},
+            ["python", "bootstrap.py", "--env", "venv", "--no-superuser"],
+        ),
+        ({"setup_environment": "skip"}, None),
+        ({"setup_environment": "venv", "_commit": "abc123"}, None),
+    ],
+)
+def test_bootstrap_command_follows_the_answers(answers, expected):
+    assert (
+        post_gen.bootstrap_command(default_answers(**answers), python="python")
+        == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "strict"),
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        ("", False),
+        ("0", False),
+        ("no", False),
+    ],
+)
+def test_strict_setup_switch(value, strict):
+    assert post_gen.strict_setup({"TEMPLATE_STRICT_SETUP": value}) is strict
+
+
+def test_strict_setup_is_off_by_default():
+    assert post_gen.strict_setup({}) is False
+
+
+def test_run_setup_reports_a_command_that_cannot_start(tmp_path, capsys):
+    status = post_gen.run_setup(
+        [str(tmp_path / "no-such-python"), "bootstrap.py"], tmp_path
+    )
+
+    assert status == 127
+    assert "could not start" in capsys.readouterr().err
+
+
+def test_run_setup_returns_the_exit_status(tmp_path):
+    assert (
+        post_gen.run_setup([sys.executable, "-c", "raise SystemExit(3)"], tmp_path) == 3
+    )

@@ -1,0 +1,368 @@
+"""The setup a bake runs (the project's bootstrap.py): results, reruns, secrets, failures."""
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import SUPERUSER_PASSWORD, bake_environment, require_postgres
+from tests.support import http, project_env, run, served
+
+HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+PASSWORD_LINE = re.compile(
+    r"superuser: created (\S+) with password (\S+) \(shown once\)"
+)
+
+
+def dotenv(project):
+    """Return the KEY=value pairs of a baked project's .env."""
+    lines = (project / ".env").read_text().splitlines()
+    return dict(re.findall(r"^([A-Z_]+)=(.+)$", "\n".join(lines), re.MULTILINE))
+
+
+def secrets_of(project):
+    """Return every secret a bake made: .env values and the private key."""
+    values = dotenv(project)
+    found = {
+        name: values[name]
+        for name in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY")
+        if name in values
+    }
+    private_key = project / "keys" / "jwt_private.pem"
+    if private_key.exists():
+        found["private key"] = private_key.read_text()
+    return found
+
+
+def path_without_uv():
+    """Return PATH without the directories that hold a uv executable."""
+    return os.pathsep.join(
+        folder
+        for folder in os.environ.get("PATH", "").split(os.pathsep)
+        if not (Path(folder) / "uv").exists()
+    )
+
+
+def path_with_uv():
+    uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
+    if not Path(uv).exists():
+        pytest.skip("uv is not installed in the test environment")
+    return os.pathsep.join([str(Path(uv).parent), os.environ.get("PATH", "")])
+
+
+def offline_package_index():
+    """Environment variables that point pip and uv at a package index that refuses."""
+    return {
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
+        "PIP_FIND_LINKS": "",
+        "PIP_RETRIES": "0",
+        "PIP_TIMEOUT": "2",
+        "UV_INDEX_URL": "http://127.0.0.1:9/simple",
+        "UV_NO_CACHE": "1",
+        "UV_HTTP_TIMEOUT": "2",
+    }
+
+
+def bootstrap(project, *arguments, **environment):
+    return run(
+        [sys.executable, "bootstrap.py", *arguments],
+        project,
+        env=project_env(**environment),
+    )
+
+
+# What one bake leaves behind ---------------------------------------------------------
+
+
+def test_generated_superuser_password_is_shown_once_and_nothing_else_secret(
+    cookies, capfd
+):
+    with bake_environment():
+        os.environ.pop("DJANGO_SUPERUSER_PASSWORD", None)
+        result = cookies.bake(extra_context={"setup_environment": "current"})
+    output = "".join(capfd.readouterr())
+
+    assert result.exit_code == 0
+    (username, password), *others = PASSWORD_LINE.findall(output)
+    assert others == []
+    assert username == "admin"
+    assert len(password) >= 20
+    assert output.count(password) == 1
+    for name, secret in secrets_of(result.project_path).items():
+        assert secret not in output, f"{name} appears in the output"
+
+
+def test_superuser_password_from_the_environment_is_never_printed(bake, capfd):
+    project = bake(jwt_algorithm="HS512").project_path
+    output = "".join(capfd.readouterr())
+
+    assert SUPERUSER_PASSWORD not in output
+    manage_check = (
+        "from django.contrib.auth import get_user_model; "
+        f"print(get_user_model().objects.get(username='admin').check_password('{SUPERUSER_PASSWORD}'))"
+    )
+    result = run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", manage_check],
+        project,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize("algorithm", HMAC_KEY_BYTES)
+def test_hmac_signing_key_is_as_long_as_rfc_7518_asks(bake, algorithm):
+    key = dotenv(bake(jwt_algorithm=algorithm).project_path)["JWT_SIGNING_KEY"]
+
+    assert len(key.encode()) >= HMAC_KEY_BYTES[algorithm]
+    assert (
+        key != dotenv(bake(jwt_algorithm=algorithm).project_path)["DJANGO_SECRET_KEY"]
+    )
+
+
+@pytest.mark.parametrize("algorithm", ["HS256", "ES256"])
+def test_two_bakes_share_no_secret(cookies, algorithm):
+    with bake_environment(DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
+        first = cookies.bake(
+            extra_context={"jwt_algorithm": algorithm, "setup_environment": "current"}
+        )
+        second = cookies.bake(
+            extra_context={"jwt_algorithm": algorithm, "setup_environment": "current"}
+        )
+
+    first_secrets, second_secrets = (
+        secrets_of(first.project_path),
+        secrets_of(second.project_path),
+    )
+    assert first_secrets.keys() == second_secrets.keys()
+    assert len(first_secrets) >= 2
+    for name in first_secrets:
+        assert first_secrets[name] != second_secrets[name], name
+
+
+def test_replay_file_holds_no_secret(bake, request):
+    project = bake(jwt_algorithm="RS256").project_path
+    config_file = request.getfixturevalue("_cookiecutter_config_file")
+    replay_dir = Path(yaml.safe_load(Path(config_file).read_text())["replay_dir"])
+    replays = "".join(path.read_text() for path in replay_dir.glob("*.json"))
+
+    assert replays, "cookiecutter wrote no replay file"
+    for name, secret in secrets_of(project).items():
+        assert secret not in replays, f"{name} is in the replay file"
+    assert "password" not in replays.lower()
+
+
+def test_git_add_stages_no_secret_key_or_database(bake, tmp_path):
+    project = bake(jwt_algorithm="EdDSA").project_path
+    clone = tmp_path / "project"
+    shutil.copytree(project, clone)
+    (clone / ".cache").mkdir(exist_ok=True)
+    (clone / ".cache" / "entry.djcache").write_text("cached")
+
+    run(["git", "init", "-q"], clone)
+    run(["git", "add", "-A"], clone)
+    staged = run(["git", "diff", "--cached", "--name-only"], clone).stdout.split()
+
+    assert "bootstrap.py" in staged
+    assert ".env.example" in staged
+    leaked = [
+        name
+        for name in staged
+        if name == ".env"
+        or name.startswith(("keys/", ".venv/", ".cache/", "db.sqlite3"))
+    ]
+    assert leaked == []
+
+
+# Running the setup again ---------------------------------------------------------------
+
+
+def test_rerunning_setup_keeps_secrets_keys_database_and_superuser(cookies):
+    with bake_environment(DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
+        project = cookies.bake(
+            extra_context={"jwt_algorithm": "ES384", "setup_environment": "current"}
+        ).project_path
+    before = secrets_of(project)
+    public_key = (project / "keys" / "jwt_public.pem").read_text()
+
+    output = bootstrap(project, "--env", "current").stdout
+
+    assert secrets_of(project) == before
+    assert (project / "keys" / "jwt_public.pem").read_text() == public_key
+    assert "bootstrap: .env: kept" in output
+    assert "bootstrap: JWT keys: kept keys/jwt_private.pem" in output
+    assert "bootstrap: migrate: up to date" in output
+    assert "bootstrap: superuser: admin already exists, kept" in output
+    assert "with password" not in output
+    assert SUPERUSER_PASSWORD not in output
+
+
+def test_setup_recreates_a_missing_public_key_from_the_private_key(cookies):
+    with bake_environment(DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
+        project = cookies.bake(
+            extra_context={"jwt_algorithm": "RS256", "setup_environment": "current"}
+        ).project_path
+    public_key = project / "keys" / "jwt_public.pem"
+    original = public_key.read_text()
+    public_key.unlink()
+
+    bootstrap(project, "--env", "current")
+
+    assert public_key.read_text() == original
+
+
+def test_fresh_clone_runs_the_setup_command_and_serves_tokens(cookies, tmp_path):
+    with bake_environment(DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
+        project = cookies.bake(
+            extra_context={"jwt_algorithm": "RS256", "setup_environment": "current"}
+        ).project_path
+    git = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+    }
+    run(["git", "init", "-q"], project)
+    run(["git", "add", "-A"], project)
+    run(["git", "commit", "-q", "-m", "Generated"], project, env=project_env(**git))
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
+    assert not (clone / ".env").exists()
+    assert not (clone / "keys").exists()
+    assert not (clone / "db.sqlite3").exists()
+
+    output = bootstrap(
+        clone, "--env", "current", DJANGO_SUPERUSER_PASSWORD="clone-password-2b9c"
+    ).stdout
+
+    assert "bootstrap: JWT keys: created RS256 key pair in keys/" in output
+    assert secrets_of(clone)["private key"] != secrets_of(project)["private key"]
+    with served(clone) as base_url:
+        status, _, tokens = http(
+            "POST",
+            f"{base_url}/api/token/",
+            {"username": "admin", "password": "clone-password-2b9c"},
+        )
+        assert status == 200
+        status, _, body = http(
+            "GET",
+            f"{base_url}/api/",
+            headers={"Authorization": f"Bearer {tokens['access']}"},
+        )
+        assert (status, body) == (200, {"message": "Hello, My Service"})
+
+
+# Newcomer bakes: a real virtual environment ---------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_newcomer_bake_creates_a_working_virtual_environment(cookies, capfd, installer):
+    path = path_with_uv() if installer == "uv" else path_without_uv()
+    with bake_environment(PATH=path, DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
+        result = cookies.bake(extra_context={"setup_environment": "venv"})
+    output = capfd.readouterr().out
+
+    assert result.exit_code == 0, output
+    project = result.project_path
+    python = project / ".venv" / "bin" / "python"
+    assert f"created .venv with {'uv' if installer == 'uv' else 'venv'}" in output
+    assert f"requirements with {installer}" in output
+    run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    run([python, "manage.py", "check"], project)
+
+
+# Failures keep the files and say how to finish ------------------------------------------
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_unreachable_package_index_keeps_the_files_and_prints_the_command(
+    cookies, capfd, installer
+):
+    path = path_with_uv() if installer == "uv" else path_without_uv()
+    with bake_environment(PATH=path, **offline_package_index()):
+        result = cookies.bake(extra_context={"setup_environment": "venv"})
+    output = "".join(capfd.readouterr())
+
+    assert result.exit_code == 0
+    project = result.project_path
+    assert (project / "bootstrap.py").exists()
+    assert (project / "manage.py").exists()
+    assert (project / ".venv").is_dir()
+    assert "bootstrap: dependencies failed:" in output
+    assert "every file written so far is kept" in output
+    finish = f"cd {project} && {sys.executable} bootstrap.py --env venv"
+    assert finish in output
+
+
+def test_unreachable_package_index_fails_the_bake_in_strict_mode(cookies, capfd):
+    with bake_environment(
+        PATH=path_without_uv(), TEMPLATE_STRICT_SETUP="1", **offline_package_index()
+    ):
+        result = cookies.bake(extra_context={"setup_environment": "venv"})
+    output = "".join(capfd.readouterr())
+
+    assert result.exit_code != 0
+    assert "TEMPLATE_STRICT_SETUP is set: failing the bake" in output
+
+
+def test_unreachable_database_keeps_the_files_and_prints_the_command(cookies, capfd):
+    require_postgres()
+    with bake_environment(DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere"):
+        result = cookies.bake(
+            extra_context={"database": "postgresql", "setup_environment": "current"}
+        )
+    output = "".join(capfd.readouterr())
+
+    assert result.exit_code == 0
+    project = result.project_path
+    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
+    assert "bootstrap: migrate failed:" in output
+    assert f"cd {project} && {sys.executable} bootstrap.py --env current" in output
+
+
+def test_unreachable_database_fails_the_bake_in_strict_mode(cookies, capfd):
+    with bake_environment(
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere",
+        TEMPLATE_STRICT_SETUP="true",
+    ):
+        result = cookies.bake(
+            extra_context={"database": "postgresql", "setup_environment": "current"}
+        )
+
+    assert result.exit_code != 0
+    assert "TEMPLATE_STRICT_SETUP is set" in "".join(capfd.readouterr())
+
+
+def test_skip_writes_files_only_and_says_how_to_set_up(cookies, capfd):
+    with bake_environment():
+        result = cookies.bake(extra_context={"setup_environment": "skip"})
+    output = capfd.readouterr().out
+
+    project = result.project_path
+    assert not (project / ".env").exists()
+    assert not (project / ".venv").exists()
+    assert not (project / "db.sqlite3").exists()
+    assert f"cd {project} && python3 bootstrap.py" in output
+
+
+def test_setup_command_refuses_to_continue_without_secrets_in_place(cookies):
+    with bake_environment():
+        project = cookies.bake(extra_context={"setup_environment": "skip"}).project_path
+
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=project,
+        env=project_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode != 0
+    assert "DJANGO_SECRET_KEY" in completed.stderr
