@@ -86,10 +86,15 @@ def main():
     remove_paths(project_dir, unused_paths(answers))
 
     command = bootstrap_command(answers)
-    if command is None:
-        reason = "cruft is rendering" if rendered_by_cruft(answers) else "setup skipped"
+    if rendered_by_cruft(answers):
         print(
-            f"Generated {project_dir} (files only: {reason}). To set it up, run:\n"
+            "Rendered by cruft: files only. In a project you have just created, "
+            "run 'python3 bootstrap.py' once to set it up."
+        )
+        return
+    if command is None:
+        print(
+            f"Generated {project_dir} (files only). To set it up, run:\n"
             f"  cd {shlex.quote(str(project_dir))} && python3 bootstrap.py"
         )
         return

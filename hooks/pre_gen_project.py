@@ -50,6 +50,7 @@ RESERVED_SLUGS = frozenset(
         "jwt",
         "manage",
         "psycopg",
+        "py",
         "pytest",
         "pytest_django",
         "redis",

@@ -75,7 +75,7 @@ def test_cruft_create_generates_the_project_without_running_the_setup(created_pr
     assert not (project / ".env").exists()
     assert not (project / ".venv").exists()
     assert not (project / "db.sqlite3").exists()
-    assert "cruft is rendering" in output
+    assert "Rendered by cruft: files only" in output
     assert "python3 bootstrap.py" in output
 
 
@@ -120,7 +120,7 @@ def test_cruft_update_applies_template_changes_and_keeps_state(
     updated = cruft(project, "update", "--skip-apply-ask", "--allow-untracked-files")
     output = updated.stdout + updated.stderr
 
-    assert "files only: cruft is rendering" in output
+    assert "Rendered by cruft: files only" in output
     assert "bootstrap:" not in output
 
     assert "A template improvement." in (project / "README.md").read_text()

@@ -2,10 +2,13 @@
 
 import importlib.util
 import json
+import re
 import sys
+from importlib.metadata import packages_distributions
 
 import pytest
 
+from tests.install_project_requirements import ANSWER_SETS, declared_requirements
 from tests.support import TEMPLATE_DIR
 
 
@@ -384,3 +387,22 @@ def test_run_setup_returns_the_exit_status(tmp_path):
     assert (
         post_gen.run_setup([sys.executable, "-c", "raise SystemExit(3)"], tmp_path) == 3
     )
+
+
+def test_every_import_name_of_the_generated_dependencies_is_a_reserved_slug():
+    # Keeps RESERVED_SLUGS in step with the generated pyproject.toml: a slug equal
+    # to a dependency's import name would shadow it.
+    declared = {
+        re.split(r"[\[<>=~!; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for answers in ANSWER_SETS
+        for requirement in declared_requirements(answers)
+    }
+    import_names = {
+        name
+        for name, distributions in packages_distributions().items()
+        if any(dist.lower().replace("_", "-") in declared for dist in distributions)
+        and name.isidentifier()
+        and not name.startswith("_")
+    }
+
+    assert import_names - pre_gen.RESERVED_SLUGS == set()
