@@ -366,3 +366,22 @@ def test_setup_command_refuses_to_continue_without_secrets_in_place(cookies):
 
     assert completed.returncode != 0
     assert "DJANGO_SECRET_KEY" in completed.stderr
+
+
+def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
+    old_python = shutil.which("python3.10")
+    if old_python is None:
+        pytest.skip("no Python 3.10 on this machine")
+    project = bake().project_path
+
+    completed = subprocess.run(
+        [old_python, "bootstrap.py"],
+        cwd=project,
+        env=project_env(PYENV_VERSION="3.10.13"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 1
+    assert "needs Python 3.11 or newer" in completed.stderr

@@ -26,7 +26,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -68,8 +67,17 @@ def run(step, command, **kwargs):
 # Dependencies ------------------------------------------------------------------
 
 
+def minimum_python():
+    """Return the oldest Python pyproject.toml's ``requires-python`` accepts."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    match = re.search(r'requires-python = ">=(\d+)\.(\d+)"', pyproject)
+    return (int(match[1]), int(match[2])) if match else (3, 11)
+
+
 def declared_requirements():
     """Return the runtime and development requirements of pyproject.toml."""
+    import tomllib
+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     return [*project["dependencies"], *project["optional-dependencies"]["dev"]]
 
@@ -412,7 +420,15 @@ def finish_command(argv):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
+    if sys.version_info[:2] < minimum_python():
+        needed = ".".join(map(str, minimum_python()))
+        print(
+            f"bootstrap: {PROJECT_NAME} needs Python {needed} or newer; "
+            f"{sys.executable} is Python {sys.version.split()[0]}. "
+            f"Run this script with python{needed} or newer.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         if args.stage == "configure":
             configure(args)
