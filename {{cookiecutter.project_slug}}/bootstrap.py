@@ -429,6 +429,7 @@ def main(argv=None):
             file=sys.stderr,
         )
         return 1
+    args = parse_args(argv)
     try:
         if args.stage == "configure":
             configure(args)
