@@ -276,7 +276,7 @@ def test_attacks_are_refused_over_https_with_production_settings(project, varian
     service = production_copy(project, tmp_path / "service")
 
     refused = {}
-    with served(service, workers=2, settings=PRODUCTION, env=environment) as url:
+    with served(service, workers=1, settings=PRODUCTION, env=environment) as url:
         client = HttpsClient(url)
         tokens = client.obtain("admin", SUPERUSER_PASSWORD)
         status, headers, _ = client.hello(tokens["access"])
