@@ -59,16 +59,6 @@ def count_request(cache, key, timeout):
             return 1
 
 
-@functools.cache
-def view_class(path):
-    """Return the view class at the dotted ``path``.
-
-    Imported on first use: DRF imports this module while it builds APIView,
-    before any view can be imported.
-    """
-    return import_string(path)
-
-
 @contextmanager
 def _exclusive(cache):
     if not isinstance(cache, FileBasedCache):
@@ -82,6 +72,16 @@ def _exclusive(cache):
             yield
         finally:
             locks.unlock(lock_file)
+
+
+@functools.cache
+def view_class(path):
+    """Return the view class at the dotted ``path``.
+
+    Imported on first use: DRF imports this module while it builds APIView,
+    before any view can be imported.
+    """
+    return import_string(path)
 
 
 class FixedWindowThrottle(SimpleRateThrottle):
@@ -150,8 +150,8 @@ class TokenObtainClientThrottle(FixedWindowThrottle):
 class TokenObtainUsernameThrottle(FixedWindowThrottle):
     """Attempts to obtain a token for one username, from any address.
 
-    Usernames are compared case-insensitively and stored as a hash: the cache
-    does not learn who tried to log in.
+    Usernames are compared case-insensitively, and the cache keeps a hash of
+    them rather than the names people typed.
     """
 
     scope = "token_obtain_per_username"
