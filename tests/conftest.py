@@ -8,6 +8,7 @@ from tests.support import (
     drop_database,
     in_ci,
     postgres_available,
+    redis_available,
     throwaway_database_url,
 )
 
@@ -23,6 +24,16 @@ def require_postgres():
     message = "PostgreSQL is not listening on 127.0.0.1:5432"
     if in_ci():
         pytest.fail(f"{message}, and CI must run the PostgreSQL tests")
+    pytest.skip(message)
+
+
+def require_redis():
+    """Skip (or fail on CI) when the Redis server of the machine is absent."""
+    if redis_available():
+        return
+    message = "Redis is not listening on 127.0.0.1:6379"
+    if in_ci():
+        pytest.fail(f"{message}, and CI must run the Redis tests")
     pytest.skip(message)
 
 

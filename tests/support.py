@@ -2,13 +2,17 @@
 
 import json
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -180,3 +184,88 @@ def served(project, workers=2, settings="config.settings.local", env=None):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def redis_available():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def concurrently(count, call):
+    """Run ``call(index)`` in ``count`` threads released at once; return the results."""
+    barrier = threading.Barrier(count)
+
+    def when_all_are_ready(index):
+        barrier.wait()
+        return call(index)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(when_all_are_ready, range(count)))
+
+
+def read_dotenv(project):
+    """Return the variables set in a baked project's ``.env``."""
+    variables = {}
+    for line in (Path(project) / ".env").read_text().splitlines():
+        name, equals, value = line.partition("=")
+        if equals and not name.startswith("#"):
+            variables[name.strip()] = value
+    return variables
+
+
+def production_copy(project, destination):
+    """Copy a baked project without the state setup made (.env, keys, database, cache).
+
+    Commands run in the copy see only the environment they are given, as in
+    production, instead of falling back to the values in ``.env``.
+    """
+    shutil.copytree(
+        project,
+        destination,
+        ignore=shutil.ignore_patterns(
+            ".env", "keys", "db.sqlite3*", ".cache", "__pycache__", ".pytest_cache"
+        ),
+    )
+    return Path(destination)
+
+
+def production_environment(project, **overrides):
+    """Return the documented production variables for a baked project, plus ``overrides``.
+
+    The secrets are the ones setup made (the signing key, the key pair as PEM
+    text) or fresh ones; the database is the project's own.
+    """
+    dotenv = read_dotenv(project)
+    variables = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": dotenv.get("DATABASE_URL")
+        or f"sqlite:///{Path(project).resolve() / 'db.sqlite3'}",
+    }
+    if "JWT_SIGNING_KEY" in dotenv:
+        variables["JWT_SIGNING_KEY"] = dotenv["JWT_SIGNING_KEY"]
+    else:
+        keys = Path(project) / "keys"
+        variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
+        variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
+    variables.update(overrides)
+    return project_env(**{name: value for name, value in variables.items() if value is not None})
+
+
+def run_failing(command, cwd, env):
+    """Run ``command``, which must fail; return its combined output."""
+    completed = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0, f"{' '.join(map(str, command))} succeeded:\n{output}"
+    return output

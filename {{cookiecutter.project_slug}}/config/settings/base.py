@@ -152,6 +152,29 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Brute-force protection of the token endpoints (other views are not
+    # throttled), counted in the shared cache; a limit hit answers 429.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "{{ cookiecutter.project_slug }}.jwt_auth.throttles.TokenObtainClientThrottle",
+        "{{ cookiecutter.project_slug }}.jwt_auth.throttles.TokenObtainUsernameThrottle",
+        "{{ cookiecutter.project_slug }}.jwt_auth.throttles.TokenRefreshClientThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token_obtain_per_client": env.str(
+            "DJANGO_THROTTLE_OBTAIN_PER_CLIENT", default="20/minute"
+        ),
+        "token_obtain_per_username": env.str(
+            "DJANGO_THROTTLE_OBTAIN_PER_USERNAME", default="30/hour"
+        ),
+        "token_refresh_per_client": env.str(
+            "DJANGO_THROTTLE_REFRESH_PER_CLIENT", default="60/minute"
+        ),
+    },
+    # How many proxies in front of the service append the client's address to
+    # X-Forwarded-For. 0: the connection's address, which clients cannot forge.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    # Logs refused credentials and throttling, never the token itself.
+    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.jwt_auth.exceptions.exception_handler",
 }
 
 # Every value here is an answer given when the project was generated.
@@ -181,17 +204,32 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# https://docs.djangoproject.com/en/stable/topics/logging/
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A safety net: anything shaped like a JWT is replaced before it is written.
+        "redact_tokens": {
+            "()": "{{ cookiecutter.project_slug }}.jwt_auth.redaction.RedactTokens",
+        },
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        },
     },
     "root": {
         "handlers": ["console"],
         "level": env.str("DJANGO_LOG_LEVEL", default="INFO"),
+    },
+    "loggers": {
+        # Django's own console handler would print its records a second time.
+        "django": {"handlers": [], "propagate": True},
     },
 }

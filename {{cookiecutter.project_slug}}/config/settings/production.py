@@ -2,19 +2,34 @@
 
 ``python manage.py check --deploy --settings=config.settings.production``
 reports nothing when the variables documented in ``.env.example`` are set.
+A missing or empty one stops the service at start, naming the variable.
 """
+
+from django.core.exceptions import ImproperlyConfigured
 
 from {{ cookiecutter.project_slug }}.jwt_auth.keys import signing_keys_from_env
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, SIMPLE_JWT, env
 
+
+def required(name):
+    """Return the environment variable ``name``; stop the service if it is unset or empty."""
+    value = env.str(name, default="").strip()
+    if not value:
+        message = f"Set the {name} environment variable: production has no default for it (see .env.example)."
+        raise ImproperlyConfigured(message)
+    return value
+
+
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+SECRET_KEY = required("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = [
+    host.strip() for host in required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()
+]
 SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR, SIMPLE_JWT["ALGORITHM"])
 # The connection settings of base.py, with no local default for the URL.
-DATABASES["default"] |= env.db("DATABASE_URL")
+DATABASES["default"] |= env.db_url_config(required("DATABASE_URL"))
 
 # https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -23,6 +38,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 )
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Probes of an orchestrator or load balancer may reach the service over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
 # Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=true so
 # Django trusts its X-Forwarded-Proto header (only if the proxy always sets it).
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

@@ -3,7 +3,7 @@
 from {{ cookiecutter.project_slug }}.jwt_auth.keys import generate_signing_keys
 
 from .base import *  # noqa: F403
-from .base import SIMPLE_JWT
+from .base import {% if cookiecutter.database == "sqlite" %}BASE_DIR, DATABASES, {% endif %}REST_FRAMEWORK, SIMPLE_JWT
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
@@ -11,6 +11,16 @@ SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S
 SIMPLE_JWT |= generate_signing_keys(SIMPLE_JWT["ALGORITHM"])
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rates no other test reaches; tests/test_throttling.py sets low ones.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = dict.fromkeys(
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "10000/minute"
+)
+{%- if cookiecutter.database == "sqlite" %}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, as outside tests: connections of several threads then share it
+    # under SQLite's locking (in memory, they get "database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "db.sqlite3-test"}
+{%- endif %}
 
 # Hashing passwords slowly is a feature in production and a cost in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

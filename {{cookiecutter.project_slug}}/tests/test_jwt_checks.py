@@ -1,0 +1,196 @@
+"""The system checks turn a JWT setup that cannot work into an error at start.
+
+Each test configures one mistake, whatever algorithm this project uses: a
+team may switch algorithms later, and the checks must catch the mistakes of
+every one of them.
+"""
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+
+from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
+    check_jwt_configuration,
+    check_throttle_rates,
+)
+from {{ cookiecutter.project_slug }}.jwt_auth.keys import (
+    generate_hmac_key,
+    private_key_to_pem,
+    public_key_to_pem,
+)
+
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+P256_KEY = ec.generate_private_key(ec.SECP256R1())
+P384_KEY = ec.generate_private_key(ec.SECP384R1())
+ED25519_KEY = ed25519.Ed25519PrivateKey.generate()
+
+
+def jwt_settings(algorithm, signing_key, verifying_key=""):
+    return override_settings(
+        SIMPLE_JWT=settings.SIMPLE_JWT
+        | {
+            "ALGORITHM": algorithm,
+            "SIGNING_KEY": signing_key,
+            "VERIFYING_KEY": verifying_key,
+        }
+    )
+
+
+def pair(private_key):
+    return private_key_to_pem(private_key), public_key_to_pem(private_key)
+
+
+def findings(algorithm, signing_key, verifying_key=""):
+    """Return ``(id, message)`` of each check message for these settings."""
+    with jwt_settings(algorithm, signing_key, verifying_key):
+        return [(message.id, message.msg) for message in check_jwt_configuration()]
+
+
+def test_the_configured_keys_pass():
+    assert check_jwt_configuration() == []
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "key"),
+    [
+        ("HS256", generate_hmac_key("HS256")),
+        ("HS512", generate_hmac_key("HS512")),
+        ("RS256", RSA_KEY),
+        ("PS384", RSA_KEY),
+        ("ES256", P256_KEY),
+        ("ES384", P384_KEY),
+        ("EdDSA", ED25519_KEY),
+    ],
+)
+def test_keys_that_fit_their_algorithm_pass(algorithm, key):
+    keys = (key,) if isinstance(key, str) else pair(key)
+
+    assert findings(algorithm, *keys) == []
+
+
+def test_an_unknown_algorithm_is_an_error():
+    [(check_id, message)] = findings("HS257", generate_hmac_key("HS256"))
+
+    assert check_id == "jwt_auth.E001"
+    assert "'HS257'" in message
+
+
+@pytest.mark.parametrize("algorithm", ["HS256", "RS256"])
+def test_an_empty_signing_key_is_an_error(algorithm):
+    [(check_id, message)] = findings(algorithm, "")
+
+    assert check_id == "jwt_auth.E002"
+    assert message == "SIMPLE_JWT['SIGNING_KEY'] is empty."
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "needed"), [("HS256", 32), ("HS384", 48), ("HS512", 64)]
+)
+def test_an_hmac_secret_shorter_than_rfc_7518_asks_is_an_error(algorithm, needed):
+    [(check_id, message)] = findings(algorithm, "x" * (needed - 1))
+
+    assert check_id == "jwt_auth.E003"
+    assert message == (
+        f"SIMPLE_JWT['SIGNING_KEY'] is {needed - 1} bytes long; {algorithm} needs "
+        f"at least {needed} (RFC 7518, section 3.2)."
+    )
+    assert findings(algorithm, "x" * needed) == []
+
+
+def test_a_pem_key_as_hmac_secret_fails_the_round_trip():
+    public_pem = public_key_to_pem(RSA_KEY)
+
+    [(check_id, message)] = findings("HS256", public_pem)
+
+    assert check_id == "jwt_auth.E008"
+    assert message.startswith(
+        "Signing and verifying a test token with SIMPLE_JWT failed"
+    )
+
+
+def test_a_signing_key_that_is_not_a_private_key_is_an_error():
+    [(check_id, message)] = findings("RS256", public_key_to_pem(RSA_KEY))
+
+    assert check_id == "jwt_auth.E004"
+    assert "not an unencrypted PEM private key" in message
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "key", "described", "expected"),
+    [
+        ("ES256", P384_KEY, "an EC P-384 key", "an EC P-256 key"),
+        ("ES384", RSA_KEY, "an RSA 2048-bit key", "an EC P-384 key"),
+        ("RS256", ED25519_KEY, "an Ed25519 key", "an RSA key of 2048 bits or more"),
+        ("EdDSA", P256_KEY, "an EC P-256 key", "an Ed25519 or Ed448 key"),
+    ],
+)
+def test_a_key_of_the_wrong_type_or_curve_is_an_error(
+    algorithm, key, described, expected
+):
+    [(check_id, message)] = findings(algorithm, *pair(key))
+
+    assert check_id == "jwt_auth.E006"
+    assert (
+        message
+        == f"SIMPLE_JWT['SIGNING_KEY'] is {described}; {algorithm} needs {expected}."
+    )
+
+
+def test_a_short_rsa_key_is_an_error():
+    weak_key = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505
+
+    [(check_id, message)] = findings("RS256", *pair(weak_key))
+
+    assert check_id == "jwt_auth.E006"
+    assert "is an RSA 1024-bit key" in message
+
+
+@pytest.mark.parametrize("verifying_key", ["", "not a key"])
+def test_a_missing_or_unreadable_verifying_key_is_an_error(verifying_key):
+    [(check_id, message)] = findings(
+        "ES256", private_key_to_pem(P256_KEY), verifying_key
+    )
+
+    assert check_id == "jwt_auth.E005"
+    assert message.startswith("SIMPLE_JWT['VERIFYING_KEY']")
+
+
+def test_a_verifying_key_of_another_pair_is_an_error():
+    other_key = ec.generate_private_key(ec.SECP256R1())
+
+    [(check_id, message)] = findings(
+        "ES256", private_key_to_pem(P256_KEY), public_key_to_pem(other_key)
+    )
+
+    assert check_id == "jwt_auth.E007"
+    assert "is not the public half of SIMPLE_JWT['SIGNING_KEY']" in message
+
+
+def test_the_django_secret_key_as_signing_key_is_a_warning():
+    [(check_id, _)] = findings("HS256", settings.SECRET_KEY)
+
+    assert check_id == "jwt_auth.W001"
+
+
+def test_a_malformed_throttle_rate_is_an_error():
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    broken = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": rates | {"token_obtain_per_client": "20 per minute"}
+    }
+
+    with override_settings(REST_FRAMEWORK=broken):
+        [error] = check_throttle_rates()
+
+    assert error.id == "jwt_auth.E009"
+    assert "'20 per minute'" in error.msg
+
+
+def test_manage_py_check_stops_on_a_broken_key():
+    with (
+        jwt_settings("HS256", "too short"),
+        pytest.raises(SystemCheckError, match=r"jwt_auth\.E003"),
+    ):
+        call_command("check")

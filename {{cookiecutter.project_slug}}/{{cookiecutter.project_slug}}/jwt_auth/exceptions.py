@@ -1,0 +1,53 @@
+"""DRF's error responses, plus one log line for each refused credential.
+
+The line says which request was refused, from which client and why (a fixed
+code such as ``token_not_valid``), and never holds the token, the password or
+the response body. It works whichever authentication class is configured,
+because every refusal reaches DRF's exception handler.
+"""
+
+import logging
+
+from rest_framework import exceptions
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    """Return DRF's response for ``exc``; log refused credentials and throttling."""
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if request is None:
+        return response
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        logger.warning(
+            "Refused credentials: %s %s from %s (%s)",
+            request.method,
+            request.path,
+            client_address(request),
+            refusal_code(exc),
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        logger.warning(
+            "Throttled: %s %s from %s, retry after %s s",
+            request.method,
+            request.path,
+            client_address(request),
+            exc.wait,
+        )
+    return response
+
+
+def client_address(request):
+    """Return the client's address as the throttles see it (honours NUM_PROXIES)."""
+    return BaseThrottle().get_ident(request)
+
+
+def refusal_code(exc):
+    """Return the fixed code of an authentication failure, e.g. ``token_not_valid``."""
+    codes = exc.get_codes()
+    if isinstance(codes, dict):
+        return codes.get("code") or exc.default_code
+    return codes
