@@ -252,7 +252,9 @@ def production_environment(project, **overrides):
         variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
         variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
     variables.update(overrides)
-    return project_env(**{name: value for name, value in variables.items() if value is not None})
+    return project_env(
+        **{name: value for name, value in variables.items() if value is not None}
+    )
 
 
 def run_failing(command, cwd, env):
@@ -267,5 +269,7 @@ def run_failing(command, cwd, env):
         check=False,
     )
     output = completed.stdout + completed.stderr
-    assert completed.returncode != 0, f"{' '.join(map(str, command))} succeeded:\n{output}"
+    assert completed.returncode != 0, (
+        f"{' '.join(map(str, command))} succeeded:\n{output}"
+    )
     return output

@@ -58,7 +58,10 @@ def variants(*names):
     """Parametrize over variants, each on the xdist worker that bakes it."""
     return pytest.mark.parametrize(
         "variant",
-        [pytest.param(name, marks=pytest.mark.xdist_group(name), id=name) for name in names],
+        [
+            pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
+            for name in names
+        ],
     )
 
 
@@ -148,11 +151,18 @@ def test_a_burst_of_wrong_passwords_ends_in_429_across_workers(bake, cache):
 
     with served(project, workers=4, env=project_env(**overrides)) as url:
         # One username from many addresses, then one address for many usernames.
-        per_username = concurrently(BURST, lambda i: attempt(f"victim-{run}", f"{network}.{i}"))
-        per_client = concurrently(BURST, lambda i: attempt(f"guess-{run}-{i}", f"{network}.250"))
+        per_username = concurrently(
+            BURST, lambda i: attempt(f"victim-{run}", f"{network}.{i}")
+        )
+        per_client = concurrently(
+            BURST, lambda i: attempt(f"guess-{run}-{i}", f"{network}.250")
+        )
 
     for results in (per_username, per_client):
-        assert Counter(status for status, _, _ in results) == {401: LIMIT, 429: BURST - LIMIT}
+        assert Counter(status for status, _, _ in results) == {
+            401: LIMIT,
+            429: BURST - LIMIT,
+        }
         for status, headers, body in results:
             if status == 429:
                 assert 0 < int(headers["Retry-After"]) <= 24 * 60 * 60
@@ -186,7 +196,9 @@ def private_pem(private_key):
 def public_pem(private_key):
     return (
         private_key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
         .decode()
     )
 
@@ -196,9 +208,13 @@ def another_signing_key(algorithm):
     if algorithm.startswith("HS"):
         return secrets.token_urlsafe(64)
     if algorithm.startswith(("RS", "PS")):
-        return private_pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        return private_pem(
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        )
     if algorithm.startswith("ES"):
-        curve = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}[algorithm]
+        curve = {"ES256": ec.SECP256R1, "ES384": ec.SECP384R1, "ES512": ec.SECP521R1}[
+            algorithm
+        ]
         return private_pem(ec.generate_private_key(curve()))
     return private_pem(ed25519.Ed25519PrivateKey.generate())
 
@@ -212,20 +228,28 @@ def forgeries(token, algorithm, signing_key, verifying_key):
         "alg none": f"{segment({'alg': 'none', 'typ': 'JWT'})}.{body}.",
         "payload changed": f"{header}.{segment(payload | {'exp': payload['exp'] + 3600})}.{signature}",
         "signature changed": f"{header}.{body}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}",
-        "another key": jwt.encode(payload, another_signing_key(algorithm), algorithm=algorithm),
-        "expired": jwt.encode(payload | {"exp": now - 60}, signing_key, algorithm=algorithm),
+        "another key": jwt.encode(
+            payload, another_signing_key(algorithm), algorithm=algorithm
+        ),
+        "expired": jwt.encode(
+            payload | {"exp": now - 60}, signing_key, algorithm=algorithm
+        ),
         "unknown user": jwt.encode(
             payload | {"user_id": "987654321"}, signing_key, algorithm=algorithm
         ),
     }
     if algorithm.startswith("HS"):
         other = "HS512" if algorithm != "HS512" else "HS256"
-        forged["another HMAC algorithm"] = jwt.encode(payload, signing_key, algorithm=other)
+        forged["another HMAC algorithm"] = jwt.encode(
+            payload, signing_key, algorithm=other
+        )
     else:
         # Algorithm confusion: HS256 keyed with the public key, which anyone may hold.
         signing_input = f"{segment({'alg': 'HS256', 'typ': 'JWT'})}.{body}"
         mac = hmac.new(verifying_key.encode(), signing_input.encode(), hashlib.sha256)
-        forged["HS256 keyed with the public key"] = f"{signing_input}.{b64url(mac.digest())}"
+        forged["HS256 keyed with the public key"] = (
+            f"{signing_input}.{b64url(mac.digest())}"
+        )
     return forged
 
 
@@ -240,7 +264,9 @@ def refusal_problems(response, token):
     text = json.dumps(body)
     if not isinstance(body, dict) or "detail" not in body:
         problems.append(f"body {text[:200]}")
-    if "Traceback" in text or any(len(part) > 8 and part in text for part in token.split(".")):
+    if "Traceback" in text or any(
+        len(part) > 8 and part in text for part in token.split(".")
+    ):
         problems.append("the body shows a traceback or the token")
     return problems
 
@@ -255,18 +281,34 @@ class HttpsClient:
         return obtain(self.url, username, password, headers=HTTPS)
 
     def hello(self, access):
-        return http("GET", f"{self.url}/api/", headers=HTTPS | {"Authorization": f"Bearer {access}"})
+        return http(
+            "GET",
+            f"{self.url}/api/",
+            headers=HTTPS | {"Authorization": f"Bearer {access}"},
+        )
 
     def refresh(self, refresh):
-        return http("POST", f"{self.url}/api/token/refresh/", {"refresh": refresh}, headers=HTTPS)
+        return http(
+            "POST",
+            f"{self.url}/api/token/refresh/",
+            {"refresh": refresh},
+            headers=HTTPS,
+        )
 
     def logout(self, refresh):
-        return http("POST", f"{self.url}/api/token/blacklist/", {"refresh": refresh}, headers=HTTPS)
+        return http(
+            "POST",
+            f"{self.url}/api/token/blacklist/",
+            {"refresh": refresh},
+            headers=HTTPS,
+        )
 
 
 @variants("default", "rs256", "eddsa")
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
-def test_attacks_are_refused_over_https_with_production_settings(project, variant, tmp_path):
+def test_attacks_are_refused_over_https_with_production_settings(
+    project, variant, tmp_path
+):
     algorithm = algorithm_of(variant)
     environment = production_environment(project, DJANGO_SECURE_PROXY_SSL_HEADER="true")
     signing_key = environment.get("JWT_SIGNING_KEY") or environment["JWT_PRIVATE_KEY"]
@@ -296,7 +338,10 @@ def test_attacks_are_refused_over_https_with_production_settings(project, varian
             tokens["access"],
         )
         assert client.logout(tokens["refresh"])[0] == 200
-        refused["refresh after logout"] = (client.refresh(tokens["refresh"]), tokens["refresh"])
+        refused["refresh after logout"] = (
+            client.refresh(tokens["refresh"]),
+            tokens["refresh"],
+        )
         if variant == "default":
             refused |= refused_user_states(client, service, environment)
 
@@ -307,7 +352,9 @@ def test_attacks_are_refused_over_https_with_production_settings(project, varian
     }
     assert problems == {}
     server_log = log.read_text()
-    assert "Refused credentials: GET /api/ from 127.0.0.1 (token_not_valid)" in server_log
+    assert (
+        "Refused credentials: GET /api/ from 127.0.0.1 (token_not_valid)" in server_log
+    )
     for _, token in refused.values():
         if token:
             assert token.split(".")[1] not in server_log
@@ -316,7 +363,9 @@ def test_attacks_are_refused_over_https_with_production_settings(project, varian
 def refused_user_states(client, service, environment):
     """Tokens of users deactivated, deleted or re-passworded since: each must be refused."""
     run = uuid.uuid4().hex[:8]
-    names = {state: f"{state}_{run}" for state in ("inactive", "deleted", "repassworded")}
+    names = {
+        state: f"{state}_{run}" for state in ("inactive", "deleted", "repassworded")
+    }
     password = secrets.token_urlsafe(16)
     shell(
         service,
@@ -336,8 +385,14 @@ def refused_user_states(client, service, environment):
     )
     refused = {}
     for state, pair in tokens.items():
-        refused[f"{state} user: access"] = (client.hello(pair["access"]), pair["access"])
-        refused[f"{state} user: refresh"] = (client.refresh(pair["refresh"]), pair["refresh"])
+        refused[f"{state} user: access"] = (
+            client.hello(pair["access"]),
+            pair["access"],
+        )
+        refused[f"{state} user: refresh"] = (
+            client.refresh(pair["refresh"]),
+            pair["refresh"],
+        )
     inactive_login = http(
         "POST",
         f"{client.url}/api/token/",
@@ -349,15 +404,28 @@ def refused_user_states(client, service, environment):
 
 
 def shell(service, environment, code):
-    script = "from django.contrib.auth import get_user_model\nUser = get_user_model()\n" + code
-    manage(service, "shell", "--no-imports", "-c", script, settings=PRODUCTION, env=dict(environment))
+    script = (
+        "from django.contrib.auth import get_user_model\nUser = get_user_model()\n"
+        + code
+    )
+    manage(
+        service,
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        settings=PRODUCTION,
+        env=dict(environment),
+    )
 
 
 # --- check --deploy, and what stops the service at start ---------------------------------
 
 
 @variants("default", "rs256", "eddsa", "postgresql")
-def test_deploy_check_passes_with_the_documented_production_environment(project, tmp_path):
+def test_deploy_check_passes_with_the_documented_production_environment(
+    project, tmp_path
+):
     service = production_copy(project, tmp_path / "service")
     environment = production_environment(project)
     documented = (service / ".env.example").read_text()
@@ -392,17 +460,29 @@ def test_deploy_check_fails_when_a_production_setting_is_weakened(project, tmp_p
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        pytest.param(name, value, message, id=f"{name}-{'unset' if value is None else 'empty'}")
+        pytest.param(
+            name, value, message, id=f"{name}-{'unset' if value is None else 'empty'}"
+        )
         for name, value, message in [
-            ("DJANGO_SECRET_KEY", None, "Set the DJANGO_SECRET_KEY environment variable"),
-            ("DJANGO_ALLOWED_HOSTS", "", "Set the DJANGO_ALLOWED_HOSTS environment variable"),
+            (
+                "DJANGO_SECRET_KEY",
+                None,
+                "Set the DJANGO_SECRET_KEY environment variable",
+            ),
+            (
+                "DJANGO_ALLOWED_HOSTS",
+                "",
+                "Set the DJANGO_ALLOWED_HOSTS environment variable",
+            ),
             ("DATABASE_URL", None, "Set the DATABASE_URL environment variable"),
             ("JWT_SIGNING_KEY", None, "Set the JWT_SIGNING_KEY environment variable"),
             ("JWT_SIGNING_KEY", "", "jwt_auth.E002"),
         ]
     ],
 )
-def test_production_refuses_to_start_without_a_secret(project, tmp_path, name, value, message):
+def test_production_refuses_to_start_without_a_secret(
+    project, tmp_path, name, value, message
+):
     service = production_copy(project, tmp_path / "service")
     environment = production_environment(project, **{name: value})
 
@@ -430,7 +510,6 @@ def test_production_names_the_missing_key_pair_variable(bake, tmp_path):
     assert "JWT_PRIVATE_KEY_FILE" in output
 
 
-
 def key_mistakes():
     p384 = ec.generate_private_key(ec.SECP384R1())
     p256 = ec.generate_private_key(ec.SECP256R1())
@@ -445,7 +524,10 @@ def key_mistakes():
         ("es256", {"JWT_PUBLIC_KEY": public_pem(p256)}, "is not the public half"),
         (
             "eddsa",
-            {"JWT_PRIVATE_KEY": private_pem(rsa_key), "JWT_PUBLIC_KEY": public_pem(rsa_key)},
+            {
+                "JWT_PRIVATE_KEY": private_pem(rsa_key),
+                "JWT_PUBLIC_KEY": public_pem(rsa_key),
+            },
             "EdDSA needs an Ed25519 or Ed448 key",
         ),
     ]
@@ -454,7 +536,9 @@ def key_mistakes():
 @pytest.mark.parametrize(
     ("variant", "keys", "message"),
     [
-        pytest.param(variant, keys, message, marks=pytest.mark.xdist_group(variant), id=message)
+        pytest.param(
+            variant, keys, message, marks=pytest.mark.xdist_group(variant), id=message
+        )
         for variant, keys, message in key_mistakes()
     ],
 )
