@@ -35,6 +35,9 @@ ALGORITHMS = (
 MINIMUM_PYTHON = {"5.2": (3, 11), "6.1": (3, 12)}
 MAX_ACCESS_TOKEN_LIFETIME_MINUTES = 7 * 24 * 60
 MAX_REFRESH_TOKEN_LIFETIME_DAYS = 365
+# Longer names would not fit the generated code's lines (imports, greetings).
+MAX_SLUG_LENGTH = 32
+MAX_PROJECT_NAME_LENGTH = 60
 
 # Import names the generated project depends on or defines next to its package.
 RESERVED_SLUGS = frozenset(
@@ -105,7 +108,7 @@ def validate_project_slug(slug):
     Invalid: ``My_Service`` (uppercase), ``my-service`` (hyphen), ``2fa``
     (leading digit), ``class`` (keyword), ``email`` (standard library),
     ``django`` or ``jwt`` (dependencies), ``config`` or ``tests`` (the
-    project's own packages).
+    project's own packages), a name over 32 characters.
     """
     allowed = (
         "Use lowercase letters, digits and underscores, starting with a letter "
@@ -113,6 +116,10 @@ def validate_project_slug(slug):
     )
     if not isinstance(slug, str) or not SLUG_PATTERN.fullmatch(slug):
         raise ValueError(f"{slug!r} is not a lowercase Python identifier. {allowed}")
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise ValueError(
+            f"it is {len(slug)} characters long. Use at most {MAX_SLUG_LENGTH} characters"
+        )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         raise ValueError(f"{slug!r} is a Python keyword. {allowed}, not a keyword")
     if slug in sys.stdlib_module_names:
@@ -309,7 +316,7 @@ def collect_errors(answers, version_info=sys.version_info):
             "project_name",
             validate_text,
             (answers["project_name"],),
-            {"max_length": 100},
+            {"max_length": MAX_PROJECT_NAME_LENGTH},
         ),
         ("project_slug", validate_project_slug, (answers["project_slug"],), {}),
         ("description", validate_text, (answers["description"],), {"required": False}),

@@ -33,6 +33,16 @@ BAD_ANSWERS = {
     "slug-keyword": ({"project_slug": "class"}, "project_slug", "Python keyword"),
     "slug-stdlib": ({"project_slug": "email"}, "project_slug", "standard library"),
     "slug-dependency": ({"project_slug": "django"}, "project_slug", "dependencies"),
+    "slug-too-long": (
+        {"project_slug": "a" * 33},
+        "project_slug",
+        "at most 32 characters",
+    ),
+    "name-too-long": (
+        {"project_name": "N" * 61, "project_slug": "svc"},
+        "project_name",
+        "at most 60 characters",
+    ),
     "slug-own-package": ({"project_slug": "config"}, "project_slug", "dependencies"),
     "name-from-stdlib": (
         {"project_name": "Logging"},

@@ -46,6 +46,12 @@ VARIANTS = {
     },
     "redis": {"use_redis": "yes"},
     "unicode-name": {"project_name": "Zürich Bob's Orders"},
+    # The longest names the validators accept must still give ruff-stable code.
+    "longest-names": {
+        "project_name": "Northwind Traders Customer Billing and Invoicing Platform EU",
+        "project_slug": "northwind_traders_billing_invoic",
+        "description": "A long description " * 10,
+    },
 }
 # The algorithms not in VARIANTS: baked and proven by their own suites only.
 OTHER_ALGORITHMS = ("HS384", "RS384", "RS512", "ES384", "ES512", "PS384", "PS512")

@@ -70,6 +70,7 @@ def test_valid_slugs(slug):
         ("jwt", "dependencies"),
         ("config", "dependencies"),
         ("tests", "dependencies"),
+        ("a" * 33, "at most 32 characters"),
     ],
 )
 def test_invalid_slugs_say_why(slug, reason):

@@ -211,7 +211,10 @@ def write_private_file(path, text):
 
 def write_dotenv(algorithm):
     """Write .env from .env.example with fresh secrets, unless it exists."""
-    from {{ cookiecutter.project_slug }}.jwt_auth.keys import generate_hmac_key, is_hmac
+    from {{ cookiecutter.project_slug }}.jwt_auth.keys import (
+        generate_hmac_key,
+        is_hmac,
+    )
 
     step = ".env"
     if DOTENV.exists():

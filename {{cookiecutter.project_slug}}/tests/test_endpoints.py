@@ -6,6 +6,8 @@ from .helpers import authorization_header
 
 pytestmark = pytest.mark.django_db
 
+PROJECT_NAME = "{{ cookiecutter.project_name }}"
+
 
 def test_hello_without_token_is_refused_with_drf_message(api_client):
     response = api_client.get("/api/")
@@ -20,7 +22,7 @@ def test_hello_with_access_token_greets(api_client, authorization):
     response = api_client.get("/api/", HTTP_AUTHORIZATION=authorization)
 
     assert response.status_code == 200
-    assert response.json() == {"message": "Hello, {{ cookiecutter.project_name }}"}
+    assert response.json() == {"message": f"Hello, {PROJECT_NAME}"}
 
 
 def test_obtain_returns_access_and_refresh_tokens(tokens):

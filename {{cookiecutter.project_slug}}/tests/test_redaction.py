@@ -2,7 +2,10 @@
 
 import logging
 
-from {{ cookiecutter.project_slug }}.jwt_auth.redaction import RedactTokens, redact
+from {{ cookiecutter.project_slug }}.jwt_auth.redaction import (
+    RedactTokens,
+    redact,
+)
 
 
 def record(message, *args, exc_info=None):

@@ -6,7 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
 
-from {{ cookiecutter.project_slug }}.jwt_auth.throttles import count_request, parse_rate
+from {{ cookiecutter.project_slug }}.jwt_auth.throttles import (
+    count_request,
+    parse_rate,
+)
 
 from .helpers import PASSWORD
 

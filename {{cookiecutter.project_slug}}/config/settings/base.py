@@ -109,6 +109,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": BASE_DIR / ".cache",
+            # Beyond MAX_ENTRIES (300 by default) Django drops a third of the
+            # entries at random, throttling counters included.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
     }
 

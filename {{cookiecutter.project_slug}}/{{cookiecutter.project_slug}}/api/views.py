@@ -6,6 +6,8 @@ from rest_framework.views import APIView
 
 from .serializers import HealthSerializer, MessageSerializer, UserSerializer
 
+GREETING = "Hello, {{ cookiecutter.project_name }}"
+
 
 class HelloView(APIView):
     """Greet the authenticated user: the protected endpoint of the JWT flow."""
@@ -14,7 +16,7 @@ class HelloView(APIView):
 
     @extend_schema(responses=MessageSerializer)
     def get(self, request):
-        return Response({"message": "Hello, {{ cookiecutter.project_name }}"})
+        return Response({"message": GREETING})
 
 
 class MeView(RetrieveAPIView):
