@@ -7,7 +7,7 @@ reports nothing when the variables documented in ``.env.example`` are set.
 from {{ cookiecutter.project_slug }}.jwt_auth.keys import signing_keys_from_env
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, SIMPLE_JWT, env
+from .base import BASE_DIR, DATABASES, MIDDLEWARE, SIMPLE_JWT, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -31,3 +31,18 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Static files (admin, Swagger UI) served by the application server itself:
+# WhiteNoise sends the files `collectstatic` gathered, compressed and with
+# content hashes in their names, so browsers may cache them forever.
+# https://whitenoise.readthedocs.io/en/stable/django.html
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
