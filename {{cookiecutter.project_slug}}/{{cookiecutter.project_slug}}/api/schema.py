@@ -1,9 +1,9 @@
 """OpenAPI documentation of what simplejwt's views and authentication really do.
 
 drf-spectacular describes simplejwt's exact classes only, and none of their
-errors. The extensions below also describe this project's subclasses (the
-refresh and verify serializers), document the 400 and 401 answers of every
-token endpoint, and describe every accepted ``Authorization`` header type.
+errors. The extensions below also describe subclasses (this project's refresh
+serializer is one), document the 400 and 401 answers of every token endpoint,
+and describe every accepted ``Authorization`` header type.
 ``ApiConfig.ready`` imports this module, which registers them.
 """
 
@@ -27,12 +27,19 @@ UNAUTHENTICATED = OpenApiResponse(
 TOKEN_REFUSED = OpenApiResponse(
     ErrorSerializer, description="The credentials or the token were refused."
 )
+# DRF answers 400 with each invalid field and its messages, or with "detail"
+# when the body could not be parsed at all.
 INVALID_BODY = OpenApiResponse(
     {
         "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "string"},
+            ],
+        },
     },
-    description="The request body is invalid: each field with its messages.",
+    description="The request body is invalid or could not be parsed.",
 )
 
 
