@@ -13,7 +13,9 @@ class HelloView(APIView):
 
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(tags=["hello"], responses={200: MessageSerializer, 401: UNAUTHENTICATED})
+    @extend_schema(
+        tags=["hello"], responses={200: MessageSerializer, 401: UNAUTHENTICATED}
+    )
     def get(self, request):
         return Response({"message": "Hello, {{ cookiecutter.project_name }}"})
 
