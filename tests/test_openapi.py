@@ -6,6 +6,7 @@ Debian's chromedriver) opens Swagger UI, authorizes with a token and calls
 the schema and fails on any 500 or any answer the schema does not describe.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -18,8 +19,9 @@ from tests.serving import obtain_access_token, production_server
 from tests.support import http, in_ci
 from tests.test_baked_projects import VARIANTS, variants
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+# Debian's chromium and chromium-driver, unless the environment names others.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 # Without the background-networking flags Chromium dials out at start, and on a
 # closed network its own connections get refused.
 CHROMIUM_FLAGS = (
