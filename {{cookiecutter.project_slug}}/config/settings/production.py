@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from {{ cookiecutter.project_slug }}.jwt_auth.keys import signing_keys_from_env
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, SIMPLE_JWT, env
+from .base import BASE_DIR, DATABASES, MIDDLEWARE, SIMPLE_JWT, env
 
 
 def required(name):
@@ -48,3 +48,18 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Static files (admin, Swagger UI) served by the application server itself:
+# WhiteNoise sends the files `collectstatic` gathered, compressed and with
+# content hashes in their names, so browsers may cache them forever.
+# https://whitenoise.readthedocs.io/en/stable/django.html
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}

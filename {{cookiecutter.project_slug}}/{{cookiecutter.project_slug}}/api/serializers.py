@@ -15,3 +15,18 @@ class UserSerializer(serializers.ModelSerializer):
         model = get_user_model()
         fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
         read_only_fields = fields
+
+
+# Describes error bodies in the OpenAPI schema; DRF's exception handler builds them.
+class ErrorSerializer(serializers.Serializer):
+    """Why the request was refused."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        required=False, help_text="Why a token was refused, e.g. token_not_valid."
+    )
+    messages = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="For each token type tried, why the token was refused.",
+    )

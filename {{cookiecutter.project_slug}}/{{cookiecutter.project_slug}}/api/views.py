@@ -4,6 +4,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .schema import UNAUTHENTICATED
 from .serializers import HealthSerializer, MessageSerializer, UserSerializer
 
 GREETING = "Hello, {{ cookiecutter.project_name }}"
@@ -14,11 +15,14 @@ class HelloView(APIView):
 
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(responses=MessageSerializer)
+    @extend_schema(
+        tags=["hello"], responses={200: MessageSerializer, 401: UNAUTHENTICATED}
+    )
     def get(self, request):
         return Response({"message": GREETING})
 
 
+@extend_schema(responses={200: UserSerializer, 401: UNAUTHENTICATED})
 class MeView(RetrieveAPIView):
     """Return the user the access token belongs to."""
 

@@ -1,0 +1,476 @@
+"""Docker, CI and pre-commit files of baked projects, and the template's own workflow.
+
+There is no Docker engine or GitHub runner here: the files are parsed and
+validated against their published schemas, linted (hadolint, actionlint), the
+paths they name are checked, and the commands they run are run on this machine.
+"""
+
+import os
+import shlex
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+from tests.containers import (
+    build_context,
+    compose_file,
+    dockerfile_instructions,
+    dockerignore_patterns,
+    env_assignments_and_command,
+    exec_form,
+    ignored_by_docker,
+    stages,
+)
+from tests.support import (
+    TEMPLATE_DIR,
+    drop_database,
+    manage,
+    postgres_available,
+    project_env,
+    project_files,
+    run,
+    throwaway_database_url,
+)
+from tests.test_baked_projects import VARIANTS, variants
+
+TOOLS = Path(sys.executable).parent
+SLUG_DIR = "{{cookiecutter.project_slug}}"
+WORKFLOW = Path(".github/workflows/ci.yml")
+
+
+@pytest.fixture
+def project(bake, variant):
+    return bake(**VARIANTS[variant]).project_path
+
+
+def answers(variant):
+    return VARIANTS[variant]
+
+
+def tool(name):
+    """Return the path of a command installed next to the test interpreter."""
+    path = TOOLS / name
+    assert path.exists(), (
+        f"{name} is not installed: pip install -r tests/requirements.txt"
+    )
+    return str(path)
+
+
+def load_yaml(path):
+    # YAML 1.1 reads a bare "on:" key as True; GitHub reads it as "on".
+    data = yaml.safe_load(Path(path).read_text())
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+# Dockerfile ---------------------------------------------------------------------
+
+
+@variants("default", "postgresql", "rs256")
+def test_dockerfile_passes_hadolint(project):
+    run([tool("hadolint"), "Dockerfile"], project)
+
+
+@variants("default", "postgresql")
+def test_dockerfile_builds_in_stages_and_runs_gunicorn_unprivileged(project):
+    built = stages(dockerfile_instructions(project / "Dockerfile"))
+    (_, build), (_, runtime) = built[0], built[-1]
+
+    assert len(built) >= 2
+    assert any(
+        "--requirements pyproject.toml" in args for key, args in build if key == "RUN"
+    )
+    assert ("COPY", "--from=build /opt/venv /opt/venv") in runtime
+    users = [args for key, args in runtime if key == "USER"]
+    assert users, "the runtime stage never leaves root"
+    assert users[-1] not in {"root", "0", "0:0"}
+    keywords = [key for key, _ in runtime]
+    assert keywords.index("USER") < keywords.index("CMD")
+    command = exec_form(dict(runtime)["CMD"])
+    assert command == ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi"]
+
+
+@variants("default", "postgresql")
+def test_dockerfile_names_only_files_the_build_context_has(project):
+    patterns = dockerignore_patterns(project)
+    instructions = dockerfile_instructions(project / "Dockerfile")
+    copied = [
+        source
+        for keyword, arguments in instructions
+        if keyword == "COPY" and "--from=" not in arguments
+        for source in arguments.split()[:-1]
+        if not source.startswith("--")
+    ]
+    command = exec_form(dict(stages(instructions)[-1][1])["CMD"])
+    named = [
+        *copied,
+        command[command.index("--config") + 1],
+        "manage.py",
+        "config/wsgi.py",
+    ]
+
+    missing = [name for name in named if not (project / name).exists()]
+    ignored = [
+        name for name in named if name != "." and ignored_by_docker(name, patterns)
+    ]
+
+    assert missing == []
+    assert ignored == []
+
+
+@variants("default", "rs256", "postgresql")
+def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image(project, tmp_path):
+    context = build_context(project, tmp_path / "context")
+    sent = {
+        str(path.relative_to(context)) for path in context.rglob("*") if path.is_file()
+    }
+
+    local_state = ("keys/", ".venv/", ".cache/", "staticfiles/", "db.sqlite3")
+    leaked = {name for name in sent if name == ".env" or name.startswith(local_state)}
+    assert leaked == set()
+    assert {"manage.py", "pyproject.toml", "config/settings/production.py"} <= sent
+
+
+@variants("default", "rs256", "postgresql")
+def test_dockerfile_collectstatic_step_works_with_only_its_build_variables(
+    project, tmp_path
+):
+    instructions = dockerfile_instructions(project / "Dockerfile")
+    runtime = dict(stages(instructions)[-1][1])
+    step = next(
+        arguments
+        for keyword, arguments in instructions
+        if keyword == "RUN" and "collectstatic" in arguments
+    )
+    variables, command = env_assignments_and_command(step)
+    settings = next(
+        value
+        for key, value in (
+            word.split("=", 1) for word in runtime["ENV"].split() if "=" in word
+        )
+        if key == "DJANGO_SETTINGS_MODULE"
+    )
+    context = build_context(project, tmp_path / "context")
+    # Only what the image has: no .env, no keys, no variables of this machine.
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": settings, **variables}
+
+    assert command[:2] == ["python", "manage.py"]
+    run([sys.executable, *command[1:]], context, env=env)
+
+    assert (context / "staticfiles" / "staticfiles.json").exists()
+    assert list((context / "staticfiles").rglob("swagger-ui-bundle.*.js.gz"))
+
+
+# compose.yaml -------------------------------------------------------------------
+
+
+@variants("default", "postgresql", "redis", "rs256")
+def test_compose_file_follows_the_compose_specification(project):
+    run(
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            "compose.yaml",
+        ],
+        project,
+    )
+
+
+@variants("default", "postgresql", "redis", "rs256")
+def test_compose_file_names_existing_files_services_and_volumes(project, variant):
+    compose = compose_file(project)
+    services = compose["services"]
+    chosen = answers(variant)
+
+    assert ("db" in services) == (chosen.get("database") == "postgresql")
+    assert ("redis" in services) == (chosen.get("use_redis") == "yes")
+    for name, service in services.items():
+        if "build" in service:
+            assert (project / service["build"] / "Dockerfile").exists(), name
+        if "env_file" in service:
+            assert (project / service["env_file"]).exists(), name
+        assert set(service.get("depends_on", {})) <= set(services), name
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (project / source).exists(), f"{name}: {volume}"
+            else:
+                assert source in compose.get("volumes", {}), f"{name}: {volume}"
+    assert (
+        services["web"]["depends_on"]["migrate"]["condition"]
+        == "service_completed_successfully"
+    )
+
+
+@variants("postgresql", "redis")
+def test_compose_environment_is_enough_to_migrate_with_production_settings(
+    project, tmp_path
+):
+    """Run the migrate service's command with the environment compose gives it.
+
+    The service names (db, redis) become this machine's servers, and the
+    database a throwaway one.
+    """
+    service = compose_file(project)["services"]["migrate"]
+    environment = {
+        name: str(value)
+        .replace("@db:", "@127.0.0.1:")
+        .replace("//redis:", "//127.0.0.1:")
+        for name, value in service["environment"].items()
+    }
+    database = None
+    if environment["DATABASE_URL"].startswith("postgres"):
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
+        # compose's db service creates the database (POSTGRES_DB); so does this.
+        database = environment["DATABASE_URL"] = throwaway_database_url("compose")
+        create_database(database)
+    else:
+        environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    try:
+        command = service["command"]
+        env = project_env(**environment)
+        manage(project, *command[2:], settings="config.settings.production", env=env)
+        manage(project, "check", settings="config.settings.production", env=env)
+    finally:
+        if database:
+            drop_database(database)
+
+
+def create_database(url):
+    import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need it
+    from psycopg import sql  # noqa: PLC0415
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+# GitHub Actions -----------------------------------------------------------------
+
+
+def template_workflows():
+    return sorted((TEMPLATE_DIR / ".github" / "workflows").glob("*.yml"))
+
+
+@variants("default", "postgresql", "redis")
+def test_generated_workflow_is_valid_for_github_actions(project):
+    run(
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(WORKFLOW),
+        ],
+        project,
+    )
+    run([tool("actionlint"), str(WORKFLOW)], project)
+
+
+def test_template_workflows_are_valid_for_github_actions():
+    workflows = [str(path) for path in template_workflows()]
+
+    assert workflows, "the template repository has no workflow"
+    run(
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *workflows,
+        ],
+        TEMPLATE_DIR,
+    )
+    run([tool("actionlint"), *workflows], TEMPLATE_DIR)
+
+
+def test_template_workflow_runs_what_ci_run_runs():
+    workflow = load_yaml(template_workflows()[0])
+    (job,) = workflow["jobs"].values()
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+
+    assert any(command.endswith("bash .ci/run") for command in commands)
+    assert {"postgres", "redis"} <= set(job["services"])
+    ports = {port for service in job["services"].values() for port in service["ports"]}
+    assert {"5432:5432", "6379:6379"} <= ports
+
+
+@variants("default", "postgresql", "redis")
+def test_generated_workflow_runs_lint_tests_and_django_checks(project, variant):
+    workflow = load_yaml(project / WORKFLOW)
+    job = workflow["jobs"]["test"]
+    commands = " && ".join(step["run"] for step in job["steps"] if "run" in step)
+
+    for expected in (
+        "ruff check",
+        "ruff format --check",
+        "pytest",
+        "makemigrations --check",
+        "check --deploy",
+    ):
+        assert expected in commands
+    services = job.get("services", {})
+    assert ("postgres" in services) == (
+        answers(variant).get("database") == "postgresql"
+    )
+    assert ("redis" in services) == (answers(variant).get("use_redis") == "yes")
+
+
+def fresh_checkout(project, destination):
+    """Copy the files a clone of ``project``'s repository would have."""
+    for path in project_files(project):
+        relative = path.relative_to(project)
+        if relative.parts[0] in {"staticfiles", ".cache"} or relative.name.endswith(
+            ".egg-info"
+        ):
+            continue
+        target = Path(destination) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return Path(destination)
+
+
+@variants("default", "postgresql", "redis", "rs256")
+def test_generated_workflow_steps_pass_in_a_fresh_checkout(project, tmp_path):
+    """Run every ``run`` step of the job, in order, as the runner would.
+
+    ``python`` is the test interpreter, which holds the project's dependencies
+    (so bootstrap.py installs nothing); services are this machine's, and a
+    PostgreSQL project gets a throwaway database instead of the job's.
+    """
+    job = load_yaml(project / WORKFLOW)["jobs"]["test"]
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    job_env = {name: str(value) for name, value in job.get("env", {}).items()}
+    database = None
+    if "postgres" in job.get("services", {}):
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not listening on 127.0.0.1:5432")
+        database = job_env["DATABASE_URL"] = throwaway_database_url("ci")
+    try:
+        for step in job["steps"]:
+            if "run" not in step:
+                continue
+            env = project_env(
+                PATH=f"{TOOLS}{os.pathsep}{os.environ['PATH']}",
+                **job_env,
+                **{name: str(value) for name, value in step.get("env", {}).items()},
+            )
+            run(["bash", "-e", "-c", step["run"]], checkout, env=env)
+    finally:
+        if database:
+            drop_database(database)
+
+
+# pre-commit ---------------------------------------------------------------------
+
+
+def test_pre_commit_config_has_no_template_syntax_and_is_valid(tmp_path):
+    source = TEMPLATE_DIR / SLUG_DIR / ".pre-commit-config.yaml"
+
+    assert "{{" not in source.read_text()
+    assert "{%" not in source.read_text()
+    run([tool("pre-commit"), "validate-config", str(source)], tmp_path)
+
+
+@variants("default")
+def test_pre_commit_ruff_is_the_ruff_the_project_declares(project):
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    (ruff_repo,) = [
+        repo for repo in config["repos"] if "ruff-pre-commit" in repo["repo"]
+    ]
+    declared = tomllib.loads((project / "pyproject.toml").read_text())
+    (ruff,) = [
+        Requirement(text)
+        for text in declared["project"]["optional-dependencies"]["dev"]
+        if Requirement(text).name == "ruff"
+    ]
+
+    assert ruff.specifier.contains(ruff_repo["rev"].removeprefix("v"))
+
+
+@variants("default", "rs256", "postgresql")
+def test_generated_files_pass_the_pre_commit_hooks(project, tmp_path):
+    """Run the pre-commit-hooks the config lists, on a fresh repository of the project.
+
+    pre-commit itself would clone the hooks' repositories; their PyPI package
+    provides the same commands. The ruff hooks are ruff check and ruff format,
+    which every baked project is tested with.
+    """
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    run(["git", "init", "--quiet", "."], checkout)
+    run(["git", "add", "--all"], checkout)
+    files = sorted(run(["git", "ls-files"], checkout).stdout.split())
+    for hook, *arguments in (
+        ("check-added-large-files", *files),
+        ("check-merge-conflict", "--assume-in-merge", *files),
+        ("check-toml", *[name for name in files if name.endswith(".toml")]),
+        ("check-yaml", *[name for name in files if name.endswith((".yml", ".yaml"))]),
+        ("detect-private-key", *files),
+        ("end-of-file-fixer", *files),
+        ("trailing-whitespace-fixer", *files),
+    ):
+        run([tool(hook), *arguments], checkout)
+
+
+# Pruning ------------------------------------------------------------------------
+
+
+@variants("default", "minimal-files")
+def test_docker_and_ci_files_exist_exactly_when_chosen(project, variant):
+    chosen = answers(variant)
+    docker = chosen.get("use_docker", "yes") == "yes"
+    github = chosen.get("ci_provider", "github") == "github"
+
+    for name in ("Dockerfile", "compose.yaml", ".dockerignore"):
+        assert (project / name).exists() == docker, name
+    assert (project / WORKFLOW).exists() == github
+    assert (project / ".pre-commit-config.yaml").exists()
+
+
+# Installing the dependencies ------------------------------------------------------
+
+
+@pytest.mark.slow
+@variants("postgresql")
+def test_dependencies_install_with_uv_as_the_dockerfile_does(project, tmp_path):
+    venv = tmp_path / "venv"
+    env = project_env(UV_PYTHON_DOWNLOADS="never")
+    run([tool("uv"), "venv", "--python", sys.executable, str(venv)], project, env=env)
+    build = dict(stages(dockerfile_instructions(project / "Dockerfile"))[0][1])
+    install = next(
+        part for part in build["RUN"].split("&&") if "uv pip install" in part
+    )
+    command = shlex_split_with_python(install, venv / "bin" / "python")
+
+    run([tool("uv"), *command[1:]], project, env=env)
+
+    run([venv / "bin" / "python", "-c", IMPORTS], project)
+
+
+@pytest.mark.slow
+@variants("default")
+def test_project_installs_with_pip_and_passes_its_tests(project, tmp_path):
+    venv = tmp_path / "venv"
+    checkout = fresh_checkout(project, tmp_path / "checkout")
+    run([sys.executable, "-m", "venv", str(venv)], checkout)
+    python = venv / "bin" / "python"
+
+    run([python, "-m", "pip", "install", "--quiet", "-e", ".[dev]"], checkout)
+
+    run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], checkout)
+
+
+IMPORTS = "import django, rest_framework_simplejwt, drf_spectacular_sidecar, whitenoise, gunicorn, psycopg, redis"
+
+
+def shlex_split_with_python(command, python):
+    """Split a shell command and point its ``--python`` option at ``python``."""
+    words = shlex.split(command)
+    words[words.index("--python") + 1] = str(python)
+    return words
