@@ -48,6 +48,7 @@ RESERVED_SLUGS = frozenset(
         "cryptography",
         "django",
         "drf_spectacular",
+        "drf_spectacular_sidecar",
         "environ",
         "gunicorn",
         "jwt",
@@ -62,6 +63,7 @@ RESERVED_SLUGS = frozenset(
         "ruff",
         "site",
         "tests",
+        "whitenoise",
     }
 )
 

@@ -78,6 +78,9 @@ def test_postgresql_bake_migrated_into_the_database_of_database_url(project):
 @variants("postgresql")
 def test_postgresql_connections_persist_between_requests(project):
     database = dotenv_value(project, "DATABASE_URL").rsplit("/", 1)[1]
+    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+    # Connections of servers that earlier tests stopped may linger for a moment.
+    earlier = set(query(f"{POSTGRES_URL}/postgres", backends, database))
     with served(project, workers=1) as base_url:
         status, _, tokens = http(
             "POST",
@@ -93,14 +96,10 @@ def test_postgresql_connections_persist_between_requests(project):
             )
             assert status == 200
 
-        connections = query(
-            f"{POSTGRES_URL}/postgres",
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
-            database,
-        )
+        opened = set(query(f"{POSTGRES_URL}/postgres", backends, database)) - earlier
 
     # One sync worker, one connection kept open (CONN_MAX_AGE) across requests.
-    assert connections == [(1,)]
+    assert len(opened) == 1
 
 
 def test_unreachable_postgresql_keeps_the_files_and_prints_the_command_that_finishes(
