@@ -48,6 +48,11 @@ TEMPLATE = BENCHMARKS.parent
 PASSWORD = "benchmark-password-4821"  # noqa: S105 - a throwaway user in a temp dir
 USERNAME = "admin"
 ROTATION_ANSWERS = {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"}
+THROTTLE_VARIABLES = (
+    "DJANGO_THROTTLE_OBTAIN_PER_CLIENT",
+    "DJANGO_THROTTLE_OBTAIN_PER_USERNAME",
+    "DJANGO_THROTTLE_REFRESH_PER_CLIENT",
+)
 TARGETS = {
     "api_vs_health": 0.90,
     "obtain_vs_baseline": 3.0,
@@ -118,14 +123,22 @@ def post_json(url, body, timeout=120):
 # The projects -----------------------------------------------------------------
 
 
-def bake(template, output_dir, answers, python=sys.executable, path=None):
+def bake(template, output_dir, answers, **env_overrides):
     """Bake the template with cookiecutter's command; return ``(project, seconds)``."""
     output_dir.mkdir(parents=True, exist_ok=True)
     arguments = [f"{name}={value}" for name, value in answers.items()]
-    env = clean_env(DJANGO_SUPERUSER_PASSWORD=PASSWORD, TEMPLATE_STRICT_SETUP="1")
-    if path is not None:
-        env["PATH"] = path
-    command = [python, "-m", "cookiecutter", "--no-input", "-o", output_dir, template]
+    env = clean_env(
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD, TEMPLATE_STRICT_SETUP="1", **env_overrides
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "cookiecutter",
+        "--no-input",
+        "-o",
+        output_dir,
+        template,
+    ]
     _, seconds = timed(run, [*command, *arguments], env=env)
     (project,) = (child for child in output_dir.iterdir() if child.is_dir())
     return project, seconds
@@ -229,13 +242,18 @@ class Server:
         self.process = None
 
     @classmethod
-    def for_template_project(cls, name, project, workers):
+    def for_template_project(cls, name, project, options):
         env = clean_env(
             DJANGO_SETTINGS_MODULE="config.settings.production",
             DATABASE_URL=f"sqlite:///{project / 'db.sqlite3'}",
             DJANGO_SECURE_SSL_REDIRECT="false",
-            WEB_CONCURRENCY=str(workers),
+            WEB_CONCURRENCY=str(options.workers),
+            # The benchmark measures the service, not its brute-force limiter:
+            # the limits are raised far above the load (the counting still runs).
+            **dict.fromkeys(THROTTLE_VARIABLES, "1000000/second"),
         )
+        if options.redis_url:
+            env["REDIS_URL"] = options.redis_url
         command = [
             sys.executable,
             "-m",
@@ -438,30 +456,32 @@ def measure_bakes(options, workdir):
     """Return bake times: dependencies present, and newcomers with uv and with pip."""
     results = {"current": [], "newcomer_uv": [], "newcomer_pip": []}
     for index in range(options.bakes):
-        _, seconds = bake(
-            options.template,
-            workdir / f"bake-current-{index}",
-            {"setup_environment": "current"},
-        )
+        answers = {"setup_environment": "current"}
+        _, seconds = bake(options.template, workdir / f"bake-current-{index}", answers)
         print(f"  bake with dependencies present: {seconds:.2f} s", flush=True)
         results["current"].append(seconds)
-    uv = shutil.which("uv")
-    newcomer_runs = {
-        "newcomer_uv": options.newcomer_runs if uv else 0,
-        "newcomer_pip": options.pip_runs,
+    uv = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
+    if uv is None:
+        print("  uv is not installed: no newcomer bake with uv", flush=True)
+    paths = {
+        "newcomer_uv": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}"
+        if uv
+        else None,
+        "newcomer_pip": without_uv(os.environ["PATH"]),
     }
-    for name, runs in newcomer_runs.items():
-        path = os.environ["PATH"]
-        if name == "newcomer_uv":
-            path = f"{Path(uv).parent}{os.pathsep}{path}"
-        else:
-            path = without_uv(path)
-        for index in range(runs):
+    runs = {"newcomer_uv": options.newcomer_runs, "newcomer_pip": options.pip_runs}
+    for name, path in paths.items():
+        for index in range(runs[name] if path else 0):
+            env = {"PATH": path}
+            if options.cold_caches:
+                caches = workdir / f"caches-{name}-{index}"
+                env |= {
+                    "UV_CACHE_DIR": str(caches / "uv"),
+                    "PIP_CACHE_DIR": str(caches / "pip"),
+                }
+            answers = {"setup_environment": "venv"}
             project, seconds = bake(
-                options.template,
-                workdir / f"bake-{name}-{index}",
-                {"setup_environment": "venv"},
-                path=path,
+                options.template, workdir / f"bake-{name}-{index}", answers, **env
             )
             print(
                 f"  bake as a {name.replace('_', ' with ')}: {seconds:.2f} s",
@@ -643,8 +663,17 @@ def parse_args(argv=None):
     parser.add_argument(
         "--json",
         type=Path,
-        default=BENCHMARKS / "results.json",
+        default=BENCHMARKS / "results" / time.strftime("run-%Y%m%d-%H%M%S.json"),
         help="where to write the measurements",
+    )
+    parser.add_argument(
+        "--cold-caches",
+        action="store_true",
+        help="newcomer bakes with empty uv and pip caches (downloads every package)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        help="serve our projects with this REDIS_URL (default: file cache)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     options = parser.parse_args(argv)
@@ -684,8 +713,8 @@ def main(argv=None):
             article = build_article_project(workdir / "baseline" / "article_service")
             servers = [
                 Server.for_article_project(article, options.workers),
-                Server.for_template_project("ours", ours, options.workers),
-                Server.for_template_project("rotation", rotation, options.workers),
+                Server.for_template_project("ours", ours, options),
+                Server.for_template_project("rotation", rotation, options),
             ]
             print("Measuring request rates...", flush=True)
             with serving(servers):
@@ -711,6 +740,7 @@ def main(argv=None):
             for row in rows
         ],
     }
+    options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(report, indent=2) + "\n")
     print(
         f"\n{table}\n\nMedians of {options.rounds} rounds; every measurement in {options.json}"

@@ -1,6 +1,6 @@
 """gunicorn settings for the container: ``gunicorn -c config/gunicorn.py config.wsgi``.
 
-Everything comes from the environment, so one image serves every size:
+Everything comes from the environment (or ``.env``), so one image serves every size:
 
 * ``PORT``: the port to listen on, on every interface (default 8000).
 * ``WEB_CONCURRENCY``: worker processes. Default: two per CPU this process
@@ -20,6 +20,11 @@ https://docs.gunicorn.org/en/stable/settings.html
 
 import os
 from pathlib import Path
+
+import environ
+
+# The settings' .env applies here too; variables set in the environment win.
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
 
 
 def available_cpus():
