@@ -5,6 +5,8 @@ password change, and lets concurrent requests rotate the same refresh token
 more than once. These classes keep its behaviour otherwise.
 """
 
+from contextlib import nullcontext
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -45,11 +47,24 @@ def claim_refresh_token(refresh):
         },
     )
     try:
-        with transaction.atomic():
+        with savepoint_in_transaction():
             BlacklistedToken.objects.create(token=outstanding)
     except IntegrityError:
         return False
     return True
+
+
+def savepoint_in_transaction():
+    """Return a savepoint inside the caller's transaction, else nothing.
+
+    The savepoint keeps a caller's transaction usable after a refused INSERT.
+    Outside a transaction each INSERT commits on its own, on purpose: SQLite
+    lets one writer in at a time and makes the others sleep, so its write
+    lock must be held for one statement, not for the Python around it.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return nullcontext()
 
 
 def renew(refresh):
@@ -61,18 +76,19 @@ def renew(refresh):
 
 
 def outstand(refresh, user):
-    """Record ``refresh`` as an outstanding token of ``user``; return it signed.
+    """Return ``refresh`` signed; record it as ``user``'s when the blacklist is on.
 
-    simplejwt's ``RefreshToken.outstand()`` reads the user again first.
+    simplejwt's ``RefreshToken.outstand()`` would read the user again first.
     """
     signed = str(refresh)
-    OutstandingToken.objects.create(
-        user=user,
-        jti=refresh[api_settings.JTI_CLAIM],
-        token=signed,
-        created_at=refresh.current_time,
-        expires_at=datetime_from_epoch(refresh["exp"]),
-    )
+    if blacklist_is_installed():
+        OutstandingToken.objects.create(
+            user=user,
+            jti=refresh[api_settings.JTI_CLAIM],
+            token=signed,
+            created_at=refresh.current_time,
+            expires_at=datetime_from_epoch(refresh["exp"]),
+        )
     return signed
 
 
@@ -106,15 +122,11 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         user = self.check_user(refresh)
 
         data = {"access": str(refresh.access_token)}
-        if api_settings.ROTATE_REFRESH_TOKENS and blacklist_is_installed():
-            # The claim and the new outstanding token in one transaction.
-            with transaction.atomic():
-                if claim and not claim_refresh_token(refresh):
-                    # The answer simplejwt gives to a blacklisted token.
-                    raise TokenError(self.error_messages["already_rotated"])
-                data["refresh"] = outstand(renew(refresh), user)
-        elif api_settings.ROTATE_REFRESH_TOKENS:
-            data["refresh"] = str(renew(refresh))
+        if api_settings.ROTATE_REFRESH_TOKENS:
+            if claim and not claim_refresh_token(refresh):
+                # The answer simplejwt gives to a blacklisted token.
+                raise TokenError(self.error_messages["already_rotated"])
+            data["refresh"] = outstand(renew(refresh), user)
         return data
 
     def check_user(self, refresh):
