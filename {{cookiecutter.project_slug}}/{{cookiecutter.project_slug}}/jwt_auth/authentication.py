@@ -179,7 +179,7 @@ known_users = KnownUsers(MAX_USERS)
 def user_changed(user_id, using=None):
     """Make every worker read ``user_id`` again: this one now, others soon.
 
-    Called by the signal handlers in ``signals.py`` when a user is saved or
+    Called by the signal handlers of ``users/signals.py`` when a user is saved or
     deleted; call it yourself after changing users with ``QuerySet.update()``.
     """
     known_users.forget(user_id)
