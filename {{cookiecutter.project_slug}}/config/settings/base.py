@@ -119,10 +119,11 @@ else:
 # https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model
 AUTH_USER_MODEL = "users.User"
 
-# Argon2id first; PBKDF2 stays so that existing hashes still verify.
-# https://docs.djangoproject.com/en/stable/topics/auth/passwords/#using-argon2-with-django
+# Argon2id at OWASP's minimum cost (users/hashers.py) hashes new passwords;
+# the others stay so that existing hashes still verify (and are upgraded at
+# the next login). https://docs.djangoproject.com/en/stable/topics/auth/passwords/
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "{{ cookiecutter.project_slug }}.users.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -146,8 +147,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+    # simplejwt's JWTAuthentication without a database query per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -180,6 +182,13 @@ REST_FRAMEWORK = {
     # Logs refused credentials and throttling, never the token itself.
     "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.jwt_auth.exceptions.exception_handler",
 }
+
+# How long (seconds) a worker may trust a user it read for a token: a user
+# deactivated, deleted or given a new password in a way that bypasses
+# save()/delete() is refused by every worker within this delay (changes through
+# the ORM reach every worker within about a second). 0: read it every request.
+# See jwt_auth/authentication.py.
+JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the

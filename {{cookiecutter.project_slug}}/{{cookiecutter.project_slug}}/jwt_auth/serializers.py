@@ -5,8 +5,11 @@ password change, and lets concurrent requests rotate the same refresh token
 more than once. These classes keep its behaviour otherwise.
 """
 
+from contextlib import nullcontext
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework_simplejwt import serializers as simplejwt_serializers
@@ -16,7 +19,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
 )
-from rest_framework_simplejwt.tokens import UntypedToken
+from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
@@ -43,8 +46,61 @@ def claim_refresh_token(refresh):
             "expires_at": datetime_from_epoch(refresh["exp"]),
         },
     )
-    _blacklisted, created = BlacklistedToken.objects.get_or_create(token=outstanding)
-    return created
+    try:
+        with savepoint_in_transaction():
+            BlacklistedToken.objects.create(token=outstanding)
+    except IntegrityError:
+        return False
+    return True
+
+
+def savepoint_in_transaction():
+    """Return a savepoint inside the caller's transaction, else nothing.
+
+    The savepoint keeps a caller's transaction usable after a refused INSERT.
+    Outside a transaction each INSERT commits on its own, on purpose: SQLite
+    lets one writer in at a time and makes the others sleep, so its write
+    lock must be held for one statement, not for the Python around it.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return nullcontext()
+
+
+def renew(refresh):
+    """Turn ``refresh`` into a new token (new id, lifetime and issue time); return it."""
+    refresh.set_jti()
+    refresh.set_exp()
+    refresh.set_iat()
+    return refresh
+
+
+def outstand(refresh, user):
+    """Return ``refresh`` signed; record it as ``user``'s when the blacklist is on.
+
+    simplejwt's ``RefreshToken.outstand()`` would read the user again first.
+    """
+    signed = str(refresh)
+    if blacklist_is_installed():
+        OutstandingToken.objects.create(
+            user=user,
+            jti=refresh[api_settings.JTI_CLAIM],
+            token=signed,
+            created_at=refresh.current_time,
+            expires_at=datetime_from_epoch(refresh["exp"]),
+        )
+    return signed
+
+
+class ClaimedRefreshToken(RefreshToken):
+    """A refresh token that ``claim_refresh_token`` will blacklist.
+
+    The claim itself refuses a blacklisted token, atomically, so the separate
+    blacklist query of simplejwt's ``verify()`` is skipped.
+    """
+
+    def verify(self, *args, **kwargs):
+        Token.verify(self, *args, **kwargs)
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
@@ -57,28 +113,24 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     }
 
     def validate(self, attrs):
-        refresh = self.token_class(attrs["refresh"])
-        self.check_user(refresh)
+        claim = (
+            api_settings.ROTATE_REFRESH_TOKENS
+            and api_settings.BLACKLIST_AFTER_ROTATION
+            and blacklist_is_installed()
+        )
+        refresh = (ClaimedRefreshToken if claim else self.token_class)(attrs["refresh"])
+        user = self.check_user(refresh)
 
         data = {"access": str(refresh.access_token)}
         if api_settings.ROTATE_REFRESH_TOKENS:
-            if (
-                api_settings.BLACKLIST_AFTER_ROTATION
-                and blacklist_is_installed()
-                and not claim_refresh_token(refresh)
-            ):
-                raise exceptions.AuthenticationFailed(
-                    self.error_messages["already_rotated"], "token_not_valid"
-                )
-            refresh.set_jti()
-            refresh.set_exp()
-            refresh.set_iat()
-            refresh.outstand()
-            data["refresh"] = str(refresh)
+            if claim and not claim_refresh_token(refresh):
+                # The answer simplejwt gives to a blacklisted token.
+                raise TokenError(self.error_messages["already_rotated"])
+            data["refresh"] = outstand(renew(refresh), user)
         return data
 
     def check_user(self, refresh):
-        """Raise 401 unless the token's user exists, is active, and kept the password."""
+        """Return the token's user; raise 401 unless it exists, is active and kept the password."""
         user_model = get_user_model()
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
         user = user_model.objects.filter(
@@ -94,6 +146,7 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
             raise exceptions.AuthenticationFailed(
                 self.error_messages["password_changed"], "password_changed"
             )
+        return user
 
 
 class TokenVerifySerializer(serializers.Serializer):
