@@ -48,7 +48,7 @@ from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
 TEMPLATE = BENCHMARKS.parent
-PASSWORD = "benchmark-password-4821"  # noqa: S105 - a throwaway user in a temp dir
+PASSWORD = "benchmark-password-4821"
 USERNAME = "admin"
 ROTATION_ANSWERS = {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"}
 THROTTLE_VARIABLES = (
@@ -110,14 +110,14 @@ def free_port():
 
 def post_json(url, body, timeout=120):
     """POST ``body`` as JSON; return the decoded answer, or exit on an error status."""
-    request = urllib.request.Request(  # noqa: S310 - a local http URL
+    request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
         sys.exit(f"POST {url} answered {error.code}: {error.read()[:500]!r}")
@@ -358,7 +358,7 @@ class Server:
             if self.process.poll() is not None:
                 sys.exit(f"gunicorn for {self.name} exited; see {log.name}")
             try:
-                with urllib.request.urlopen(f"{self.url}/api/health/", timeout=1):  # noqa: S310
+                with urllib.request.urlopen(f"{self.url}/api/health/", timeout=1):
                     return
             except OSError:
                 time.sleep(0.2)
