@@ -18,6 +18,13 @@ from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
+# Throttling rates no test reaches, for served projects whose subject is not
+# throttling: bakes are shared by the tests of a variant, and so are their counters.
+GENEROUS_THROTTLE_RATES = {
+    "DJANGO_THROTTLE_OBTAIN_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_OBTAIN_PER_USERNAME": "100000/day",
+    "DJANGO_THROTTLE_REFRESH_PER_CLIENT": "100000/day",
+}
 # Variables of the developer's shell that would leak into a baked project.
 PROJECT_ENV_NOISE = (
     "DJANGO_SETTINGS_MODULE",
@@ -139,9 +146,13 @@ def http(method, url, body=None, headers=None, timeout=10):
 
 @contextmanager
 def served(project, workers=2, settings="config.settings.local", env=None):
-    """Serve a baked project with gunicorn; yield its base URL."""
+    """Serve a baked project with gunicorn; yield its base URL.
+
+    Without ``env``, the project runs with its own environment and throttling
+    rates no test reaches.
+    """
     port = free_port()
-    environment = env or project_env()
+    environment = env or project_env(**GENEROUS_THROTTLE_RATES)
     environment["DJANGO_SETTINGS_MODULE"] = settings
     process = subprocess.Popen(
         [

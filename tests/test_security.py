@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from tests.conftest import SUPERUSER_PASSWORD, require_redis
 from tests.support import (
+    GENEROUS_THROTTLE_RATES,
     concurrently,
     http,
     manage,
@@ -44,12 +45,6 @@ SECURITY_VARIANTS = VARIANTS | {
         "blacklist_after_rotation": "yes",
         "database": "postgresql",
     },
-}
-# Rates no test of this module reaches, where throttling is not the subject.
-GENEROUS_RATES = {
-    "DJANGO_THROTTLE_OBTAIN_PER_CLIENT": "100000/day",
-    "DJANGO_THROTTLE_OBTAIN_PER_USERNAME": "100000/day",
-    "DJANGO_THROTTLE_REFRESH_PER_CLIENT": "100000/day",
 }
 HTTPS = {"X-Forwarded-Proto": "https"}
 
@@ -95,7 +90,7 @@ CONCURRENT_REFRESHES = 16
 def test_concurrent_refreshes_of_one_token_rotate_it_once(project):
     # simplejwt 5.5.1 alone lets 2 to 4 of 16 through here, in most rounds.
     outcomes = []
-    with served(project, workers=4, env=project_env(**GENEROUS_RATES)) as url:
+    with served(project, workers=4, env=project_env(**GENEROUS_THROTTLE_RATES)) as url:
         for _ in range(ROUNDS):
             refresh = obtain(url, "admin", SUPERUSER_PASSWORD)["refresh"]
             results = concurrently(

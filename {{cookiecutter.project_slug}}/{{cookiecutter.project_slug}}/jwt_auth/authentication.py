@@ -38,7 +38,6 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import get_md5_hash_password
@@ -231,12 +230,6 @@ class CachedJWTAuthentication(JWTAuthentication):
         return not api_settings.CHECK_REVOKE_TOKEN or (
             validated_token.get(api_settings.REVOKE_TOKEN_CLAIM) == fingerprint
         )
-
-
-class CachedJWTScheme(SimpleJWTScheme):
-    """Describe ``CachedJWTAuthentication`` in the OpenAPI schema, as simplejwt's."""
-
-    target_class = CachedJWTAuthentication
 
 
 class UserSnapshot:
