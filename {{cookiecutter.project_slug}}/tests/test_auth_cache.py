@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.tokens import AccessToken
 
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
@@ -201,3 +203,55 @@ def test_a_cached_token_is_checked_again_once_expired(authorization, monkeypatch
     monkeypatch.setattr(time, "time", lambda: expired)
 
     assert verified_tokens.get(raw) is None
+
+
+@pytest.fixture
+def refresh(api_client, tokens):
+    """Return a function that refreshes the token pair's refresh token."""
+
+    def call():
+        return api_client.post(
+            "/api/token/refresh/", {"refresh": tokens["refresh"]}, format="json"
+        )
+
+    return call
+
+
+def test_refresh_reads_a_known_user_from_the_cache(hello, refresh):
+    user_table = get_user_model()._meta.db_table
+
+    with CaptureQueriesContext(connection) as queries:
+        assert refresh().status_code == 200
+
+    assert [q["sql"] for q in queries if f'FROM "{user_table}"' in q["sql"]] == []
+
+
+def test_refresh_refuses_a_deactivated_user_at_once(hello, refresh, user):
+    user.is_active = False
+    user.save()
+
+    assert refresh().status_code == 401
+
+
+def test_refresh_trusts_a_known_user_within_the_delay(hello, refresh, user):
+    deactivate_behind_the_orms_back(user)
+
+    assert refresh().status_code == 200
+
+
+def test_refresh_sees_a_change_the_signals_miss_after_the_delay(
+    hello, refresh, user, later
+):
+    deactivate_behind_the_orms_back(user)
+    later(DELAY)
+
+    assert refresh().status_code == 401
+
+
+def test_refresh_confirms_a_refusal_with_the_database(refresh, user):
+    deactivate_behind_the_orms_back(user)
+    assert refresh().status_code == 401  # Read from the database, and remembered.
+    get_user_model().objects.filter(pk=user.pk).update(is_active=True)
+
+    # The remembered user would refuse; the database, read again, does not.
+    assert refresh().status_code == 200

@@ -26,6 +26,9 @@ reaches the workers:
 3. A user who fails a check is read again before the request is refused: the
    cache can delay a refusal (by the bounds above), never cause one. A new
    login after a password change elsewhere is accepted at once.
+
+Refreshing a token checks its user through ``read_user`` with the same bounds
+(``serializers.py``).
 """
 
 import logging
@@ -36,6 +39,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -184,6 +188,28 @@ def user_changed(user_id, using=None):
     """
     known_users.forget(user_id)
     transaction.on_commit(partial(_announce, user_id), using=using, robust=True)
+
+
+def read_user(user_id, *, trust_cache=True):
+    """Return the user with ``user_id``, or None if there is none.
+
+    From this worker's known users while they are fresh enough (see above),
+    unless ``trust_cache`` is False; else from the database, remembering it.
+    """
+    max_age = user_cache_seconds()
+    if trust_cache and max_age > 0:
+        known = known_users.get(user_id, max_age)
+        if known is not None:
+            return known[0].instance()
+    started = known_users.reading()
+    model = get_user_model()
+    try:
+        user = model._default_manager.get(**{api_settings.USER_ID_FIELD: user_id})
+    except model.DoesNotExist:
+        return None
+    if max_age > 0:
+        known_users.add(user_id, UserSnapshot(user), started)
+    return user
 
 
 def _announce(user_id):

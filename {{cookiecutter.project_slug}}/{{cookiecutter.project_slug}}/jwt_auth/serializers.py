@@ -8,7 +8,6 @@ more than once. These classes keep its behaviour otherwise.
 from contextlib import nullcontext
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
@@ -21,6 +20,8 @@ from rest_framework_simplejwt.token_blacklist.models import (
 )
 from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
+
+from .authentication import read_user
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
 
@@ -130,23 +131,30 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         return data
 
     def check_user(self, refresh):
-        """Return the token's user; raise 401 unless it exists, is active and kept the password."""
-        user_model = get_user_model()
+        """Return the token's user; raise 401 unless it exists, is active and kept the password.
+
+        The user may come from this worker's cache of users, like the one
+        access tokens use; a refusal is always confirmed by the database.
+        """
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
-        user = user_model.objects.filter(
-            **{api_settings.USER_ID_FIELD: user_id}
-        ).first()
+        user = read_user(user_id)
+        if self.refusal(refresh, user) is not None:
+            user = read_user(user_id, trust_cache=False)
+        refusal = self.refusal(refresh, user)
+        if refusal is not None:
+            raise exceptions.AuthenticationFailed(self.error_messages[refusal], refusal)
+        return user
+
+    @staticmethod
+    def refusal(refresh, user):
+        """Return why ``user`` may not refresh ``refresh`` (an error code), or None."""
         if not api_settings.USER_AUTHENTICATION_RULE(user):
-            raise exceptions.AuthenticationFailed(
-                self.error_messages["no_active_account"], "no_active_account"
-            )
+            return "no_active_account"
         if api_settings.CHECK_REVOKE_TOKEN and refresh.get(
             api_settings.REVOKE_TOKEN_CLAIM
         ) != get_md5_hash_password(user.password):
-            raise exceptions.AuthenticationFailed(
-                self.error_messages["password_changed"], "password_changed"
-            )
-        return user
+            return "password_changed"
+        return None
 
 
 class TokenVerifySerializer(serializers.Serializer):

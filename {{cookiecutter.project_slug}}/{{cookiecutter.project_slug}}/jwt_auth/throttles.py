@@ -9,13 +9,16 @@ DRF's own throttles keep a list of request times: each request reads it,
 appends and writes it back, so concurrent requests on several workers
 overwrite each other's entries and a burst gets through several times the
 rate. These count with one increment per request instead, atomic in Redis and
-in the local memory cache, and serialised by a file lock for the file cache
-that the workers of one machine share.
+in the local memory cache. With the file cache that the workers of one machine
+share, each counter is a small file of its own in the cache's folder, changed
+under an exclusive lock on that file.
 """
 
 import functools
 import hashlib
-from contextlib import contextmanager
+import os
+import random
+import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -47,31 +50,67 @@ def count_request(cache, key, timeout):
 
     ``add`` creates the counter only if it is missing and ``incr`` adds to it,
     both atomically in Redis and in the local memory cache. The file cache
-    does neither, so its workers take turns through a lock file.
+    does neither, so it gets counter files of its own.
     """
-    with _exclusive(cache):
-        if cache.add(key, 1, timeout):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:  # The counter expired between add and incr.
-            cache.set(key, 1, timeout)
-            return 1
+    if isinstance(cache, FileBasedCache):
+        return count_in_file(Path(cache._dir), key, timeout)  # The cache's folder.
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # The counter expired between add and incr.
+        cache.set(key, 1, timeout)
+        return 1
 
 
-@contextmanager
-def _exclusive(cache):
-    if not isinstance(cache, FileBasedCache):
-        yield
-        return
-    directory = Path(cache._dir)  # Where this cache keeps its files.
+COUNTER_SUFFIX = ".throttle"
+# "<expiry> <count>", padded: rewriting a record of the same length in place
+# costs microseconds, where truncating the file first costs a journal write.
+COUNTER_RECORD_BYTES = 40
+# A window lasts a day at most; older counter files are left-overs.
+STALE_COUNTER_SECONDS = 2 * 24 * 60 * 60
+
+
+def count_in_file(directory, key, timeout):
+    """Add one to the counter ``key`` kept in a file of ``directory``; return it.
+
+    The file is changed under an exclusive lock on it, so the workers of one
+    machine count every request. The cache's own add and incr would pickle,
+    rename and list the whole folder on each write.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    with (directory / "throttle.lock").open("a") as lock_file:
-        locks.lock(lock_file, locks.LOCK_EX)
+    name = hashlib.sha256(key.encode()).hexdigest()[:40] + COUNTER_SUFFIX
+    descriptor = os.open(directory / name, os.O_RDWR | os.O_CREAT, 0o600)
+    # Unbuffered: the record is written before the lock is released.
+    with os.fdopen(descriptor, "r+b", buffering=0) as counter:
+        locks.lock(counter, locks.LOCK_EX)
         try:
-            yield
+            now = time.time()
+            expires_at, _, count = counter.read(COUNTER_RECORD_BYTES).partition(b" ")
+            if count.strip() and float(expires_at) > now:
+                expires_at, count = float(expires_at), int(count) + 1
+            else:
+                expires_at, count = now + timeout, 1
+            counter.seek(0)
+            counter.write(
+                f"{expires_at:.3f} {count}".encode().ljust(COUNTER_RECORD_BYTES)
+            )
         finally:
-            locks.unlock(lock_file)
+            locks.unlock(counter)
+    if count == 1 and random.random() < 1 / 256:  # noqa: S311 - not a secret
+        remove_stale_counters(directory)
+    return count
+
+
+def remove_stale_counters(directory):
+    """Delete the counter files no window can still use."""
+    oldest = time.time() - STALE_COUNTER_SECONDS
+    for path in directory.glob(f"*{COUNTER_SUFFIX}"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # Another worker removed it first.
 
 
 @functools.cache
