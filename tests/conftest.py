@@ -17,24 +17,22 @@ from tests.support import (
 SUPERUSER_PASSWORD = "baked-superuser-password-7f3a"
 
 
-def require_postgres():
-    """Skip (or fail on CI) when the PostgreSQL server of the machine is absent."""
-    if postgres_available():
+def require_service(available, description):
+    """Skip (or fail on CI, which must run these tests) when a local server is absent."""
+    if available():
         return
-    message = "PostgreSQL is not listening on 127.0.0.1:5432"
+    message = f"{description} is not listening"
     if in_ci():
-        pytest.fail(f"{message}, and CI must run the PostgreSQL tests")
+        pytest.fail(f"{message}, and CI must run the tests that need it")
     pytest.skip(message)
+
+
+def require_postgres():
+    require_service(postgres_available, "PostgreSQL on 127.0.0.1:5432")
 
 
 def require_redis():
-    """Skip (or fail on CI) when the Redis server of the machine is absent."""
-    if redis_available():
-        return
-    message = "Redis is not listening on 127.0.0.1:6379"
-    if in_ci():
-        pytest.fail(f"{message}, and CI must run the Redis tests")
-    pytest.skip(message)
+    require_service(redis_available, "Redis on 127.0.0.1:6379")
 
 
 @contextmanager

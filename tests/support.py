@@ -48,9 +48,9 @@ def project_env(**overrides):
     return env
 
 
-def run(command, cwd, env=None, timeout=600):
-    """Run ``command`` in ``cwd``; fail the test with its output when it fails."""
-    completed = subprocess.run(
+def execute(command, cwd, env=None, timeout=600):
+    """Run ``command`` in ``cwd`` and return it completed, whatever its exit status."""
+    return subprocess.run(
         [str(part) for part in command],
         cwd=cwd,
         env=env or project_env(),
@@ -59,6 +59,11 @@ def run(command, cwd, env=None, timeout=600):
         timeout=timeout,
         check=False,
     )
+
+
+def run(command, cwd, env=None, timeout=600):
+    """Run ``command`` in ``cwd``; fail the test with its output when it fails."""
+    completed = execute(command, cwd, env, timeout)
     if completed.returncode != 0:
         raise AssertionError(
             f"{' '.join(map(str, command))} failed in {cwd} "
@@ -270,15 +275,7 @@ def production_environment(project, **overrides):
 
 def run_failing(command, cwd, env):
     """Run ``command``, which must fail; return its combined output."""
-    completed = subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    completed = execute(command, cwd, env, timeout=120)
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0, (
         f"{' '.join(map(str, command))} succeeded:\n{output}"

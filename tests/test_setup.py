@@ -4,7 +4,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import SUPERUSER_PASSWORD, bake_environment, require_postgres
-from tests.support import http, project_env, run, served
+from tests.support import execute, http, project_env, run, run_failing, served
 
 HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 PASSWORD_LINE = re.compile(
@@ -355,17 +354,9 @@ def test_setup_command_refuses_to_continue_without_secrets_in_place(cookies):
     with bake_environment():
         project = cookies.bake(extra_context={"setup_environment": "skip"}).project_path
 
-    completed = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=project,
-        env=project_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    output = run_failing([sys.executable, "manage.py", "check"], project, project_env())
 
-    assert completed.returncode != 0
-    assert "DJANGO_SECRET_KEY" in completed.stderr
+    assert "DJANGO_SECRET_KEY" in output
 
 
 def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
@@ -374,13 +365,8 @@ def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
         pytest.skip("no Python 3.10 on this machine")
     project = bake().project_path
 
-    completed = subprocess.run(
-        [old_python, "bootstrap.py"],
-        cwd=project,
-        env=project_env(PYENV_VERSION="3.10.13"),
-        capture_output=True,
-        text=True,
-        check=False,
+    completed = execute(
+        [old_python, "bootstrap.py"], project, project_env(PYENV_VERSION="3.10.13")
     )
 
     assert completed.returncode == 1
