@@ -11,6 +11,7 @@ from tests.support import (
     redis_available,
     throwaway_database_url,
 )
+from tests.variants import VARIANTS
 
 # Bakes in these tests create the superuser with this password, so that the
 # HTTP tests can log in; the generated-password path has tests of its own.
@@ -79,3 +80,9 @@ def bake(cookies_session):
     yield bake_project
     for url in databases:
         drop_database(url)
+
+
+@pytest.fixture
+def project(bake, variant):
+    """The project baked with the answers of ``variant`` (see tests/variants.py)."""
+    return bake(**VARIANTS[variant]).project_path

@@ -36,16 +36,11 @@ from tests.support import (
     run,
     throwaway_database_url,
 )
-from tests.test_baked_projects import VARIANTS, variants
+from tests.variants import VARIANTS, variants
 
 TOOLS = Path(sys.executable).parent
 SLUG_DIR = "{{cookiecutter.project_slug}}"
 WORKFLOW = Path(".github/workflows/ci.yml")
-
-
-@pytest.fixture
-def project(bake, variant):
-    return bake(**VARIANTS[variant]).project_path
 
 
 def answers(variant):

@@ -17,7 +17,7 @@ import pytest
 
 from tests.serving import obtain_access_token, production_server
 from tests.support import http, in_ci
-from tests.test_baked_projects import VARIANTS, variants
+from tests.variants import VARIANTS, variants
 
 # Debian's chromium and chromium-driver, unless the environment names others.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -6,40 +6,29 @@ servers these tests skip, and fail when ``CI`` is set.
 """
 
 import re
-import socket
 import sys
 import uuid
 
-import pytest
-
-from tests.conftest import SUPERUSER_PASSWORD, bake_environment, require_postgres
+from tests.conftest import (
+    SUPERUSER_PASSWORD,
+    bake_environment,
+    require_postgres,
+    require_redis,
+)
 from tests.support import (
     POSTGRES_URL,
     drop_database,
     free_port,
     http,
-    in_ci,
     manage,
     project_env,
     run,
     served,
     throwaway_database_url,
 )
-from tests.test_baked_projects import VARIANTS, variants
+from tests.variants import variants
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def require_redis():
-    """Skip (or fail on CI) when the Redis server of the machine is absent."""
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return
-    except OSError:
-        message = "Redis is not listening on 127.0.0.1:6379"
-    if in_ci():
-        pytest.fail(f"{message}, and CI must run the Redis tests")
-    pytest.skip(message)
 
 
 def dotenv_value(project, name):
@@ -53,11 +42,6 @@ def query(database_url, sql, *parameters):
 
     with psycopg.connect(database_url) as connection:
         return connection.execute(sql, parameters).fetchall()
-
-
-@pytest.fixture
-def project(bake, variant):
-    return bake(**VARIANTS[variant]).project_path
 
 
 # PostgreSQL ---------------------------------------------------------------------

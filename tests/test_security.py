@@ -36,7 +36,7 @@ from tests.support import (
     run_failing,
     served,
 )
-from tests.test_baked_projects import VARIANTS
+from tests.variants import VARIANTS, variants
 
 PRODUCTION = "config.settings.production"
 SECURITY_VARIANTS = VARIANTS | {
@@ -49,19 +49,9 @@ SECURITY_VARIANTS = VARIANTS | {
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 
-def variants(*names):
-    """Parametrize over variants, each on the xdist worker that bakes it."""
-    return pytest.mark.parametrize(
-        "variant",
-        [
-            pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
-            for name in names
-        ],
-    )
-
-
 @pytest.fixture
 def project(bake, variant):
+    """conftest's fixture, with the PostgreSQL rotation variant of this module too."""
     return bake(**SECURITY_VARIANTS[variant]).project_path
 
 

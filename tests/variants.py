@@ -1,0 +1,58 @@
+"""The answer sets the template's tests bake, and how tests take them.
+
+Each option against the defaults, plus the pairs that interact (rotation x
+blacklist), not the cartesian product.
+"""
+
+import pytest
+
+VARIANTS = {
+    "default": {},
+    "hs512": {"jwt_algorithm": "HS512"},
+    "rs256": {"jwt_algorithm": "RS256"},
+    "es256": {"jwt_algorithm": "ES256"},
+    "eddsa": {"jwt_algorithm": "EdDSA"},
+    "ps256": {"jwt_algorithm": "PS256"},
+    "header-jwt": {"auth_header_types": "JWT"},
+    "header-bearer-jwt": {"auth_header_types": "Bearer, JWT"},
+    "lifetimes": {
+        "access_token_lifetime_minutes": "15",
+        "refresh_token_lifetime_days": "7",
+    },
+    "rotation": {"rotate_refresh_tokens": "yes"},
+    "rotation-blacklist": {
+        "rotate_refresh_tokens": "yes",
+        "blacklist_after_rotation": "yes",
+    },
+    "no-blacklist": {"use_token_blacklist": "no"},
+    "rotation-no-blacklist": {
+        "rotate_refresh_tokens": "yes",
+        "use_token_blacklist": "no",
+    },
+    "last-login": {"update_last_login": "yes"},
+    "postgresql": {"database": "postgresql"},
+    "minimal-files": {
+        "use_docker": "no",
+        "ci_provider": "none",
+        "create_superuser": "no",
+    },
+    "redis": {"use_redis": "yes"},
+    "unicode-name": {"project_name": "Zürich Bob's Orders"},
+    # The longest names the validators accept must still give ruff-stable code.
+    "longest-names": {
+        "project_name": "Northwind Traders Customer Billing and Invoicing Platform EU",
+        "project_slug": "northwind_traders_billing_invoic",
+        "description": "A long description " * 10,
+    },
+}
+
+
+def variants(*names):
+    """Parametrize over variants, keeping each variant's checks on one worker."""
+    return pytest.mark.parametrize(
+        "variant",
+        [
+            pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
+            for name in names
+        ],
+    )
