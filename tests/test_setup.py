@@ -1,5 +1,7 @@
 """The setup a bake runs (the project's bootstrap.py): results, reruns, secrets, failures."""
 
+import importlib.metadata
+import importlib.util
 import os
 import re
 import shutil
@@ -371,3 +373,49 @@ def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
 
     assert completed.returncode == 1
     assert "needs Python 3.11 or newer" in completed.stderr
+
+
+@pytest.fixture
+def baked_bootstrap(cookies):
+    """The bootstrap.py module of a project baked with the defaults (files only)."""
+    with bake_environment():
+        project = cookies.bake(extra_context={"setup_environment": "skip"}).project_path
+    spec = importlib.util.spec_from_file_location(
+        "baked_bootstrap", project / "bootstrap.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_installed_requirements_count_as_satisfied(baked_bootstrap):
+    installed = f"pytest=={importlib.metadata.version('pytest')}"
+
+    assert baked_bootstrap.missing_requirements([installed, "pytest>=1"]) == []
+
+
+@pytest.mark.parametrize("requirement", ["pytest>=999", "a-package-not-installed>=1"])
+def test_unmet_requirements_count_as_missing(baked_bootstrap, requirement):
+    assert baked_bootstrap.missing_requirements([requirement]) == [requirement]
+
+
+def test_a_requirement_whose_extra_is_not_installed_counts_as_missing(baked_bootstrap):
+    # simplejwt's "python-jose" extra needs python-jose, which nothing here installs.
+    try:
+        importlib.metadata.version("python-jose")
+        pytest.skip("python-jose is installed here")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    requirement = "djangorestframework-simplejwt[python-jose]>=5"
+
+    assert baked_bootstrap.missing_requirements([requirement]) == [requirement]
+
+
+def test_the_setup_needs_every_declared_requirement_and_finds_them_here(
+    baked_bootstrap,
+):
+    declared = baked_bootstrap.declared_requirements()
+
+    assert any(requirement.startswith("django>=") for requirement in declared)
+    assert any(requirement.startswith("pytest") for requirement in declared)
+    assert baked_bootstrap.missing_requirements(declared) == []

@@ -1,6 +1,11 @@
 """Refresh token rotation: every refresh hands out a new refresh token."""
 
 import pytest
+{%- if cookiecutter.blacklist_after_rotation %}
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from .helpers import token_part
+{%- endif %}
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +27,17 @@ def test_the_new_refresh_token_works(api_client, tokens):
 
     assert refresh(api_client, rotated).status_code == 200
 {%- if cookiecutter.blacklist_after_rotation %}
+
+
+def test_a_token_missing_from_the_outstanding_list_still_rotates_once(
+    api_client, tokens
+):
+    # Tokens issued before the blacklist was installed have no outstanding entry.
+    jti = token_part(tokens["refresh"], 1)["jti"]
+    OutstandingToken.objects.filter(jti=jti).delete()
+
+    assert refresh(api_client, tokens["refresh"]).status_code == 200
+    assert refresh(api_client, tokens["refresh"]).status_code == 401
 
 
 def test_refresh_token_cannot_be_used_twice_after_rotation(api_client, tokens):

@@ -1,14 +1,19 @@
 """Brute-force throttling of the token endpoints, with the real classes and low rates."""
 
+import os
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
 
 from {{ cookiecutter.project_slug }}.jwt_auth.throttles import (
+    COUNTER_SUFFIX,
+    STALE_COUNTER_SECONDS,
     count_request,
     parse_rate,
+    remove_stale_counters,
 )
 
 from .helpers import PASSWORD
@@ -182,3 +187,33 @@ def test_file_cache_counts_every_request_of_concurrent_workers(tmp_path):
         thread.join()
 
     assert sorted(counts) == list(range(1, workers * requests_each + 1))
+
+
+def test_file_counter_starts_again_once_its_window_has_passed(tmp_path, monkeypatch):
+    file_cache = FileBasedCache(str(tmp_path), {})
+    assert [count_request(file_cache, "login", timeout=60) for _ in range(3)] == [
+        1,
+        2,
+        3,
+    ]
+
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    assert count_request(file_cache, "login", timeout=60) == 1
+
+
+def test_stale_counter_files_are_removed_and_live_ones_kept(tmp_path):
+    stale, live = (
+        tmp_path / f"stale{COUNTER_SUFFIX}",
+        tmp_path / f"live{COUNTER_SUFFIX}",
+    )
+    stale.write_text("0 1")
+    live.write_text("0 1")
+    long_ago = time.time() - STALE_COUNTER_SECONDS - 60
+    os.utime(stale, (long_ago, long_ago))
+
+    remove_stale_counters(tmp_path)
+
+    assert not stale.exists()
+    assert live.exists()
