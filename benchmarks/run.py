@@ -13,8 +13,8 @@ What it does, in one run:
 
 1. bakes the default project (``setup_environment=current``, the timed "bake
    with dependencies present"), a project with refresh rotation and blacklist,
-   and builds the article's project step by step (``startproject``, its
-   settings, its views, Django's default PBKDF2 hasher, no connection reuse);
+   and sets up the article's project (``jwt_authentication_with_drf/``: its
+   settings and views, Django's default PBKDF2 hasher, no connection reuse);
 2. serves each with gunicorn (same worker count; ours through its
    ``config/gunicorn.py`` and production settings);
 3. loads each endpoint with wrk, alternating the servers, ``--rounds`` times,
@@ -33,29 +33,40 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
 TEMPLATE = BENCHMARKS.parent
-PASSWORD = "benchmark-password-4821"
+# The helpers it shares with the template's tests: run commands, serve, speak HTTP.
+sys.path.insert(0, str(TEMPLATE))
+
+from tests.serving import (  # noqa: E402
+    GENEROUS_THROTTLE_RATES,
+    PRODUCTION_SETTINGS,
+    http,
+    production_environment,
+    served,
+)
+from tests.support import (  # noqa: E402
+    POSTGRES_URL,
+    SUPERUSER_PASSWORD,
+    create_database,
+    drop_database,
+    manage,
+    project_env,
+    run,
+)
+
+ARTICLE_PROJECT = BENCHMARKS / "jwt_authentication_with_drf"
 USERNAME = "admin"
 ROTATION_ANSWERS = {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"}
-THROTTLE_VARIABLES = (
-    "DJANGO_THROTTLE_OBTAIN_PER_CLIENT",
-    "DJANGO_THROTTLE_OBTAIN_PER_USERNAME",
-    "DJANGO_THROTTLE_REFRESH_PER_CLIENT",
-)
 TARGETS = {
     "api_vs_health": 0.90,
     "obtain_vs_baseline": 3.0,
@@ -65,62 +76,11 @@ TARGETS = {
 }
 
 
-# Running things -------------------------------------------------------------
-
-
-def run(command, cwd=None, env=None, timeout=900):
-    """Run ``command``; return its output, or exit with it when it fails."""
-    completed = subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.exit(
-            f"{' '.join(map(str, command))} failed (exit {completed.returncode}):\n"
-            f"{completed.stdout}\n{completed.stderr}"
-        )
-    return completed.stdout
-
-
-def clean_env(**overrides):
-    """Return this environment without variables that would leak into a project."""
-    leaking = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "VIRTUAL_ENV", "REDIS_URL"}
-    env = {key: value for key, value in os.environ.items() if key not in leaking}
-    env.update(overrides)
-    return env
-
-
 def timed(function, *args, **kwargs):
     """Return ``(result, seconds)`` of calling ``function``."""
     started = time.perf_counter()
     result = function(*args, **kwargs)
     return result, time.perf_counter() - started
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def post_json(url, body, timeout=120):
-    """POST ``body`` as JSON; return the decoded answer, or exit on an error status."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        sys.exit(f"POST {url} answered {error.code}: {error.read()[:500]!r}")
 
 
 # The projects -----------------------------------------------------------------
@@ -130,8 +90,10 @@ def bake(template, output_dir, answers, **env_overrides):
     """Bake the template with cookiecutter's command; return ``(project, seconds)``."""
     output_dir.mkdir(parents=True, exist_ok=True)
     arguments = [f"{name}={value}" for name, value in answers.items()]
-    env = clean_env(
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD, TEMPLATE_STRICT_SETUP="1", **env_overrides
+    env = project_env(
+        DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD,
+        TEMPLATE_STRICT_SETUP="1",
+        **env_overrides,
     )
     command = [
         sys.executable,
@@ -142,247 +104,91 @@ def bake(template, output_dir, answers, **env_overrides):
         output_dir,
         template,
     ]
-    _, seconds = timed(run, [*command, *arguments], env=env)
+    _, seconds = timed(run, [*command, *arguments], output_dir, env, timeout=900)
     (project,) = (child for child in output_dir.iterdir() if child.is_dir())
     return project, seconds
 
 
-ARTICLE_SETTINGS = """
-
-# Added by the article's steps.
-INSTALLED_APPS += ["rest_framework", "api"]
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-    ],
-}
-
-# Added for the benchmark: serve as in production, like the other project.
-DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-"""
-
-ARTICLE_PROJECT_URLS = """from django.contrib import admin
-from django.urls import include, path
-
-urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("api/", include("api.urls")),
-]
-"""
-
-ARTICLE_API_URLS = """from django.urls import path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
-
-from . import views
-
-urlpatterns = [
-    path("token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
-    path("token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
-    path("", views.HelloView.as_view(), name="hello_world"),
-    path("health/", views.HealthView.as_view(), name="health"),
-]
-"""
-
-ARTICLE_VIEWS = """from rest_framework.permissions import AllowAny, IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
-
-
-class HelloView(APIView):
-    permission_classes = (IsAuthenticated,)
-
-    def get(self, request):
-        content = {"message": "Hello, PythonForDeveloper"}
-        return Response(content)
-
-
-# Not in the article: the unauthenticated reference, the same as the template's.
-class HealthView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-
-    def get(self, request):
-        return Response({"status": "ok"})
-"""
-
-
-def build_article_project(directory, database_url=None):
-    """Follow the seed article: startproject, startapp, its settings and views.
-
-    With ``database_url`` (PostgreSQL), the project uses that database instead
-    of SQLite, still without connection reuse, as Django's defaults have it.
-    """
-    directory.mkdir(parents=True)
-    env = clean_env()
-    run([sys.executable, "-m", "django", "startproject", "article", directory], env=env)
-    run([sys.executable, "manage.py", "startapp", "api"], cwd=directory, env=env)
-    with (directory / "article" / "settings.py").open("a") as settings:
-        settings.write(ARTICLE_SETTINGS)
-        if database_url:
-            create_postgres_database(database_url)
-            settings.write(
-                ARTICLE_POSTGRES_SETTINGS.format(**postgres_parts(database_url))
-            )
-    (directory / "article" / "urls.py").write_text(ARTICLE_PROJECT_URLS)
-    (directory / "api" / "urls.py").write_text(ARTICLE_API_URLS)
-    (directory / "api" / "views.py").write_text(ARTICLE_VIEWS)
-    run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=directory, env=env)
-    superuser = clean_env(
-        DJANGO_SUPERUSER_USERNAME=USERNAME,
-        DJANGO_SUPERUSER_EMAIL="admin@example.com",
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-    )
-    run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput"],
-        cwd=directory,
-        env=superuser,
-    )
-    return directory
-
-
-ARTICLE_POSTGRES_SETTINGS = """
-# Added for a benchmark on PostgreSQL.
-DATABASES = {{
-    "default": {{
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": "{name}",
-        "USER": "{user}",
-        "HOST": "{host}",
-        "PORT": "{port}",
-    }},
-}}
-"""
-
-
-def postgres_parts(url):
-    """Return the parts of a ``postgres://user@host:port/name`` URL."""
-    parsed = urllib.parse.urlsplit(url)
-    return {
-        "name": parsed.path.lstrip("/"),
-        "user": parsed.username or "postgres",
-        "host": parsed.hostname or "127.0.0.1",
-        "port": parsed.port or 5432,
-    }
-
-
-def postgres_admin_connection(url):
-    import psycopg  # noqa: PLC0415 - only PostgreSQL runs need it
-
-    parts = postgres_parts(url)
-    return psycopg.connect(
-        dbname="postgres",
-        user=parts["user"],
-        host=parts["host"],
-        port=parts["port"],
-        autocommit=True,
-    )
-
-
-def create_postgres_database(url):
-    from psycopg import sql  # noqa: PLC0415
-
-    with postgres_admin_connection(url) as connection:
-        name = sql.Identifier(postgres_parts(url)["name"])
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
-def drop_postgres_database(url):
-    from psycopg import sql  # noqa: PLC0415
-
-    with postgres_admin_connection(url) as connection:
-        name = sql.Identifier(postgres_parts(url)["name"])
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name)
-        )
-
-
+@dataclass
 class Server:
-    """A project served by gunicorn on a free local port."""
+    """A project to serve with gunicorn, and its URL once it is served."""
 
-    def __init__(self, name, project, command, env):
-        self.name = name
-        self.project = project
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.command = [*command, "--bind", f"127.0.0.1:{self.port}"]
-        self.env = env
-        self.process = None
-
-    @classmethod
-    def for_template_project(cls, name, project, options, database_url=None):
-        env = clean_env(
-            DJANGO_SETTINGS_MODULE="config.settings.production",
-            DATABASE_URL=database_url or f"sqlite:///{project / 'db.sqlite3'}",
-            DJANGO_SECURE_SSL_REDIRECT="false",
-            WEB_CONCURRENCY=str(options.workers),
-            # The benchmark measures the service, not its brute-force limiter:
-            # the limits are raised far above the load (the counting still runs).
-            **dict.fromkeys(THROTTLE_VARIABLES, "1000000/second"),
-        )
-        if options.redis_url:
-            env["REDIS_URL"] = options.redis_url
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "config/gunicorn.py",
-            "config.wsgi",
-        ]
-        return cls(name, project, command, env)
-
-    @classmethod
-    def for_article_project(cls, project, workers):
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "article.wsgi",
-            "--workers",
-            str(workers),
-        ]
-        return cls("baseline", project, command, clean_env())
-
-    def start(self):
-        log = (self.project.parent / f"{self.name}-gunicorn.log").open("w")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=self.project,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn for {self.name} exited; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/health/", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        sys.exit(f"gunicorn for {self.name} did not answer within 60 s; see {log.name}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+    name: str
+    project: Path
+    settings: str
+    env: dict
+    wsgi: str = "config.wsgi"
+    config: str | None = None
+    url: str | None = None
 
     def tokens(self):
-        body = {"username": USERNAME, "password": PASSWORD}
-        return post_json(f"{self.url}/api/token/", body)
+        """Return a fresh token pair of the superuser."""
+        credentials = {"username": USERNAME, "password": SUPERUSER_PASSWORD}
+        url = f"{self.url}/api/token/"
+        status, _, body = http("POST", url, credentials, timeout=120)
+        if status != 200:
+            sys.exit(f"POST {url} answered {status}: {str(body)[:500]}")
+        return body
+
+
+def article_server(directory, database_url=None):
+    """Set up the article's project in ``directory``: migrated, with its superuser.
+
+    With ``database_url`` (PostgreSQL), it runs on that database with the same
+    settings otherwise, still without connection reuse (Django's default).
+    """
+    shutil.copytree(
+        ARTICLE_PROJECT,
+        directory,
+        ignore=shutil.ignore_patterns("README.md", "__pycache__", "db.sqlite3"),
+    )
+    settings, env = "article.settings", project_env()
+    if database_url:
+        create_database(database_url)
+        settings = "article.settings_postgresql"
+        env["DATABASE_URL"] = database_url
+    manage(directory, "migrate", "--noinput", settings=settings, env=dict(env))
+    superuser = env | {
+        "DJANGO_SUPERUSER_USERNAME": USERNAME,
+        "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
+        "DJANGO_SUPERUSER_PASSWORD": SUPERUSER_PASSWORD,
+    }
+    manage(directory, "createsuperuser", "--noinput", settings=settings, env=superuser)
+    return Server("baseline", directory, settings, env, wsgi="article.wsgi")
+
+
+def template_server(name, project, options, database_url=None):
+    """Return how to serve a baked project: production settings, its gunicorn.py."""
+    env = production_environment(
+        project,
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        # The benchmark measures the service, not its brute-force limiter:
+        # the limits are raised far above the load (the counting still runs).
+        **dict.fromkeys(GENEROUS_THROTTLE_RATES, "1000000/second"),
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if options.redis_url:
+        env["REDIS_URL"] = options.redis_url
+    return Server(name, project, PRODUCTION_SETTINGS, env, config="config/gunicorn.py")
 
 
 @contextmanager
-def serving(servers):
+def serving(servers, workers):
+    """Serve every server with ``workers`` gunicorn workers; logs beside the projects."""
     with ExitStack() as stack:
         for server in servers:
-            stack.callback(server.stop)
-            server.start()
+            server.url = stack.enter_context(
+                served(
+                    server.project,
+                    workers,
+                    server.settings,
+                    server.env,
+                    wsgi=server.wsgi,
+                    config=server.config,
+                    log=server.project.parent / f"{server.name}-gunicorn.log",
+                )
+            )
         yield servers
 
 
@@ -401,10 +207,11 @@ with transaction.atomic(), open({path!r}, "w") as tokens:
 def issue_refresh_tokens(server, path, count):
     """Write ``count`` fresh refresh tokens of the server's project to ``path``."""
     script = ISSUE_REFRESH_TOKENS.format(username=USERNAME, path=str(path), count=count)
-    run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
-        cwd=server.project,
-        env=server.env,
+    manage(
+        server.project,
+        *("shell", "--no-imports", "-c", script),
+        settings=server.settings,
+        env=dict(server.env),
     )
     return path
 
@@ -428,7 +235,7 @@ def wrk(url, options, *, headers=(), script=None, script_args=()):
     command.append(url)
     if script_args:
         command += ["--", *script_args]
-    output = run(command)
+    output = run(command, BENCHMARKS).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
     failed = sum(
         int(count) for count in re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -458,7 +265,7 @@ class Loads:
         )
 
     def obtain(self, server):
-        body = json.dumps({"username": USERNAME, "password": PASSWORD})
+        body = json.dumps({"username": USERNAME, "password": SUPERUSER_PASSWORD})
         return wrk(
             f"{server.url}/api/token/",
             self.options,
@@ -518,8 +325,8 @@ def measure_rates(options, workdir, servers):
 
 
 def measure_all_rates(options, workdir):
-    """Bake and build the three projects, serve them, and load them."""
-    print("Baking the projects and building the article's project...", flush=True)
+    """Set up the three projects, serve them, and load them."""
+    print("Baking the projects and setting up the article's project...", flush=True)
     databases = {}
     if options.database == "postgresql":
         run_id = uuid.uuid4().hex[:8]
@@ -528,11 +335,11 @@ def measure_all_rates(options, workdir):
             for name in ("baseline", "ours", "rotation")
         }
     try:
-        servers = []
-        article = build_article_project(
-            workdir / "baseline" / "article_service", databases.get("baseline")
-        )
-        servers.append(Server.for_article_project(article, options.workers))
+        servers = [
+            article_server(
+                workdir / "baseline" / "article_service", databases.get("baseline")
+            )
+        ]
         for name, extra_answers in (("ours", {}), ("rotation", ROTATION_ANSWERS)):
             answers = {"setup_environment": "current", **extra_answers}
             env = {}
@@ -540,15 +347,13 @@ def measure_all_rates(options, workdir):
                 answers["database"] = "postgresql"
                 env["DATABASE_URL"] = databases[name]
             project, _ = bake(options.template, workdir / name, answers, **env)
-            servers.append(
-                Server.for_template_project(name, project, options, databases.get(name))
-            )
+            servers.append(template_server(name, project, options, databases.get(name)))
         print("Measuring request rates...", flush=True)
-        with serving(servers):
+        with serving(servers, options.workers):
             return measure_rates(options, workdir, servers)
     finally:
         for url in databases.values():
-            drop_postgres_database(url)
+            drop_database(url)
 
 
 # Bakes ------------------------------------------------------------------------
@@ -789,7 +594,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--postgres-url",
-        default="postgres://postgres@127.0.0.1:5432",
+        default=POSTGRES_URL,
         help="the PostgreSQL server for --database postgresql (databases are made and dropped)",
     )
     parser.add_argument(
@@ -820,6 +625,8 @@ def main(argv=None):
     try:
         rates = {} if options.skip_rates else measure_all_rates(options, workdir)
         bakes = {} if options.skip_bakes else measure_bakes(options, workdir)
+    except AssertionError as failure:  # a command or a server of the shared helpers
+        sys.exit(f"The benchmark stopped: {failure}")
     finally:
         if not options.keep:
             shutil.rmtree(workdir, ignore_errors=True)

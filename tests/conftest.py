@@ -1,53 +1,15 @@
-import os
-from contextlib import contextmanager
+"""Fixtures of the template's tests; the helpers they share are in tests/support.py."""
 
 import pytest
 
 from tests.support import (
-    PROJECT_ENV_NOISE,
+    SUPERUSER_PASSWORD,
+    bake_environment,
     drop_database,
-    in_ci,
-    postgres_available,
-    redis_available,
+    require_postgres,
     throwaway_database_url,
 )
 from tests.variants import VARIANTS
-
-# Bakes in these tests create the superuser with this password, so that the
-# HTTP tests can log in; the generated-password path has tests of its own.
-SUPERUSER_PASSWORD = "baked-superuser-password-7f3a"
-
-
-def require_service(available, description):
-    """Skip (or fail on CI, which must run these tests) when a local server is absent."""
-    if available():
-        return
-    message = f"{description} is not listening"
-    if in_ci():
-        pytest.fail(f"{message}, and CI must run the tests that need it")
-    pytest.skip(message)
-
-
-def require_postgres():
-    require_service(postgres_available, "PostgreSQL on 127.0.0.1:5432")
-
-
-def require_redis():
-    require_service(redis_available, "Redis on 127.0.0.1:6379")
-
-
-@contextmanager
-def bake_environment(**overrides):
-    """Run a bake without the caller's project variables, with ``overrides`` set."""
-    saved = dict(os.environ)
-    for name in PROJECT_ENV_NOISE:
-        os.environ.pop(name, None)
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")

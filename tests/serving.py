@@ -1,37 +1,194 @@
-"""Run a baked project the way production does: production settings, collected static files."""
+"""Serve baked projects with gunicorn and talk to them over HTTP (tests and benchmark)."""
 
-import re
+import json
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
-from tests.conftest import SUPERUSER_PASSWORD
-from tests.support import http, manage, project_env, served
+from tests.support import SUPERUSER_PASSWORD, manage, project_env, read_dotenv
 
 PRODUCTION_SETTINGS = "config.settings.production"
+# Throttling rates no test reaches, for served projects whose subject is not
+# throttling: bakes are shared by the tests of a variant, and so are their counters.
+GENEROUS_THROTTLE_RATES = {
+    "DJANGO_THROTTLE_OBTAIN_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_OBTAIN_PER_USERNAME": "100000/day",
+    "DJANGO_THROTTLE_REFRESH_PER_CLIENT": "100000/day",
+}
+START_TIMEOUT_SECONDS = 60
 
 
-def dotenv_defines(project, name):
-    """Return True when the ``.env`` bootstrap.py wrote in ``project`` sets ``name``."""
-    dotenv = (project / ".env").read_text()
-    return re.search(rf"^{name}=\S", dotenv, re.MULTILINE) is not None
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def production_env(project, **overrides):
-    """Return the environment the production settings of ``project`` need here.
+def http(method, url, body=None, headers=None, timeout=10):
+    """Send one request; return ``(status, headers, parsed JSON or text)``."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, response_headers, raw = (
+                response.status,
+                response.headers,
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        status, response_headers, raw = error.code, error.headers, error.read()
+    try:
+        payload = json.loads(raw) if raw else None
+    except ValueError:
+        payload = raw.decode(errors="replace")
+    return status, response_headers, payload
 
-    Secrets and hosts come from the project's ``.env``. Production has no
-    default database, so a SQLite project is given its own file. The server
-    listens on loopback without TLS, so HTTPS redirection is off.
+
+def concurrently(count, call):
+    """Run ``call(index)`` in ``count`` threads released at once; return the results."""
+    barrier = threading.Barrier(count)
+
+    def when_all_are_ready(index):
+        barrier.wait()
+        return call(index)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(when_all_are_ready, range(count)))
+
+
+@contextmanager
+def served(
+    project,
+    workers=2,
+    settings="config.settings.local",
+    env=None,
+    *,
+    wsgi="config.wsgi",
+    config=None,
+    log=None,
+):
+    """Serve a project with gunicorn on a free local port; yield its base URL.
+
+    Without ``env``, a baked project runs with its own environment and
+    throttling rates no test reaches. ``config`` is a gunicorn configuration
+    file (the command line still wins). gunicorn's output goes to the file
+    ``log`` (a temporary one by default), never to a pipe nobody reads while
+    it serves, which would stall the workers once full.
     """
-    env = project_env(DJANGO_SECURE_SSL_REDIRECT="false", **overrides)
-    if not dotenv_defines(project, "DATABASE_URL") and "DATABASE_URL" not in overrides:
-        env["DATABASE_URL"] = f"sqlite:///{project / 'db.sqlite3'}"
-    return env
+    port = free_port()
+    environment = env or project_env(**GENEROUS_THROTTLE_RATES)
+    environment["DJANGO_SETTINGS_MODULE"] = settings
+    options = ["-c", config] if config else []
+    command = [sys.executable, "-m", "gunicorn", *options, wsgi]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--log-level", "warning"]
+    base_url = f"http://127.0.0.1:{port}"
+    with (
+        # Appending: gunicorn's writes never land where a read has moved the offset.
+        open(log, "a+") if log else tempfile.TemporaryFile("a+") as output,
+        subprocess.Popen(
+            command, cwd=project, env=environment, stdout=output, stderr=output
+        ) as process,
+    ):
+
+        def logged():
+            output.flush()
+            output.seek(0)
+            return output.read()
+
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_SECONDS
+            while True:
+                if process.poll() is not None:
+                    raise AssertionError(f"gunicorn exited:\n{logged()}")
+                try:
+                    status, _, _ = http("GET", f"{base_url}/api/health/", timeout=1)
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"gunicorn did not answer within {START_TIMEOUT_SECONDS} s:\n"
+                        f"{logged()}"
+                    )
+                time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+# Production -------------------------------------------------------------------------
+
+
+def production_copy(project, destination):
+    """Copy a baked project without the state setup made (.env, keys, database, cache).
+
+    Commands run in the copy see only the environment they are given, as in
+    production, instead of falling back to the values in ``.env``.
+    """
+    shutil.copytree(
+        project,
+        destination,
+        ignore=shutil.ignore_patterns(
+            ".env", "keys", "db.sqlite3*", ".cache", "__pycache__", ".pytest_cache"
+        ),
+    )
+    return Path(destination)
+
+
+def production_environment(project, **overrides):
+    """Return the documented production variables for a baked project, plus ``overrides``.
+
+    The secrets are the ones setup made (the signing key, the key pair as PEM
+    text) or fresh ones; the database is the project's own (production has no
+    default, so a SQLite project is given its file). The same environment
+    serves the project itself or its ``production_copy``. An override of None
+    leaves that variable out.
+    """
+    dotenv = read_dotenv(project)
+    variables = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": dotenv.get("DATABASE_URL")
+        or f"sqlite:///{Path(project).resolve() / 'db.sqlite3'}",
+    }
+    if "JWT_SIGNING_KEY" in dotenv:
+        variables["JWT_SIGNING_KEY"] = dotenv["JWT_SIGNING_KEY"]
+    else:
+        keys = Path(project) / "keys"
+        variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
+        variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
+    variables.update(overrides)
+    return project_env(
+        **{name: value for name, value in variables.items() if value is not None}
+    )
 
 
 @contextmanager
 def production_server(project):
-    """Collect the static files of ``project``, serve it with gunicorn; yield its URL."""
-    env = production_env(project)
+    """Collect the static files of ``project``, serve it with gunicorn; yield its URL.
+
+    Production settings over plain HTTP on loopback: HTTPS redirection is off.
+    """
+    env = production_environment(project, DJANGO_SECURE_SSL_REDIRECT="false")
     if not (project / "staticfiles" / "staticfiles.json").exists():
         manage(
             project, "collectstatic", "--noinput", settings=PRODUCTION_SETTINGS, env=env

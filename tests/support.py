@@ -1,30 +1,24 @@
-"""Helpers for the template's tests: bake projects, run their commands, serve them."""
+"""Helpers for the template's tests and benchmark: bake, run commands, reach local servers.
 
-import json
+Serving a baked project and talking to it over HTTP is the job of
+``tests/serving.py``; fixtures live in ``conftest.py``, which imports from here.
+"""
+
 import os
-import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
-# Throttling rates no test reaches, for served projects whose subject is not
-# throttling: bakes are shared by the tests of a variant, and so are their counters.
-GENEROUS_THROTTLE_RATES = {
-    "DJANGO_THROTTLE_OBTAIN_PER_CLIENT": "100000/day",
-    "DJANGO_THROTTLE_OBTAIN_PER_USERNAME": "100000/day",
-    "DJANGO_THROTTLE_REFRESH_PER_CLIENT": "100000/day",
-}
+# Bakes of the tests and the benchmark create the superuser with this password,
+# so that they can log in; the generated-password path has tests of its own.
+SUPERUSER_PASSWORD = "baked-superuser-password-7f3a"
 # Variables of the developer's shell that would leak into a baked project.
 PROJECT_ENV_NOISE = (
     "DJANGO_SETTINGS_MODULE",
@@ -32,6 +26,9 @@ PROJECT_ENV_NOISE = (
     "VIRTUAL_ENV",
     "REDIS_URL",
 )
+
+
+# Environments ---------------------------------------------------------------------
 
 
 def in_ci():
@@ -46,6 +43,33 @@ def project_env(**overrides):
     }
     env.update({key: str(value) for key, value in overrides.items()})
     return env
+
+
+@contextmanager
+def bake_environment(**overrides):
+    """Run a bake without the caller's project variables, with ``overrides`` set."""
+    saved = dict(os.environ)
+    for name in PROJECT_ENV_NOISE:
+        os.environ.pop(name, None)
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def read_dotenv(project):
+    """Return the variables set in a baked project's ``.env``."""
+    variables = {}
+    for line in (Path(project) / ".env").read_text().splitlines():
+        name, equals, value = line.partition("=")
+        if equals and not name.startswith("#"):
+            variables[name.strip()] = value
+    return variables
+
+
+# Commands -------------------------------------------------------------------------
 
 
 def execute(command, cwd, env=None, timeout=600):
@@ -72,6 +96,16 @@ def run(command, cwd, env=None, timeout=600):
     return completed
 
 
+def run_failing(command, cwd, env):
+    """Run ``command``, which must fail; return its combined output."""
+    completed = execute(command, cwd, env, timeout=120)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0, (
+        f"{' '.join(map(str, command))} succeeded:\n{output}"
+    )
+    return output
+
+
 def manage(project, *arguments, settings="config.settings.local", env=None):
     """Run ``manage.py`` of a baked project with the test interpreter."""
     environment = env or project_env()
@@ -92,12 +126,42 @@ def project_files(project):
             yield path
 
 
-def postgres_available():
+# Local servers: PostgreSQL and Redis ----------------------------------------------
+
+
+def listening(port):
+    """Return True when something accepts connections on ``127.0.0.1:port``."""
     try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
+
+
+def postgres_available():
+    return listening(5432)
+
+
+def redis_available():
+    return listening(6379)
+
+
+def require_service(available, description):
+    """Skip (or fail on CI, which must run these tests) when a local server is absent."""
+    if available():
+        return
+    message = f"{description} is not listening"
+    if in_ci():
+        pytest.fail(f"{message}, and CI must run the tests that need it")
+    pytest.skip(message)
+
+
+def require_postgres():
+    require_service(postgres_available, "PostgreSQL on 127.0.0.1:5432")
+
+
+def require_redis():
+    require_service(redis_available, "Redis on 127.0.0.1:6379")
 
 
 def throwaway_database_url(prefix="tmpl"):
@@ -105,179 +169,25 @@ def throwaway_database_url(prefix="tmpl"):
     return f"{POSTGRES_URL}/{prefix}_{uuid.uuid4().hex[:10]}"
 
 
-def drop_database(url):
-    """Drop the database named in ``url`` and the test database Django made from it."""
+def _on_postgres_server(url, statement, *databases):
+    """Run ``statement`` once per database name, on the server ``url`` names."""
     import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need it
     from psycopg import sql  # noqa: PLC0415
 
+    server = url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        for database in databases:
+            connection.execute(sql.SQL(statement).format(sql.Identifier(database)))
+
+
+def create_database(url):
+    """Create the database named in ``url`` (as compose's db service would)."""
+    _on_postgres_server(url, "CREATE DATABASE {}", url.rsplit("/", 1)[1])
+
+
+def drop_database(url):
+    """Drop the database named in ``url`` and the test database Django made from it."""
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
-        for database in (name, f"test_{name}"):
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(database)
-                )
-            )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http(method, url, body=None, headers=None, timeout=10):
-    """Send one request; return ``(status, headers, parsed JSON or text)``."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, response_headers, raw = (
-                response.status,
-                response.headers,
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        status, response_headers, raw = error.code, error.headers, error.read()
-    try:
-        payload = json.loads(raw) if raw else None
-    except ValueError:
-        payload = raw.decode(errors="replace")
-    return status, response_headers, payload
-
-
-@contextmanager
-def served(project, workers=2, settings="config.settings.local", env=None):
-    """Serve a baked project with gunicorn; yield its base URL.
-
-    Without ``env``, the project runs with its own environment and throttling
-    rates no test reaches.
-    """
-    port = free_port()
-    environment = env or project_env(**GENEROUS_THROTTLE_RATES)
-    environment["DJANGO_SETTINGS_MODULE"] = settings
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=project,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    _on_postgres_server(
+        url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name, f"test_{name}"
     )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"gunicorn exited:\n{process.stdout.read()}")
-            try:
-                status, _, _ = http("GET", f"{base_url}/api/health/", timeout=1)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("gunicorn did not answer within 30 s")
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def redis_available():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def concurrently(count, call):
-    """Run ``call(index)`` in ``count`` threads released at once; return the results."""
-    barrier = threading.Barrier(count)
-
-    def when_all_are_ready(index):
-        barrier.wait()
-        return call(index)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(when_all_are_ready, range(count)))
-
-
-def read_dotenv(project):
-    """Return the variables set in a baked project's ``.env``."""
-    variables = {}
-    for line in (Path(project) / ".env").read_text().splitlines():
-        name, equals, value = line.partition("=")
-        if equals and not name.startswith("#"):
-            variables[name.strip()] = value
-    return variables
-
-
-def production_copy(project, destination):
-    """Copy a baked project without the state setup made (.env, keys, database, cache).
-
-    Commands run in the copy see only the environment they are given, as in
-    production, instead of falling back to the values in ``.env``.
-    """
-    shutil.copytree(
-        project,
-        destination,
-        ignore=shutil.ignore_patterns(
-            ".env", "keys", "db.sqlite3*", ".cache", "__pycache__", ".pytest_cache"
-        ),
-    )
-    return Path(destination)
-
-
-def production_environment(project, **overrides):
-    """Return the documented production variables for a baked project, plus ``overrides``.
-
-    The secrets are the ones setup made (the signing key, the key pair as PEM
-    text) or fresh ones; the database is the project's own.
-    """
-    dotenv = read_dotenv(project)
-    variables = {
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": dotenv.get("DATABASE_URL")
-        or f"sqlite:///{Path(project).resolve() / 'db.sqlite3'}",
-    }
-    if "JWT_SIGNING_KEY" in dotenv:
-        variables["JWT_SIGNING_KEY"] = dotenv["JWT_SIGNING_KEY"]
-    else:
-        keys = Path(project) / "keys"
-        variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
-        variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
-    variables.update(overrides)
-    return project_env(
-        **{name: value for name, value in variables.items() if value is not None}
-    )
-
-
-def run_failing(command, cwd, env):
-    """Run ``command``, which must fail; return its combined output."""
-    completed = execute(command, cwd, env, timeout=120)
-    output = completed.stdout + completed.stderr
-    assert completed.returncode != 0, (
-        f"{' '.join(map(str, command))} succeeded:\n{output}"
-    )
-    return output

@@ -14,7 +14,8 @@ import uuid
 
 import pytest
 
-from tests.support import http, manage, project_env, served
+from tests.serving import http, served
+from tests.support import manage, project_env
 
 # The same worker as the default variant's checks: the bake is shared.
 pytestmark = pytest.mark.xdist_group("default")

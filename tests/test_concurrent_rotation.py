@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import SUPERUSER_PASSWORD
-from tests.support import GENEROUS_THROTTLE_RATES, http, project_env, served
+from tests.serving import GENEROUS_THROTTLE_RATES, http, served
+from tests.support import SUPERUSER_PASSWORD, project_env
 
 VARIANT = {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"}
 # The same worker as the variant's other checks: the bake is shared.

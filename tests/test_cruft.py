@@ -11,8 +11,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SUPERUSER_PASSWORD
-from tests.support import TEMPLATE_DIR, project_env, run
+from tests.support import SUPERUSER_PASSWORD, TEMPLATE_DIR, project_env, run
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Tests",

@@ -14,8 +14,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import SUPERUSER_PASSWORD, bake_environment
-from tests.support import in_ci, project_env, run
+from tests.support import SUPERUSER_PASSWORD, bake_environment, in_ci, project_env, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("django-6.1")]
 

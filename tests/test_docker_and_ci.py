@@ -28,6 +28,7 @@ from tests.containers import (
 )
 from tests.support import (
     TEMPLATE_DIR,
+    create_database,
     drop_database,
     manage,
     postgres_available,
@@ -237,15 +238,6 @@ def test_compose_environment_is_enough_to_migrate_with_production_settings(
     finally:
         if database:
             drop_database(database)
-
-
-def create_database(url):
-    import psycopg  # noqa: PLC0415 - only the PostgreSQL tests need it
-    from psycopg import sql  # noqa: PLC0415
-
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # GitHub Actions -----------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import SUPERUSER_PASSWORD
-from tests.support import http, served
+from tests.serving import http, served
+from tests.support import SUPERUSER_PASSWORD
 
 FLOWS = {
     "default": {},

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import obtain_access_token, production_server
-from tests.support import http, in_ci
+from tests.serving import http, obtain_access_token, production_server
+from tests.support import in_ci
 from tests.variants import VARIANTS, variants
 
 # Debian's chromium and chromium-driver, unless the environment names others.

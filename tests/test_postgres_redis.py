@@ -9,21 +9,17 @@ import re
 import sys
 import uuid
 
-from tests.conftest import (
-    SUPERUSER_PASSWORD,
-    bake_environment,
-    require_postgres,
-    require_redis,
-)
+from tests.serving import free_port, http, served
 from tests.support import (
     POSTGRES_URL,
+    SUPERUSER_PASSWORD,
+    bake_environment,
     drop_database,
-    free_port,
-    http,
     manage,
     project_env,
+    require_postgres,
+    require_redis,
     run,
-    served,
     throwaway_database_url,
 )
 from tests.variants import variants

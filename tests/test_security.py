@@ -24,17 +24,20 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from tests.conftest import SUPERUSER_PASSWORD, require_redis
-from tests.support import (
+from tests.serving import (
     GENEROUS_THROTTLE_RATES,
     concurrently,
     http,
-    manage,
     production_copy,
     production_environment,
-    project_env,
-    run_failing,
     served,
+)
+from tests.support import (
+    SUPERUSER_PASSWORD,
+    manage,
+    project_env,
+    require_redis,
+    run_failing,
 )
 from tests.variants import VARIANTS, variants
 

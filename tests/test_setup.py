@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import SUPERUSER_PASSWORD, bake_environment, require_postgres
-from tests.support import execute, http, project_env, run, run_failing, served
+from tests.serving import http, served
+from tests.support import (
+    SUPERUSER_PASSWORD,
+    bake_environment,
+    execute,
+    project_env,
+    require_postgres,
+    run,
+    run_failing,
+)
 
 HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 PASSWORD_LINE = re.compile(
