@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -10,7 +12,7 @@ from .helpers import PASSWORD, authorization_header
 
 
 @pytest.fixture(autouse=True)
-def empty_caches():
+def empty_caches() -> Iterator[None]:
     """Start and end every test with nothing remembered.
 
     Tokens and users this process remembers (``jwt_auth/cache.py``), and the
@@ -29,14 +31,14 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def user(db) -> AbstractBaseUser:
+def user(db: None) -> AbstractBaseUser:
     return get_user_model().objects.create_user(
         username="alice", email="alice@example.com", password=PASSWORD
     )
 
 
 @pytest.fixture
-def tokens(api_client, user) -> dict[str, str]:
+def tokens(api_client: APIClient, user: AbstractBaseUser) -> dict[str, str]:
     """An access and refresh token pair for ``user``, from the obtain endpoint."""
     response = api_client.post(
         "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"
@@ -46,6 +48,6 @@ def tokens(api_client, user) -> dict[str, str]:
 
 
 @pytest.fixture
-def authorization(tokens) -> str:
+def authorization(tokens: dict[str, str]) -> str:
     """The Authorization header value that carries the access token."""
     return authorization_header(tokens["access"])

@@ -19,11 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     PrivateKeyTypes,
     PublicKeyTypes,
 )
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.settings import APISettings
 
 from .algorithms import ALGORITHMS, Algorithm, describe_key
 from .throttles import parse_rate
@@ -54,7 +56,9 @@ class JWTConfigurationError(Exception):
         self.hint = hint
 
 
-def check_jwt_configuration(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_jwt_configuration(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Return check messages for SIMPLE_JWT's algorithm and keys.
 
     Errors: an algorithm this project does not know, a missing key, an HMAC
@@ -102,7 +106,7 @@ def supported_algorithm(name: str) -> Algorithm:
     return ALGORITHMS[name]
 
 
-def check_secret(algorithm: Algorithm, jwt_settings) -> tuple[str, str]:
+def check_secret(algorithm: Algorithm, jwt_settings: APISettings) -> tuple[str, str]:
     """Return the shared secret as signing and verifying key.
 
     Raise JWTConfigurationError unless it is long enough for ``algorithm``.
@@ -126,7 +130,7 @@ def check_secret(algorithm: Algorithm, jwt_settings) -> tuple[str, str]:
 
 
 def load_key_pair(
-    algorithm: Algorithm, jwt_settings
+    algorithm: Algorithm, jwt_settings: APISettings
 ) -> tuple[PrivateKeyTypes, PublicKeyTypes | None]:
     """Return the signing and verifying keys as key objects (verifying: None with JWK_URL).
 
@@ -189,7 +193,12 @@ def check_key_fits(setting: str, algorithm: Algorithm, key: object) -> None:
         )
 
 
-def check_round_trip(algorithm: str, jwt_settings, signing_key, verifying_key) -> None:
+def check_round_trip(
+    algorithm: str,
+    jwt_settings: APISettings,
+    signing_key: str | PrivateKeyTypes,
+    verifying_key: str | PublicKeyTypes | None,
+) -> None:
     """Raise JWTConfigurationError unless a token signed with the keys verifies with them.
 
     The keys may be the settings' text or key objects already loaded from it.
@@ -221,7 +230,9 @@ def check_round_trip(algorithm: str, jwt_settings, signing_key, verifying_key) -
         ) from None
 
 
-def check_throttle_rates(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_throttle_rates(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Return an Error for each throttle rate DRF could not parse at the first request."""
     errors = []
     for scope, rate in drf_settings.DEFAULT_THROTTLE_RATES.items():

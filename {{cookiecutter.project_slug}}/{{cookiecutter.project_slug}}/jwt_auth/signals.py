@@ -17,7 +17,7 @@ def user_saved(
     created: bool,
     update_fields: frozenset[str] | None,
     using: str,
-    **kwargs,
+    **kwargs: object,
 ) -> None:
     """Forget a changed user; a new one or a recorded login changes nothing."""
     if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
@@ -26,7 +26,7 @@ def user_saved(
 
 
 def user_deleted(
-    sender: type, instance: AbstractBaseUser, using: str, **kwargs
+    sender: type, instance: AbstractBaseUser, using: str, **kwargs: object
 ) -> None:
     """Forget a deleted user."""
     user_changed(getattr(instance, api_settings.USER_ID_FIELD), using)
