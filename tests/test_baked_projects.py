@@ -123,10 +123,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 user = get_user_model().objects.get(username="admin")
 token = str(RefreshToken.for_user(user).access_token)
 algorithm = settings.SIMPLE_JWT["ALGORITHM"]
-if algorithm.startswith("HS"):
-    key = os.environ["JWT_SIGNING_KEY"]
-else:
+if "JWT_PUBLIC_KEY_FILE" in os.environ:
     key = open(os.environ["JWT_PUBLIC_KEY_FILE"]).read()
+else:
+    key = os.environ["JWT_SIGNING_KEY"]
 payload = jwt.decode(token, key, algorithms=[algorithm])
 print(json.dumps({
     "alg": jwt.get_unverified_header(token)["alg"],
@@ -135,3 +135,14 @@ print(json.dumps({
 """
     output = manage(project, "shell", "--no-imports", "-c", script).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+@variants("default", "rs256")
+def test_files_follow_the_signing_family_of_the_algorithm(project, variant):
+    asymmetric = variant == "rs256"
+    env_example = (project / ".env.example").read_text()
+    compose = (project / "compose.yaml").read_text()
+
+    assert ("JWT_PRIVATE_KEY_FILE=" in env_example) is asymmetric
+    assert ("JWT_SIGNING_KEY=" in env_example) is not asymmetric
+    assert ("./keys:/app/keys:ro" in compose) is asymmetric

@@ -1,24 +1,44 @@
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import clear_worker_caches
 
 from .helpers import PASSWORD, authorization_header
 
 
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Start and end every test with nothing remembered.
+
+    Tokens and users this process remembers (``jwt_auth/cache.py``), and the
+    shared cache: throttle counters and the announcement of changed users.
+    """
+    clear_worker_caches()
+    cache.clear()
+    yield
+    clear_worker_caches()
+    cache.clear()
+
+
 @pytest.fixture
-def api_client():
+def api_client() -> APIClient:
     return APIClient()
 
 
 @pytest.fixture
-def user(db):
+def user(db: None) -> AbstractBaseUser:
     return get_user_model().objects.create_user(
         username="alice", email="alice@example.com", password=PASSWORD
     )
 
 
 @pytest.fixture
-def tokens(api_client, user):
+def tokens(api_client: APIClient, user: AbstractBaseUser) -> dict[str, str]:
     """An access and refresh token pair for ``user``, from the obtain endpoint."""
     response = api_client.post(
         "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"
@@ -28,6 +48,6 @@ def tokens(api_client, user):
 
 
 @pytest.fixture
-def authorization(tokens):
+def authorization(tokens: dict[str, str]) -> str:
     """The Authorization header value that carries the access token."""
     return authorization_header(tokens["access"])

@@ -1,6 +1,6 @@
 """The authentication cache: fast, and never trusting a changed user for long.
 
-See ``jwt_auth/authentication.py`` for the rules these tests specify.
+See ``jwt_auth/cache.py`` for the rules these tests specify.
 """
 
 import time
@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.tokens import AccessToken
 
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
+    CachedJWTAuthentication,
+)
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import (
     ANNOUNCEMENT_POLL_SECONDS,
     USERS_CHANGED_KEY,
-    CachedJWTAuthentication,
-    known_users,
     user_changed,
     verified_tokens,
 )
@@ -31,15 +32,9 @@ DELAY = 30
 
 
 @pytest.fixture(autouse=True)
-def empty_caches(settings):
-    """Start every test with nothing cached, and the documented delay."""
+def documented_delay(settings):
+    """Run every test with the documented delay (conftest.py empties the caches)."""
     settings.JWT_USER_CACHE_SECONDS = DELAY
-    verified_tokens.clear()
-    known_users.clear()
-    cache.delete(USERS_CHANGED_KEY)
-    yield
-    verified_tokens.clear()
-    known_users.clear()
 
 
 @pytest.fixture

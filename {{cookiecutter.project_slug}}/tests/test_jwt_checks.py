@@ -5,13 +5,17 @@ team may switch algorithms later, and the checks must catch the mistakes of
 every one of them.
 """
 
+import hashlib
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
+from rest_framework_simplejwt.backends import ALLOWED_ALGORITHMS
 
+from {{ cookiecutter.project_slug }}.jwt_auth.algorithms import ALGORITHMS
 from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
     check_jwt_configuration,
     check_throttle_rates,
@@ -45,8 +49,19 @@ def pair(private_key):
 
 def findings(algorithm, signing_key, verifying_key=""):
     """Return ``(id, message)`` of each check message for these settings."""
+    return [
+        (message.id, message.msg)
+        for message in messages(algorithm, signing_key, verifying_key)
+    ]
+
+
+def messages(algorithm, signing_key, verifying_key=""):
+    """Return the check messages for these settings."""
     with jwt_settings(algorithm, signing_key, verifying_key):
-        return [(message.id, message.msg) for message in check_jwt_configuration()]
+        return check_jwt_configuration()
+
+
+HMAC_ALGORITHMS = [name for name, facts in ALGORITHMS.items() if facts.is_hmac]
 
 
 def test_the_configured_keys_pass():
@@ -71,6 +86,10 @@ def test_keys_that_fit_their_algorithm_pass(algorithm, key):
     assert findings(algorithm, *keys) == []
 
 
+def test_every_algorithm_is_one_simplejwt_supports():
+    assert set(ALGORITHMS) <= ALLOWED_ALGORITHMS
+
+
 def test_an_unknown_algorithm_is_an_error():
     [(check_id, message)] = findings("HS257", generate_hmac_key("HS256"))
 
@@ -78,18 +97,32 @@ def test_an_unknown_algorithm_is_an_error():
     assert "'HS257'" in message
 
 
-@pytest.mark.parametrize("algorithm", ["HS256", "RS256"])
-def test_an_empty_signing_key_is_an_error(algorithm):
-    [(check_id, message)] = findings(algorithm, "")
-
-    assert check_id == "jwt_auth.E002"
-    assert message == "SIMPLE_JWT['SIGNING_KEY'] is empty."
-
-
 @pytest.mark.parametrize(
-    ("algorithm", "needed"), [("HS256", 32), ("HS384", 48), ("HS512", 64)]
+    ("algorithm", "variable"),
+    [("HS256", "JWT_SIGNING_KEY"), ("RS256", "JWT_PRIVATE_KEY_FILE")],
 )
-def test_an_hmac_secret_shorter_than_rfc_7518_asks_is_an_error(algorithm, needed):
+def test_an_empty_signing_key_is_an_error_naming_the_command_that_makes_one(
+    algorithm, variable
+):
+    [error] = messages(algorithm, "")
+
+    assert error.id == "jwt_auth.E002"
+    assert error.msg == "SIMPLE_JWT['SIGNING_KEY'] is empty."
+    assert variable in error.hint
+    assert "python manage.py generate_jwt_keys" in error.hint
+
+
+@pytest.mark.parametrize("algorithm", HMAC_ALGORITHMS)
+def test_the_hmac_minimum_is_the_hash_output_size(algorithm):
+    # RFC 7518, section 3.2: a key of the same size as the hash output or larger.
+    digest_size = hashlib.new(f"sha{algorithm[2:]}").digest_size
+
+    assert ALGORITHMS[algorithm].min_key_size == digest_size
+
+
+@pytest.mark.parametrize("algorithm", HMAC_ALGORITHMS)
+def test_an_hmac_secret_shorter_than_rfc_7518_asks_is_an_error(algorithm):
+    needed = ALGORITHMS[algorithm].min_key_size
     [(check_id, message)] = findings(algorithm, "x" * (needed - 1))
 
     assert check_id == "jwt_auth.E003"

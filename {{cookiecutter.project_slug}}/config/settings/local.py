@@ -1,6 +1,6 @@
 """Settings for development on a workstation (``manage.py`` uses these)."""
 
-from {{ cookiecutter.project_slug }}.jwt_auth.keys import signing_keys_from_env
+from config.jwt_keys import signing_keys_from_env
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, REST_FRAMEWORK, SIMPLE_JWT, env
@@ -9,7 +9,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 # Written to .env by bootstrap.py; there is deliberately no default.
 SECRET_KEY = env("DJANGO_SECRET_KEY")
-SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR, SIMPLE_JWT["ALGORITHM"])
+# Empty when missing: the system checks then name `manage.py generate_jwt_keys`.
+SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",

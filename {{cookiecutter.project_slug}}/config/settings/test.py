@@ -1,6 +1,6 @@
 """Settings for the test suite: fast, isolated, no secrets from the machine."""
 
-from {{ cookiecutter.project_slug }}.jwt_auth.keys import generate_signing_keys
+from config.jwt_keys import throwaway_signing_keys
 
 from .base import *  # noqa: F403
 from .base import {% if cookiecutter.database == "sqlite" %}BASE_DIR, DATABASES, {% endif %}REST_FRAMEWORK, SIMPLE_JWT
@@ -8,7 +8,7 @@ from .base import {% if cookiecutter.database == "sqlite" %}BASE_DIR, DATABASES,
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
 # A key pair made for this test run only, of the configured algorithm.
-SIMPLE_JWT |= generate_signing_keys(SIMPLE_JWT["ALGORITHM"])
+SIMPLE_JWT |= throwaway_signing_keys(SIMPLE_JWT["ALGORITHM"])
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rates no other test reaches; tests/test_throttling.py sets low ones.

@@ -1,15 +1,29 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
+from django.db.models.signals import post_delete, post_save
 
 
 class JwtAuthConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.jwt_auth"
     label = "jwt_auth"
 
-    def ready(self):
-        # checks.py imports simplejwt's token models: only once apps are ready.
+    def ready(self) -> None:
+        # Both modules import simplejwt's token models: only once apps are ready.
         from .checks import check_jwt_configuration, check_throttle_rates  # noqa: PLC0415
+        from .signals import user_deleted, user_saved  # noqa: PLC0415
 
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_throttle_rates, checks.Tags.security)
+        # The users app does not know this one: it is this app that listens.
+        post_save.connect(
+            user_saved,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="jwt_auth.user_saved",
+        )
+        post_delete.connect(
+            user_deleted,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="jwt_auth.user_deleted",
+        )

@@ -6,27 +6,39 @@ parses throttle rates at the first request of every view. These checks run
 before ``runserver``, ``migrate`` and ``check``, and when ``config/wsgi.py``
 or ``config/asgi.py`` loads the application, so a broken setup stops the
 service at start with a message that names the setting to fix.
+
+What a key must be comes from ``algorithms.py``: one path for a shared
+secret, one for a key pair.
 """
 
 from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import (
+    PrivateKeyTypes,
+    PublicKeyTypes,
+)
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework_simplejwt import settings as simplejwt_settings
-from rest_framework_simplejwt.backends import ALLOWED_ALGORITHMS, TokenBackend
+from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.settings import APISettings
 
-from .keys import ELLIPTIC_CURVES, HMAC_KEY_BYTES, is_hmac
+from .algorithms import ALGORITHMS, Algorithm, describe_key
 from .throttles import parse_rate
 
-MIN_RSA_KEY_BITS = 2048  # NIST SP 800-131A: smaller RSA keys are disallowed.
-CURVE_NAMES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+GENERATE_KEYS = "python manage.py generate_jwt_keys"
+SECRET_HINT = (
+    "Set the JWT_SIGNING_KEY environment variable (see .env.example), or run "
+    f"'{GENERATE_KEYS}' to write a new secret into .env."
+)
 SIGNING_KEY_HINT = (
-    "Set JWT_PRIVATE_KEY_FILE or JWT_PRIVATE_KEY (see .env.example), or run "
-    "'python3 bootstrap.py' to create a key pair."
+    "Set the JWT_PRIVATE_KEY_FILE (a PEM file that exists) or JWT_PRIVATE_KEY "
+    f"environment variable (see .env.example), or run '{GENERATE_KEYS}' to "
+    "create a key pair."
 )
 VERIFYING_KEY_HINT = (
     "Set JWT_PUBLIC_KEY_FILE or JWT_PUBLIC_KEY to the public half of the "
@@ -37,37 +49,30 @@ VERIFYING_KEY_HINT = (
 class JWTConfigurationError(Exception):
     """A JWT key setting that cannot work, with the check id that reports it."""
 
-    def __init__(self, check_id, message, hint=None):
+    def __init__(self, check_id: str, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.check_id = check_id
         self.message = message
         self.hint = hint
 
 
-def check_jwt_configuration(app_configs=None, **kwargs):
+def check_jwt_configuration(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Return check messages for SIMPLE_JWT's algorithm and keys.
 
-    Errors: an algorithm simplejwt does not know, a missing key, an HMAC
+    Errors: an algorithm this project does not know, a missing key, an HMAC
     secret shorter than RFC 7518 requires, a key of the wrong type or curve,
     a verifying key that is not the public half of the signing key, and a
     test token that does not survive signing and verifying.
     """
     # simplejwt replaces its settings object when SIMPLE_JWT changes: read it now.
     jwt_settings = simplejwt_settings.api_settings
-    algorithm = jwt_settings.ALGORITHM
     try:
-        if algorithm not in ALLOWED_ALGORITHMS:
-            raise JWTConfigurationError(
-                "jwt_auth.E001",
-                f"SIMPLE_JWT['ALGORITHM'] is {algorithm!r}, which simplejwt does not support.",
-                f"Use one of {', '.join(sorted(ALLOWED_ALGORITHMS))}.",
-            )
-        if is_hmac(algorithm):
-            check_hmac_secret(algorithm, jwt_settings.SIGNING_KEY)
-            keys = jwt_settings.SIGNING_KEY, jwt_settings.VERIFYING_KEY
-        else:
-            keys = load_key_pair(algorithm, jwt_settings)
-        check_round_trip(algorithm, jwt_settings, *keys)
+        algorithm = supported_algorithm(jwt_settings.ALGORITHM)
+        load_keys = check_secret if algorithm.is_hmac else load_key_pair
+        keys = load_keys(algorithm, jwt_settings)
+        check_round_trip(algorithm.name, jwt_settings, *keys)
     except JWTConfigurationError as problem:
         return [
             checks.Error(
@@ -77,7 +82,7 @@ def check_jwt_configuration(app_configs=None, **kwargs):
                 id=problem.check_id,
             )
         ]
-    if is_hmac(algorithm) and jwt_settings.SIGNING_KEY == settings.SECRET_KEY:
+    if algorithm.is_hmac and jwt_settings.SIGNING_KEY == settings.SECRET_KEY:
         return [
             checks.Warning(
                 "SIMPLE_JWT['SIGNING_KEY'] is DJANGO_SECRET_KEY.",
@@ -90,27 +95,43 @@ def check_jwt_configuration(app_configs=None, **kwargs):
     return []
 
 
-def check_hmac_secret(algorithm, secret):
-    """Raise JWTConfigurationError unless ``secret`` is long enough for ``algorithm``."""
+def supported_algorithm(name: str) -> Algorithm:
+    """Return the facts of the algorithm ``name``; raise JWTConfigurationError if unknown."""
+    if name not in ALGORITHMS:
+        raise JWTConfigurationError(
+            "jwt_auth.E001",
+            f"SIMPLE_JWT['ALGORITHM'] is {name!r}, which this project does not support.",
+            f"Use one of {', '.join(ALGORITHMS)}.",
+        )
+    return ALGORITHMS[name]
+
+
+def check_secret(algorithm: Algorithm, jwt_settings: APISettings) -> tuple[str, str]:
+    """Return the shared secret as signing and verifying key.
+
+    Raise JWTConfigurationError unless it is long enough for ``algorithm``.
+    """
+    secret = jwt_settings.SIGNING_KEY
     if not secret:
         raise JWTConfigurationError(
-            "jwt_auth.E002",
-            "SIMPLE_JWT['SIGNING_KEY'] is empty.",
-            "Set JWT_SIGNING_KEY to a random secret (see .env.example).",
+            "jwt_auth.E002", "SIMPLE_JWT['SIGNING_KEY'] is empty.", SECRET_HINT
         )
-    length = len(secret.encode() if isinstance(secret, str) else secret)
-    needed = HMAC_KEY_BYTES[algorithm]
+    length = len(_as_bytes(secret))
+    needed = algorithm.min_key_size
     if length < needed:
         raise JWTConfigurationError(
             "jwt_auth.E003",
-            f"SIMPLE_JWT['SIGNING_KEY'] is {length} bytes long; {algorithm} needs "
+            f"SIMPLE_JWT['SIGNING_KEY'] is {length} bytes long; {algorithm.name} needs "
             f"at least {needed} (RFC 7518, section 3.2).",
             "Set JWT_SIGNING_KEY to the output of: python3 -c "
             f"'import secrets; print(secrets.token_urlsafe({needed}))'",
         )
+    return secret, jwt_settings.VERIFYING_KEY
 
 
-def load_key_pair(algorithm, jwt_settings):
+def load_key_pair(
+    algorithm: Algorithm, jwt_settings: APISettings
+) -> tuple[PrivateKeyTypes, PublicKeyTypes | None]:
     """Return the signing and verifying keys as key objects (verifying: None with JWK_URL).
 
     Raise JWTConfigurationError unless they are a matching pair of the type
@@ -138,7 +159,7 @@ def load_key_pair(algorithm, jwt_settings):
     if not verifying_key:
         raise JWTConfigurationError(
             "jwt_auth.E005",
-            f"SIMPLE_JWT['VERIFYING_KEY'] is empty; {algorithm} verifies tokens with a public key.",
+            f"SIMPLE_JWT['VERIFYING_KEY'] is empty; {algorithm.name} verifies tokens with a public key.",
             VERIFYING_KEY_HINT,
         )
     try:
@@ -160,19 +181,24 @@ def load_key_pair(algorithm, jwt_settings):
     return private_key, public_key
 
 
-def check_key_fits(setting, algorithm, key):
+def check_key_fits(setting: str, algorithm: Algorithm, key: object) -> None:
     """Raise JWTConfigurationError unless ``key`` has the type (and curve or size) ``algorithm`` needs."""
-    expected, fits = _key_requirement(algorithm)
-    if not fits(key):
+    if not algorithm.fits(key):
         raise JWTConfigurationError(
             "jwt_auth.E006",
-            f"SIMPLE_JWT[{setting!r}] is {describe_key(key)}; {algorithm} needs {expected}.",
-            "Generate a key pair for the configured algorithm (python3 bootstrap.py "
-            "does it for a new checkout), or change SIMPLE_JWT['ALGORITHM'].",
+            f"SIMPLE_JWT[{setting!r}] is {describe_key(key)}; "
+            f"{algorithm.name} needs {algorithm.key_description}.",
+            f"Generate a key pair for the configured algorithm ('{GENERATE_KEYS}' "
+            "makes one for a new checkout), or change SIMPLE_JWT['ALGORITHM'].",
         )
 
 
-def check_round_trip(algorithm, jwt_settings, signing_key, verifying_key):
+def check_round_trip(
+    algorithm: str,
+    jwt_settings: APISettings,
+    signing_key: str | PrivateKeyTypes,
+    verifying_key: str | PublicKeyTypes | None,
+) -> None:
     """Raise JWTConfigurationError unless a token signed with the keys verifies with them.
 
     The keys may be the settings' text or key objects already loaded from it.
@@ -204,7 +230,9 @@ def check_round_trip(algorithm, jwt_settings, signing_key, verifying_key):
         ) from None
 
 
-def check_throttle_rates(app_configs=None, **kwargs):
+def check_throttle_rates(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Return an Error for each throttle rate DRF could not parse at the first request."""
     errors = []
     for scope, rate in drf_settings.DEFAULT_THROTTLE_RATES.items():
@@ -223,60 +251,11 @@ def check_throttle_rates(app_configs=None, **kwargs):
     return errors
 
 
-def describe_key(key):
-    """Return a short human description of a cryptography key object."""
-    if isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
-        return f"an RSA {key.key_size}-bit key"
-    if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)):
-        return f"an EC {CURVE_NAMES.get(key.curve.name, key.curve.name)} key"
-    if isinstance(key, (ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey)):
-        return "an Ed25519 key"
-    if isinstance(key, (ed448.Ed448PrivateKey, ed448.Ed448PublicKey)):
-        return "an Ed448 key"
-    return f"a {type(key).__name__}"
-
-
-def _key_requirement(algorithm):
-    """Return (description, predicate) of the key ``algorithm`` signs with."""
-    if algorithm.startswith(("RS", "PS")):
-        return (
-            f"an RSA key of {MIN_RSA_KEY_BITS} bits or more",
-            lambda key: (
-                isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey))
-                and key.key_size >= MIN_RSA_KEY_BITS
-            ),
-        )
-    if algorithm in ELLIPTIC_CURVES:
-        curve = ELLIPTIC_CURVES[algorithm]
-        return (
-            f"an EC {CURVE_NAMES[curve.name]} key",
-            lambda key: (
-                isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey))
-                and isinstance(key.curve, curve)
-            ),
-        )
-    if algorithm == "EdDSA":
-        return (
-            "an Ed25519 or Ed448 key",
-            lambda key: isinstance(
-                key,
-                (
-                    ed25519.Ed25519PrivateKey,
-                    ed25519.Ed25519PublicKey,
-                    ed448.Ed448PrivateKey,
-                    ed448.Ed448PublicKey,
-                ),
-            ),
-        )
-    # Other algorithms simplejwt knows (ES256K…): the round trip decides.
-    return "a key for it", lambda key: True
-
-
-def _as_bytes(key):
+def _as_bytes(key: str | bytes) -> bytes:
     return key.encode() if isinstance(key, str) else key
 
 
-def _public_bytes(public_key):
+def _public_bytes(public_key: PublicKeyTypes) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )

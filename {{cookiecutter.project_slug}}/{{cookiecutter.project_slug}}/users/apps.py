@@ -5,6 +5,3 @@ class UsersConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.users"
     label = "users"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import signals  # noqa: F401, PLC0415 - connects the receivers

@@ -1,0 +1,83 @@
+"""Where the settings find the JWT signing keys: the environment or key files.
+
+Settings-level on purpose: the settings import no application code, and a
+missing key must not stop them from loading, so that ``manage.py
+generate_jwt_keys`` can run on a fresh checkout to make one. A missing key is
+left empty here; the system check ``jwt_auth.E002`` then refuses to start
+with the command that fixes it.
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from jwt.algorithms import (
+    ECAlgorithm,
+    HMACAlgorithm,
+    OKPAlgorithm,
+    get_default_algorithms,
+)
+
+
+def signing_keys_from_env(env: environ.Env, base_dir: Path) -> dict[str, str]:
+    """Return the ``SIGNING_KEY`` and ``VERIFYING_KEY`` settings the environment gives.
+
+    ``JWT_SIGNING_KEY`` (a shared secret, for HMAC algorithms) when set, else a
+    key pair: the PEM text of ``JWT_PRIVATE_KEY`` and ``JWT_PUBLIC_KEY``, or
+    the files named by ``JWT_PRIVATE_KEY_FILE`` and ``JWT_PUBLIC_KEY_FILE``
+    (relative to ``base_dir``). Whether the keys suit the algorithm is for the
+    system checks to say; what is missing here is an empty string.
+    """
+    if secret := env.str("JWT_SIGNING_KEY", default=""):
+        return {"SIGNING_KEY": secret, "VERIFYING_KEY": ""}
+    return {
+        "SIGNING_KEY": _pem_from_env(env, base_dir, "JWT_PRIVATE_KEY"),
+        "VERIFYING_KEY": _pem_from_env(env, base_dir, "JWT_PUBLIC_KEY"),
+    }
+
+
+def throwaway_signing_keys(algorithm: str) -> dict[str, str]:
+    """Return ``SIGNING_KEY`` and ``VERIFYING_KEY`` made for one test run.
+
+    The key type comes from PyJWT, the library that signs and verifies the
+    tokens (``jwt_auth/algorithms.py`` is application code, which settings do
+    not import): a secret as long as the hash output, a key on the curve it
+    expects, Ed25519 for EdDSA, else the smallest RSA key the checks accept.
+    """
+    signer = get_default_algorithms()[algorithm]
+    if isinstance(signer, HMACAlgorithm):
+        secret = secrets.token_urlsafe(signer.hash_alg().digest_size)
+        return {"SIGNING_KEY": secret, "VERIFYING_KEY": ""}
+    if isinstance(signer, ECAlgorithm):
+        private_key = ec.generate_private_key(signer.expected_curve())
+    elif isinstance(signer, OKPAlgorithm):
+        private_key = ed25519.Ed25519PrivateKey.generate()
+    else:
+        private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return {
+        "SIGNING_KEY": private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode(),
+        "VERIFYING_KEY": private_key.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        .decode(),
+    }
+
+
+def _pem_from_env(env: environ.Env, base_dir: Path, name: str) -> str:
+    if pem := env.str(name, default=""):
+        # Single-line variables (CI secrets, container platforms) carry "\n".
+        return pem.replace("\\n", "\n")
+    if not (filename := env.str(f"{name}_FILE", default="")):
+        return ""
+    try:
+        return (Path(base_dir) / filename).read_text()
+    except FileNotFoundError:
+        return ""

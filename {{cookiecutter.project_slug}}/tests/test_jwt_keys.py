@@ -1,0 +1,168 @@
+"""Where the keys come from, and which way the imports point.
+
+The settings read the keys (``config/jwt_keys.py``) and import no application
+code; a missing key leaves them loadable, so that ``manage.py
+generate_jwt_keys`` runs on a fresh checkout, and the system checks then
+refuse to start with that command in the hint.
+"""
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import environ
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.test import override_settings
+
+from config.jwt_keys import signing_keys_from_env, throwaway_signing_keys
+from {{ cookiecutter.project_slug }}.jwt_auth.algorithms import ALGORITHMS
+from {{ cookiecutter.project_slug }}.jwt_auth.checks import check_jwt_configuration
+from {{ cookiecutter.project_slug }}.jwt_auth.keys import (
+    generate_private_key,
+    private_key_to_pem,
+    public_key_to_pem,
+)
+
+KEY_VARIABLES = (
+    "JWT_SIGNING_KEY",
+    "JWT_PRIVATE_KEY",
+    "JWT_PUBLIC_KEY",
+    "JWT_PRIVATE_KEY_FILE",
+    "JWT_PUBLIC_KEY_FILE",
+)
+PACKAGE = apps.get_app_config("jwt_auth").name.partition(".")[0]
+
+
+@pytest.fixture
+def key_env(monkeypatch):
+    """Return a function that sets the JWT key variables (the others unset)."""
+
+    def set_variables(**variables: str) -> environ.Env:
+        for name in KEY_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return environ.Env()
+
+    return set_variables
+
+
+def test_a_secret_comes_from_jwt_signing_key(key_env, tmp_path):
+    env = key_env(JWT_SIGNING_KEY="a-secret")
+
+    assert signing_keys_from_env(env, tmp_path) == {
+        "SIGNING_KEY": "a-secret",
+        "VERIFYING_KEY": "",
+    }
+
+
+def test_a_key_pair_comes_from_the_files_named(key_env, tmp_path):
+    (tmp_path / "private.pem").write_text("private pem")
+    (tmp_path / "public.pem").write_text("public pem")
+    env = key_env(JWT_PRIVATE_KEY_FILE="private.pem", JWT_PUBLIC_KEY_FILE="public.pem")
+
+    assert signing_keys_from_env(env, tmp_path) == {
+        "SIGNING_KEY": "private pem",
+        "VERIFYING_KEY": "public pem",
+    }
+
+
+def test_pem_text_wins_over_the_files_and_gets_its_line_breaks_back(key_env, tmp_path):
+    env = key_env(
+        JWT_PRIVATE_KEY=r"-----BEGIN\nprivate",
+        JWT_PRIVATE_KEY_FILE="missing.pem",
+    )
+
+    assert signing_keys_from_env(env, tmp_path)["SIGNING_KEY"] == "-----BEGIN\nprivate"
+
+
+def test_missing_keys_leave_the_settings_empty(key_env, tmp_path):
+    env = key_env(JWT_SIGNING_KEY="", JWT_PRIVATE_KEY_FILE="keys/missing.pem")
+
+    assert signing_keys_from_env(env, tmp_path) == {
+        "SIGNING_KEY": "",
+        "VERIFYING_KEY": "",
+    }
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_the_test_settings_keys_pass_the_checks_of_every_algorithm(algorithm):
+    keys = throwaway_signing_keys(algorithm)
+
+    with override_settings(
+        SIMPLE_JWT=settings.SIMPLE_JWT | {"ALGORITHM": algorithm} | keys
+    ):
+        assert check_jwt_configuration() == []
+
+
+@pytest.mark.parametrize(
+    "algorithm", [a for a in ALGORITHMS if not ALGORITHMS[a].is_hmac]
+)
+def test_new_key_pairs_fit_their_algorithm(algorithm):
+    private_key = generate_private_key(algorithm)
+
+    assert ALGORITHMS[algorithm].fits(private_key)
+    assert private_key_to_pem(private_key).startswith("-----BEGIN PRIVATE KEY-----")
+    assert public_key_to_pem(private_key).startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new interpreter in the project root, with ``variables`` set."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=os.environ | variables,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_fresh_checkout_loads_its_settings_and_check_names_generate_jwt_keys():
+    result = run_python(
+        "from django.core.management import execute_from_command_line\n"
+        "execute_from_command_line(['manage.py', 'check'])",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DJANGO_SECRET_KEY="a-secret-key-for-this-check-only",
+        **dict.fromkeys(KEY_VARIABLES, ""),
+    )
+
+    assert result.returncode != 0
+    assert "jwt_auth.E002" in result.stderr
+    assert "python manage.py generate_jwt_keys" in result.stderr
+
+
+def test_the_settings_import_no_application_code():
+    result = run_python(
+        "import sys\n"
+        "import config.settings.local, config.settings.production, config.settings.test\n"
+        f"print(sorted(m for m in sys.modules if m.startswith('{PACKAGE}')))",
+        DJANGO_SECRET_KEY="a-secret-key-for-this-check-only",
+        DJANGO_ALLOWED_HOSTS="example.com",
+        DATABASE_URL="sqlite:///unused.sqlite3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_users_app_imports_no_other_app_of_the_project():
+    users = Path(apps.get_app_config("users").path)
+    imported = set()
+    for path in users.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+
+    other_apps = {
+        name
+        for name in imported
+        if name.startswith(f"{PACKAGE}.") and not name.startswith(f"{PACKAGE}.users")
+    }
+    assert other_apps == set()

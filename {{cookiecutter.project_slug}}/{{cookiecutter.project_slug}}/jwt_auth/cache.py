@@ -1,0 +1,252 @@
+"""What each worker process remembers so that a token costs no database query.
+
+``CachedJWTAuthentication`` (``authentication.py``) gives the answers of
+simplejwt's ``JWTAuthentication`` while each worker remembers two things:
+
+* **Tokens it has verified** (``verified_tokens``). A token's signature cannot
+  change, so it is checked once; its expiry is checked again on every use.
+  Only tokens that passed are remembered, keyed by the whole token.
+* **The users those tokens belong to** (``known_users``), for at most
+  ``JWT_USER_CACHE_SECONDS`` (settings; 30 by default, 0 reads the user on
+  every request). Every request still runs simplejwt's checks (user active,
+  password unchanged) on the remembered user.
+
+How a change to a user (deactivated, deleted, new password, new permissions)
+reaches the workers:
+
+1. Saved through the ORM (``save()``, ``delete()``, the admin, ``manage.py``):
+   the process that saved forgets the user at once (``signals.py``), and once
+   the transaction commits it announces the change in the shared cache
+   (``CACHES["default"]``: Redis, or files for the workers of one machine).
+   Every worker looks at the announcement at most once a second and then
+   forgets every user it holds.
+2. Written any other way (``QuerySet.update()``, raw SQL, another service):
+   every worker reads the user again within ``JWT_USER_CACHE_SECONDS``, or at
+   once after you call ``user_changed(user_id)``.
+3. A user who fails a check is read again before the request is refused: the
+   cache can delay a refusal (by the bounds above), never cause one. A new
+   login after a password change elsewhere is accepted at once.
+
+Refreshing a token checks its user through ``read_user`` with the same bounds
+(``serializers.py``).
+"""
+
+import logging
+import threading
+import time
+import uuid
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
+from django.db import transaction
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import get_md5_hash_password
+
+logger = logging.getLogger(__name__)
+
+# The shared-cache key whose value changes whenever a user changes.
+USERS_CHANGED_KEY = "jwt_auth:users-changed"
+# How often a worker reads that key, at most.
+ANNOUNCEMENT_POLL_SECONDS = 1.0
+DEFAULT_USER_CACHE_SECONDS = 30
+# Bounds on what one worker keeps in memory (about 1 KB per entry).
+MAX_TOKENS = 4096
+MAX_USERS = 4096
+_NOT_READ = object()
+
+
+def user_cache_seconds() -> float:
+    """Return how long a worker may trust a user it read (0: not at all)."""
+    return getattr(settings, "JWT_USER_CACHE_SECONDS", DEFAULT_USER_CACHE_SECONDS)
+
+
+def leeway_seconds() -> float:
+    """Return simplejwt's ``LEEWAY`` setting in seconds."""
+    leeway = api_settings.LEEWAY or 0
+    if isinstance(leeway, timedelta):
+        return leeway.total_seconds()
+    return leeway
+
+
+class VerifiedTokens:
+    """Tokens this process has verified, each until it expires."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries = {}
+        self._lock = threading.Lock()
+
+    def get(self, raw_token: bytes) -> Token | None:
+        """Return the verified token for ``raw_token`` if it has not expired."""
+        entry = self._entries.get(raw_token)
+        if entry is None or time.time() >= entry[1]:
+            return None
+        return entry[0]
+
+    def add(self, raw_token: bytes, token: Token) -> None:
+        """Remember ``token``, verified from ``raw_token``, until it expires."""
+        expires_at = token["exp"] + leeway_seconds()
+        with self._lock:
+            _make_room(self._entries, self.max_entries)
+            self._entries[raw_token] = (token, expires_at)
+
+    def clear(self) -> None:
+        """Forget every token."""
+        with self._lock:
+            self._entries.clear()
+
+
+class UserSnapshot:
+    """The field values of a user as read from the database."""
+
+    def __init__(self, user: AbstractBaseUser) -> None:
+        self.model = type(user)
+        self.database = user._state.db
+        self.field_names = [field.attname for field in self.model._meta.concrete_fields]
+        self.values = tuple(getattr(user, name) for name in self.field_names)
+        self.password = user.password
+
+    def instance(self) -> AbstractBaseUser:
+        """Return a new user instance, as if just loaded from the database."""
+        return self.model.from_db(self.database, self.field_names, self.values)
+
+
+class KnownUsers:
+    """Users this process has read, with when it read them.
+
+    ``generation`` changes whenever users are forgotten, so that a read which
+    started before a change cannot store what it read after it.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.generation = 0
+        self._entries = {}
+        self._lock = threading.Lock()
+        self._next_poll = 0.0
+        self._announcement = _NOT_READ
+
+    def get(self, user_id: object, max_age: float) -> tuple[UserSnapshot, str] | None:
+        """Return ``(UserSnapshot, password fingerprint)`` if fresh, else None.
+
+        Fresh: read less than ``max_age`` seconds ago, and since the last
+        change another process announced.
+        """
+        now = time.monotonic()
+        if now >= self._next_poll:
+            self.check_announcement(now)
+        entry = self._entries.get(str(user_id))
+        if entry is None:
+            return None
+        snapshot, fingerprint, read_at = entry
+        if now - read_at >= max_age:
+            return None
+        return snapshot, fingerprint
+
+    def reading(self) -> tuple[int, float]:
+        """Return what ``add`` needs to know about a read that starts now."""
+        return self.generation, time.monotonic()
+
+    def add(
+        self, user_id: object, snapshot: UserSnapshot, started: tuple[int, float]
+    ) -> None:
+        """Remember ``snapshot``, unless users were forgotten since the read ``started``."""
+        generation, read_at = started
+        fingerprint = get_md5_hash_password(snapshot.password)
+        with self._lock:
+            if generation != self.generation:
+                return
+            _make_room(self._entries, self.max_entries)
+            self._entries[str(user_id)] = (snapshot, fingerprint, read_at)
+
+    def forget(self, user_id: object) -> None:
+        """Forget the user ``user_id``, and any read of users under way."""
+        with self._lock:
+            self.generation += 1
+            self._entries.pop(str(user_id), None)
+
+    def clear(self) -> None:
+        """Forget every user, and the last announcement read."""
+        with self._lock:
+            self.generation += 1
+            self._entries.clear()
+            self._announcement = _NOT_READ
+            self._next_poll = 0.0
+
+    def check_announcement(self, now: float) -> None:
+        """Forget every user when another process has announced a change."""
+        try:
+            announcement = cache.get(USERS_CHANGED_KEY)
+        except Exception:
+            # Without the shared cache, trust nothing that may be stale.
+            logger.exception("Cannot read %s from the cache", USERS_CHANGED_KEY)
+            announcement = _NOT_READ
+        if announcement is _NOT_READ or announcement != self._announcement:
+            self.clear()
+            self._announcement = announcement
+        self._next_poll = now + ANNOUNCEMENT_POLL_SECONDS
+
+
+def _make_room(entries: dict, max_entries: int) -> None:
+    """Drop the oldest entries of ``entries`` until one more fits."""
+    while len(entries) >= max_entries:
+        del entries[next(iter(entries))]
+
+
+verified_tokens = VerifiedTokens(MAX_TOKENS)
+known_users = KnownUsers(MAX_USERS)
+
+
+def user_changed(user_id: object, using: str | None = None) -> None:
+    """Make every worker read ``user_id`` again: this one now, others soon.
+
+    Called by the receivers of ``signals.py`` when a user is saved or deleted;
+    call it yourself after changing users with ``QuerySet.update()``.
+    """
+    known_users.forget(user_id)
+    transaction.on_commit(partial(_announce, user_id), using=using, robust=True)
+
+
+def read_user(user_id: object, *, trust_cache: bool = True) -> AbstractBaseUser | None:
+    """Return the user with ``user_id``, or None if there is none.
+
+    From this worker's known users while they are fresh enough (see above),
+    unless ``trust_cache`` is False; else from the database, remembering it.
+    """
+    max_age = user_cache_seconds()
+    if trust_cache and max_age > 0:
+        known = known_users.get(user_id, max_age)
+        if known is not None:
+            return known[0].instance()
+    started = known_users.reading()
+    model = get_user_model()
+    try:
+        user = model._default_manager.get(**{api_settings.USER_ID_FIELD: user_id})
+    except model.DoesNotExist:
+        return None
+    if max_age > 0:
+        known_users.add(user_id, UserSnapshot(user), started)
+    return user
+
+
+def clear_worker_caches() -> None:
+    """Forget every token and user this process remembers (tests start from nothing)."""
+    verified_tokens.clear()
+    known_users.clear()
+
+
+def copy_token(token: Token) -> Token:
+    """Return a copy of ``token`` with a payload of its own."""
+    clone = object.__new__(type(token))
+    clone.__dict__ = {**token.__dict__, "payload": dict(token.payload)}
+    return clone
+
+
+def _announce(user_id: object) -> None:
+    known_users.forget(user_id)
+    cache.set(USERS_CHANGED_KEY, uuid.uuid4().hex, timeout=None)
