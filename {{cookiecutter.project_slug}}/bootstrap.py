@@ -115,7 +115,9 @@ def install(python: Path, uv: str | None) -> None:
     """Install the declared requirements into ``python``; the installer skips those present."""
     requirements = declared_requirements()
     if uv:
-        command = [uv, "pip", "install", "--quiet", "--python", str(python)]
+        # Compiled, as pip does: every later manage.py command starts faster.
+        command = [uv, "pip", "install", "--quiet", "--compile-bytecode"]
+        command += ["--python", str(python)]
         env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     else:
         command = [str(python), "-m", "pip", "install", "--quiet"]
