@@ -34,6 +34,13 @@ def unused_paths(answers):
         paths += ["tests/test_rotation.py"]
     if not answers["use_token_blacklist"]:
         paths += ["tests/test_logout.py"]
+    database = f"{answers['project_slug']}/database"
+    if answers["database"] == "sqlite":
+        # SQLite creates its file itself (database/base.py makes it owner-only).
+        paths += [f"{database}/management"]
+    else:
+        paths += [f"{database}/{name}" for name in ("apps.py", "base.py", "checks.py")]
+        paths += ["tests/test_database_file.py"]
     return paths
 
 
@@ -57,13 +64,14 @@ def rendered_by_cruft(answers):
 
 
 def bootstrap_command(answers, python=sys.executable):
-    """Return the command that sets the project up as the answers ask, or None."""
-    if answers["setup_environment"] == "skip" or rendered_by_cruft(answers):
+    """Return the command that sets the project up as the answers ask, or None.
+
+    bootstrap.py itself knows whether to create the superuser (its default is
+    the ``create_superuser`` answer).
+    """
+    if answers["setup_environment"] == "skip":
         return None
-    command = [python, "bootstrap.py", "--env", answers["setup_environment"]]
-    if not answers["create_superuser"]:
-        command.append("--no-superuser")
-    return command
+    return [python, "bootstrap.py", "--env", answers["setup_environment"]]
 
 
 def strict_setup(environ=os.environ):
@@ -85,13 +93,13 @@ def main():
     project_dir = Path.cwd()
     remove_paths(project_dir, unused_paths(answers))
 
-    command = bootstrap_command(answers)
     if rendered_by_cruft(answers):
         print(
             "Rendered by cruft: files only. In a project you have just created, "
             "run 'python3 bootstrap.py' once to set it up."
         )
         return
+    command = bootstrap_command(answers)
     if command is None:
         print(
             f"Generated {project_dir} (files only). To set it up, run:\n"

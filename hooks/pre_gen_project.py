@@ -17,22 +17,6 @@ import sys
 
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
-ALGORITHMS = (
-    "HS256",
-    "HS384",
-    "HS512",
-    "RS256",
-    "RS384",
-    "RS512",
-    "ES256",
-    "ES384",
-    "ES512",
-    "PS256",
-    "PS384",
-    "PS512",
-    "EdDSA",
-)
-MINIMUM_PYTHON = {"5.2": (3, 11), "6.1": (3, 12)}
 MAX_ACCESS_TOKEN_LIFETIME_MINUTES = 7 * 24 * 60
 MAX_REFRESH_TOKEN_LIFETIME_DAYS = 365
 # Longer names would not fit the generated code's lines (imports, greetings).
@@ -233,15 +217,6 @@ def parse_header_types(value):
     return header_types
 
 
-def validate_boolean(value):
-    """Check a yes/no answer after cookiecutter converted it.
-
-    Valid: ``True``, ``False``. Invalid: ``"yes"``, ``1``, ``None``.
-    """
-    if not isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a boolean. Answer true or false")
-
-
 def validate_blacklist_after_rotation(blacklist_after_rotation, rotate, blacklist):
     """Check that blacklisting after rotation has both things it needs.
 
@@ -278,37 +253,42 @@ def validate_username(value):
         raise ValueError(f"it is {len(value)} characters long. Use at most 150")
 
 
-def validate_python_version(django_version, setup_environment, version_info):
+def validate_python_version(django_version, minimum, setup_environment, version_info):
     """Check that the Python that will run the setup can run the chosen Django.
 
-    Valid: ``("5.2", "venv", (3, 11))``, ``("6.1", "current", (3, 12))``,
-    ``("6.1", "skip", (3, 11))`` (nothing runs here).
-    Invalid: ``("6.1", "venv", (3, 11))``, ``("5.2", "current", (3, 10))``.
+    ``minimum`` is the oldest Python of that Django (``_minimum_python`` in
+    cookiecutter.json, also the generated ``requires-python``).
+    Valid: ``("5.2", "3.11", "venv", (3, 11))``,
+    ``("6.1", "3.12", "current", (3, 12))``,
+    ``("6.1", "3.12", "skip", (3, 11))`` (nothing runs here).
+    Invalid: ``("6.1", "3.12", "venv", (3, 11))``, ``("5.2", "3.11", "current", (3, 10))``.
     """
     if setup_environment == "skip":
         return
-    minimum = MINIMUM_PYTHON[django_version]
-    if tuple(version_info[:2]) < minimum:
+    needed = tuple(int(part) for part in minimum.split("."))
+    if tuple(version_info[:2]) < needed:
         running = ".".join(str(part) for part in version_info[:2])
-        needed = ".".join(str(part) for part in minimum)
         raise ValueError(
-            f"Django {django_version} needs Python {needed} or newer, but setup "
+            f"Django {django_version} needs Python {minimum} or newer, but setup "
             f"would run with Python {running}. Run cookiecutter with Python "
-            f"{needed}+, choose another Django version, or set "
+            f"{minimum}+, choose another Django version, or set "
             "setup_environment=skip"
         )
 
 
-def validate_choice(value, choices):
-    """Check an answer that must be one of ``choices``.
+def rotation_warnings(rotate, blacklist):
+    """Return a warning when rotated refresh tokens can never be refused.
 
-    Valid: ``("HS256", ALGORITHMS)``. Invalid: ``("hs256", ALGORITHMS)``,
-    ``("none", ALGORITHMS)``.
+    Rotation without the blacklist hands out a new refresh token on every
+    refresh while every old one stays valid until it expires.
     """
-    if value not in choices:
-        raise ValueError(
-            f"{value!r} is not offered. Choose one of {', '.join(choices)}"
-        )
+    if rotate and not blacklist:
+        return [
+            "WARNING: rotate_refresh_tokens without use_token_blacklist: every old "
+            "refresh token stays valid until it expires. Turn use_token_blacklist and "
+            "blacklist_after_rotation on to refuse them."
+        ]
+    return []
 
 
 def collect_errors(answers, version_info=sys.version_info):
@@ -327,10 +307,14 @@ def collect_errors(answers, version_info=sys.version_info):
         (
             "django_version",
             validate_python_version,
-            (answers["django_version"], answers["setup_environment"], version_info),
+            (
+                answers["django_version"],
+                answers["_minimum_python"][answers["django_version"]],
+                answers["setup_environment"],
+                version_info,
+            ),
             {},
         ),
-        ("jwt_algorithm", validate_choice, (answers["jwt_algorithm"], ALGORITHMS), {}),
         (
             "access_token_lifetime_minutes",
             validate_access_token_lifetime,
@@ -347,17 +331,6 @@ def collect_errors(answers, version_info=sys.version_info):
         ("superuser_username", validate_username, (answers["superuser_username"],), {}),
         ("superuser_email", validate_email, (answers["superuser_email"],), {}),
     ]
-    booleans = (
-        "rotate_refresh_tokens",
-        "use_token_blacklist",
-        "blacklist_after_rotation",
-        "update_last_login",
-        "use_redis",
-        "use_docker",
-        "create_superuser",
-    )
-    checks += [(name, validate_boolean, (answers[name],), {}) for name in booleans]
-
     errors = []
     failed = set()
     for variable, validator, args, kwargs in checks:
@@ -376,20 +349,24 @@ def collect_errors(answers, version_info=sys.version_info):
             )
         except ValueError as error:
             errors.append(f"ERROR: refresh_token_lifetime_days: {error}.")
-    if not failed & set(booleans):
-        try:
-            validate_blacklist_after_rotation(
-                answers["blacklist_after_rotation"],
-                answers["rotate_refresh_tokens"],
-                answers["use_token_blacklist"],
-            )
-        except ValueError as error:
-            errors.append(f"ERROR: blacklist_after_rotation: {error}.")
+    try:
+        validate_blacklist_after_rotation(
+            answers["blacklist_after_rotation"],
+            answers["rotate_refresh_tokens"],
+            answers["use_token_blacklist"],
+        )
+    except ValueError as error:
+        errors.append(f"ERROR: blacklist_after_rotation: {error}.")
     return errors
 
 
 def main():
     answers = json.loads(RENDERED_ANSWERS)
+    warnings = rotation_warnings(
+        answers["rotate_refresh_tokens"], answers["use_token_blacklist"]
+    )
+    if warnings:
+        print("\n".join(warnings), file=sys.stderr)
     errors = collect_errors(answers)
     if errors:
         print("\n".join(errors), file=sys.stderr)

@@ -232,3 +232,22 @@ def test_answers_cookiecutter_itself_refuses_name_the_variable(
 
     assert result.exit_code != 0
     assert fragment in str(result.exception)
+
+
+def test_rotation_without_the_blacklist_bakes_with_one_warning_line(cookies, capfd):
+    result = cookies.bake(
+        extra_context={
+            "setup_environment": "skip",
+            "rotate_refresh_tokens": "yes",
+            "use_token_blacklist": "no",
+        }
+    )
+
+    assert result.exit_code == 0
+    warnings = [
+        line
+        for line in capfd.readouterr().err.splitlines()
+        if line.startswith("WARNING: ")
+    ]
+    assert len(warnings) == 1
+    assert "every old refresh token stays valid" in warnings[0]

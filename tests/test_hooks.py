@@ -31,7 +31,7 @@ def default_answers(**overrides):
     answers = {
         key: (value[0] if isinstance(value, list) else value)
         for key, value in context.items()
-        if not key.startswith("_")
+        if key != "__prompts__"
     }
     answers["project_slug"] = "my_service"
     answers["access_token_lifetime_minutes"] = str(
@@ -234,11 +234,44 @@ def test_invalid_usernames(username):
 def test_python_version_must_run_the_chosen_django(
     django_version, setup, python, valid
 ):
+    errors = pre_gen.collect_errors(
+        default_answers(django_version=django_version, setup_environment=setup),
+        version_info=python,
+    )
+
     if valid:
-        pre_gen.validate_python_version(django_version, setup, python)
+        assert errors == []
     else:
-        with pytest.raises(ValueError, match=r"needs Python 3\.1"):
-            pre_gen.validate_python_version(django_version, setup, python)
+        [error] = errors
+        assert error.startswith(f"ERROR: django_version: Django {django_version} needs")
+
+
+def test_minimum_python_has_one_home_for_every_django_version():
+    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+
+    assert sorted(context["_minimum_python"]) == sorted(context["django_version"])
+    for label in context["__prompts__"]["django_version"].values():
+        assert "Python" not in label
+
+
+@pytest.mark.parametrize(
+    ("rotate", "blacklist", "warned"),
+    [(True, False, True), (True, True, False), (False, False, False)],
+)
+def test_rotation_without_the_blacklist_is_a_warning_not_an_error(
+    rotate, blacklist, warned
+):
+    answers = default_answers(
+        rotate_refresh_tokens=rotate, use_token_blacklist=blacklist
+    )
+
+    warnings = pre_gen.rotation_warnings(rotate, blacklist)
+
+    assert pre_gen.collect_errors(answers, version_info=(3, 11)) == []
+    assert len(warnings) == int(warned)
+    if warned:
+        assert warnings[0].startswith("WARNING: rotate_refresh_tokens")
+        assert "\n" not in warnings[0]
 
 
 def test_every_error_is_reported_on_its_own_line_naming_the_variable():
@@ -272,16 +305,6 @@ def test_lifetime_order_is_checked_only_when_both_lifetimes_are_valid():
     assert errors[0].startswith("ERROR: access_token_lifetime_minutes:")
 
 
-def test_booleans_must_be_booleans():
-    errors = pre_gen.collect_errors(
-        default_answers(use_docker="maybe"), version_info=(3, 11)
-    )
-
-    assert errors == [
-        "ERROR: use_docker: 'maybe' is not a boolean. Answer true or false."
-    ]
-
-
 def test_validators_have_docstrings_with_examples():
     validators = [
         getattr(pre_gen, name)
@@ -298,9 +321,20 @@ def test_validators_have_docstrings_with_examples():
 # post_gen_project ------------------------------------------------------------------
 
 
-def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests():
+def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests_and_commands():
     assert sorted(post_gen.unused_paths(default_answers())) == [
-        "tests/test_rotation.py"
+        "my_service/database/management",
+        "tests/test_rotation.py",
+    ]
+
+
+def test_postgresql_keeps_create_database_and_drops_the_sqlite_backend():
+    assert sorted(post_gen.unused_paths(default_answers(database="postgresql"))) == [
+        "my_service/database/apps.py",
+        "my_service/database/base.py",
+        "my_service/database/checks.py",
+        "tests/test_database_file.py",
+        "tests/test_rotation.py",
     ]
 
 
@@ -317,6 +351,7 @@ def test_unchosen_options_prune_their_files():
         ".github",
         "Dockerfile",
         "compose.yaml",
+        "my_service/database/management",
         "tests/test_logout.py",
         "tests/test_rotation.py",
     ]
@@ -341,12 +376,12 @@ def test_remove_paths_removes_files_and_folders(tmp_path):
             {"setup_environment": "current"},
             ["python", "bootstrap.py", "--env", "current"],
         ),
+        # bootstrap.py's own default is the create_superuser answer.
         (
             {"setup_environment": "venv", "create_superuser": False},
-            ["python", "bootstrap.py", "--env", "venv", "--no-superuser"],
+            ["python", "bootstrap.py", "--env", "venv"],
         ),
         ({"setup_environment": "skip"}, None),
-        ({"setup_environment": "venv", "_commit": "abc123"}, None),
     ],
 )
 def test_bootstrap_command_follows_the_answers(answers, expected):

@@ -22,6 +22,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
 INSTALLED_APPS = [
+    # First, so that its createsuperuser command replaces django.contrib.auth's.
+    "{{ cookiecutter.project_slug }}.users",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,9 +36,9 @@ INSTALLED_APPS = [
 {%- endif %}
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "{{ cookiecutter.project_slug }}.users",
     "{{ cookiecutter.project_slug }}.jwt_auth",
     "{{ cookiecutter.project_slug }}.api",
+    "{{ cookiecutter.project_slug }}.database",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +87,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 {%- if cookiecutter.database == "sqlite" %}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, creating the file readable by its owner only.
+    DATABASES["default"]["ENGINE"] = "{{ cookiecutter.project_slug }}.database"
     # WAL lets readers work while a writer commits; IMMEDIATE transactions take
     # the write lock up front instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

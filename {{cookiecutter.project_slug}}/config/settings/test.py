@@ -16,7 +16,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = dict.fromkeys(
     REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "10000/minute"
 )
 {%- if cookiecutter.database == "sqlite" %}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "{{ cookiecutter.project_slug }}.database":
     # A file, as outside tests: connections of several threads then share it
     # under SQLite's locking (in memory, they get "database table is locked").
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "db.sqlite3-test"}

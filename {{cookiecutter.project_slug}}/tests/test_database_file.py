@@ -1,0 +1,75 @@
+"""The SQLite database holds password hashes and refresh tokens: owner-only, checked at start."""
+
+import os
+import stat
+
+import pytest
+from django.core.checks import Error
+from django.db import connection
+from django.db.utils import load_backend
+
+from {{ cookiecutter.project_slug }}.database.checks import check_database_file_mode
+
+
+def mode(path):
+    """Return the permission bits of ``path``."""
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def open_database(path):
+    """Open ``path`` with the project's database backend, as runserver or migrate would."""
+    backend = load_backend(connection.settings_dict["ENGINE"])
+    wrapper = backend.DatabaseWrapper({**connection.settings_dict, "NAME": str(path)})
+    wrapper.ensure_connection()
+    return wrapper
+
+
+def test_a_new_database_and_its_wal_files_are_readable_by_the_owner_only(
+    tmp_path, django_db_blocker
+):
+    path = tmp_path / "db.sqlite3"
+    with django_db_blocker.unblock():
+        wrapper = open_database(path)
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("CREATE TABLE secrets (value TEXT)")
+            cursor.execute("INSERT INTO secrets VALUES ('hash')")
+        created = [path, tmp_path / "db.sqlite3-wal", tmp_path / "db.sqlite3-shm"]
+        assert all(file.exists() for file in created)
+        assert [mode(file) for file in created] == [0o600, 0o600, 0o600]
+    finally:
+        with django_db_blocker.unblock():
+            wrapper.close()
+
+
+@pytest.mark.django_db
+def test_the_test_database_is_readable_by_the_owner_only():
+    assert mode(connection.settings_dict["NAME"]) == 0o600
+
+
+def test_an_existing_world_readable_database_is_reported_at_start(tmp_path, settings):
+    path = tmp_path / "db.sqlite3"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "default": {**settings.DATABASES["default"], "NAME": path},
+    }
+
+    [problem] = check_database_file_mode()
+
+    assert isinstance(problem, Error)
+    assert problem.id == "database.E001"
+    assert str(path) in problem.msg
+    assert "chmod 600" in problem.hint
+
+
+def test_an_owner_only_database_passes_the_check(tmp_path, settings):
+    path = tmp_path / "db.sqlite3"
+    path.touch(mode=0o600)
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "default": {**settings.DATABASES["default"], "NAME": path},
+    }
+
+    assert check_database_file_mode() == []
