@@ -4,19 +4,37 @@ The line says which request was refused, from which client and why (a fixed
 code such as ``token_not_valid``), and never holds the token, the password or
 the response body. It works whichever authentication class is configured,
 because every refusal reaches DRF's exception handler.
+
+Django's refusals of a request body it will not read (larger than
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, more fields than
+``DATA_UPLOAD_MAX_NUMBER_FIELDS``) get a JSON answer here too, instead of
+Django's HTML error page.
 """
 
 import logging
 
-from rest_framework import exceptions
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from rest_framework import exceptions, status
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this service accepts."
+    default_code = "request_too_large"
+
+
 def exception_handler(exc, context):
     """Return DRF's response for ``exc``; log refused credentials and throttling."""
+    if isinstance(exc, SuspiciousOperation):
+        # Raised by Django while DRF reads the body: Django would answer with
+        # its HTML error page and log to "django.security"; so do we, in JSON.
+        logging.getLogger("django.security").warning("%s: %s", type(exc).__name__, exc)
+        too_large = isinstance(exc, RequestDataTooBig)
+        exc = RequestTooLarge() if too_large else exceptions.ParseError()
     response = drf_exception_handler(exc, context)
     request = context.get("request")
     if request is None:
