@@ -6,9 +6,8 @@ payload of a real one; the first test proves that re-signing such a payload
 with the service's own key is accepted, so each refusal below is caused by
 the one thing its test changes.
 
-Reusing a refresh token after rotation is refused in test_rotation.py; the
-race of concurrent refreshes and logouts of one token is run against served
-workers by the template's own tests.
+Reusing a refresh token after rotation is refused in test_rotation.py,
+after logout in test_logout.py.
 """
 
 import base64

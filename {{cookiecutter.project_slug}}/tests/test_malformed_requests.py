@@ -106,8 +106,10 @@ json_scalars = (
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(any_text | st.sampled_from(FIELDS), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(any_text | st.sampled_from(FIELDS), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -123,7 +125,9 @@ headers = st.fixed_dictionaries(
     {"alg": st.sampled_from(["none", "HS256", "RS256", "EdDSA", ""]) | json_values},
     optional={"typ": json_values, "kid": json_values, "crit": json_values},
 ).map(lambda header: b64url(json.dumps(header).encode("utf-8", "surrogatepass")))
-base64url_text = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=")
+base64url_text = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="
+)
 token_like = st.one_of(
     st.tuples(headers, json_segments, base64url_text).map(".".join),
     st.lists(base64url_text, max_size=6).map(".".join),
@@ -138,11 +142,13 @@ json_bodies = st.one_of(
     json_values,
 ).map(lambda body: json.dumps(body).encode("utf-8", "surrogatepass"))
 deep_bodies = st.builds(
-    lambda depth, brackets, field: json.dumps({field: "NESTED"})
-    .replace('"NESTED"', nested(depth, *brackets))
-    .encode(),
+    lambda depth, brackets, field: (
+        json.dumps({field: "NESTED"})
+        .replace('"NESTED"', nested(depth, *brackets))
+        .encode()
+    ),
     st.integers(min_value=1, max_value=5000),
-    st.sampled_from([("[", "]"), ('{"a":' , "}"), ("[", ""), ("", "]")]),
+    st.sampled_from([("[", "]"), ('{"a":', "}"), ("[", ""), ("", "]")]),
     st.sampled_from(FIELDS),
 )
 content_types = st.sampled_from(

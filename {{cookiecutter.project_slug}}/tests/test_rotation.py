@@ -52,7 +52,6 @@ def test_refresh_token_cannot_be_used_twice_after_rotation(api_client, tokens):
 
 def test_logout_of_a_token_already_rotated_is_refused(api_client, tokens):
     # Rotation and logout claim a token the same way: only the first succeeds.
-    # (tests/test_concurrent_rotation.py of the template races them on a server.)
     rotated = refresh(api_client, tokens["refresh"]).json()["refresh"]
 
     response = logout(api_client, tokens["refresh"])
@@ -86,9 +85,7 @@ def test_a_user_deleted_during_their_refresh_is_refused(
         user.delete()
         return claimed
 
-    monkeypatch.setattr(
-        serializers, "claim_refresh_token", claim_then_delete_the_user
-    )
+    monkeypatch.setattr(serializers, "claim_refresh_token", claim_then_delete_the_user)
 
     response = refresh(api_client, tokens["refresh"])
 

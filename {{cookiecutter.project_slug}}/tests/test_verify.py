@@ -12,6 +12,7 @@ from .helpers import authorization_header, verify
 
 pytestmark = pytest.mark.django_db
 
+
 def change_password(user):
     user.set_password("a new password, chosen after a leak")
     user.save()
