@@ -68,6 +68,30 @@ def test_a_deeply_nested_body_is_a_bad_request(api_client, url, body):
     assert "nest" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("url", TOKEN_URLS)
+def test_a_body_larger_than_django_accepts_is_answered_413(api_client, url, settings):
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    body = json.dumps({"refresh": "A" * size, "token": "A"})
+
+    response = post(api_client, url, body)
+
+    assert response.status_code == 413
+    assert_answered_with_json(response)
+
+
+@pytest.mark.parametrize("url", TOKEN_URLS)
+def test_a_form_with_more_fields_than_django_accepts_is_a_bad_request(
+    api_client, url, settings
+):
+    fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
+    body = "&".join(f"field{number}=x" for number in range(fields))
+
+    response = post(api_client, url, body, "application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert_answered_with_json(response)
+
+
 def parse(text):
     return BoundedJSONParser().parse(io.BytesIO(text.encode()))
 
