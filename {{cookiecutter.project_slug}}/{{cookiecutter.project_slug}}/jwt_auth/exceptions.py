@@ -12,9 +12,11 @@ Django's HTML error page.
 """
 
 import logging
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,17 +24,20 @@ logger = logging.getLogger(__name__)
 
 
 class RequestTooLarge(exceptions.APIException):
+    """A request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 (RFC 9110, 15.5.14)."""
+
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than this service accepts."
     default_code = "request_too_large"
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Return DRF's response for ``exc``; log refused credentials and throttling."""
     if isinstance(exc, SuspiciousOperation):
-        # Raised by Django while DRF reads the body: Django would answer with
-        # its HTML error page and log to "django.security"; so do we, in JSON.
-        logging.getLogger("django.security").warning("%s: %s", type(exc).__name__, exc)
+        # Raised by Django while DRF reads the body. Django would log it to
+        # the same logger and answer with its HTML error page; we answer JSON.
+        name = type(exc).__name__
+        logging.getLogger(f"django.security.{name}").warning("%s", exc)
         too_large = isinstance(exc, RequestDataTooBig)
         exc = RequestTooLarge() if too_large else exceptions.ParseError()
     response = drf_exception_handler(exc, context)
