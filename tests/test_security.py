@@ -1,10 +1,9 @@
 """Security of baked projects, proven against real servers.
 
-- Rotation with blacklisting: concurrent refreshes of one token on 4 gunicorn
-  workers yield exactly one new pair (SQLite and PostgreSQL).
 - Brute-force throttling: a burst on 4 workers ends in 429 after exactly the
   configured number of attempts (file cache and Redis).
-- The attacks of the generated suite, over HTTP, with production settings.
+- Forged tokens, over HTTPS, with production settings and keys from the
+  environment; the server's own log never holds a token.
 - ``check --deploy`` with the documented production environment, and a
   missing secret or broken JWT key stopping the service at start.
 """
@@ -15,7 +14,6 @@ import hmac
 import json
 import secrets
 import sys
-import time
 import uuid
 from collections import Counter
 
@@ -25,7 +23,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from tests.serving import (
-    GENEROUS_THROTTLE_RATES,
     concurrently,
     http,
     production_copy,
@@ -42,24 +39,11 @@ from tests.support import (
 from tests.variants import VARIANTS, variants
 
 PRODUCTION = "config.settings.production"
-SECURITY_VARIANTS = VARIANTS | {
-    "rotation-blacklist-postgresql": {
-        "rotate_refresh_tokens": "yes",
-        "blacklist_after_rotation": "yes",
-        "database": "postgresql",
-    },
-}
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 
-@pytest.fixture
-def project(bake, variant):
-    """conftest's fixture, with the PostgreSQL rotation variant of this module too."""
-    return bake(**SECURITY_VARIANTS[variant]).project_path
-
-
 def algorithm_of(variant):
-    return SECURITY_VARIANTS[variant].get("jwt_algorithm", "HS256")
+    return VARIANTS[variant].get("jwt_algorithm", "HS256")
 
 
 def obtain(url, username, password, headers=None):
@@ -71,31 +55,6 @@ def obtain(url, username, password, headers=None):
     )
     assert status == 200, body
     return body
-
-
-# --- Refresh rotation under real concurrency -------------------------------------------
-
-ROUNDS = 5
-CONCURRENT_REFRESHES = 16
-
-
-@variants("rotation-blacklist", "rotation-blacklist-postgresql")
-def test_concurrent_refreshes_of_one_token_rotate_it_once(project):
-    # simplejwt 5.5.1 alone lets 2 to 4 of 16 through here, in most rounds.
-    outcomes = []
-    with served(project, workers=4, env=project_env(**GENEROUS_THROTTLE_RATES)) as url:
-        for _ in range(ROUNDS):
-            refresh = obtain(url, "admin", SUPERUSER_PASSWORD)["refresh"]
-            results = concurrently(
-                CONCURRENT_REFRESHES,
-                lambda _, token=refresh: http(
-                    "POST", f"{url}/api/token/refresh/", {"refresh": token}, timeout=30
-                ),
-            )
-            outcomes.append(sorted(status for status, _, _ in results))
-
-    one_winner = [200] + [401] * (CONCURRENT_REFRESHES - 1)
-    assert outcomes == [one_winner] * ROUNDS
 
 
 # --- Brute-force throttling across workers ----------------------------------------------
@@ -157,7 +116,16 @@ def test_a_burst_of_wrong_passwords_ends_in_429_across_workers(bake, cache):
                 assert body["detail"].startswith("Request was throttled.")
 
 
-# --- The attacks, over HTTPS, with production settings ----------------------------------
+# --- Forged tokens, over HTTPS, with production settings ------------------------------
+#
+# The generated project's tests/test_attacks.py proves every refusal (alg none,
+# changed payload or signature, another key or algorithm, expiry, token types,
+# users changed since) in one process with test settings and keys made for the
+# test run. Only a served production project shows the rest: production
+# settings read the signing keys from environment variables, DEBUG is off,
+# refusals go through the real logging configuration into gunicorn's log. So
+# this run presents, in that setting, the forgeries that depend on the key
+# material, and reads the server's log.
 
 
 def b64url(data):
@@ -208,22 +176,13 @@ def another_signing_key(algorithm):
 
 
 def forgeries(token, algorithm, signing_key, verifying_key):
-    """Return forged variants of ``token``, by attack."""
-    header, body, signature = token.split(".")
+    """Return forged variants of ``token`` that test the key material, by attack."""
+    _, body, _ = token.split(".")
     payload = payload_of(token)
-    now = int(time.time())
     forged = {
         "alg none": f"{segment({'alg': 'none', 'typ': 'JWT'})}.{body}.",
-        "payload changed": f"{header}.{segment(payload | {'exp': payload['exp'] + 3600})}.{signature}",
-        "signature changed": f"{header}.{body}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}",
         "another key": jwt.encode(
             payload, another_signing_key(algorithm), algorithm=algorithm
-        ),
-        "expired": jwt.encode(
-            payload | {"exp": now - 60}, signing_key, algorithm=algorithm
-        ),
-        "unknown user": jwt.encode(
-            payload | {"user_id": "987654321"}, signing_key, algorithm=algorithm
         ),
     }
     if algorithm.startswith("HS"):
@@ -283,18 +242,10 @@ class HttpsClient:
             headers=HTTPS,
         )
 
-    def logout(self, refresh):
-        return http(
-            "POST",
-            f"{self.url}/api/token/blacklist/",
-            {"refresh": refresh},
-            headers=HTTPS,
-        )
-
 
 @variants("default", "rs256", "eddsa")
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
-def test_attacks_are_refused_over_https_with_production_settings(
+def test_forged_tokens_are_refused_over_https_with_production_settings(
     project, variant, tmp_path
 ):
     algorithm = algorithm_of(variant)
@@ -317,21 +268,6 @@ def test_attacks_are_refused_over_https_with_production_settings(
             attacks = forgeries(tokens[kind], algorithm, signing_key, verifying_key)
             for attack, forged in attacks.items():
                 refused[f"{kind}: {attack}"] = (present(forged), forged)
-        refused["refresh token as access token"] = (
-            client.hello(tokens["refresh"]),
-            tokens["refresh"],
-        )
-        refused["access token as refresh token"] = (
-            client.refresh(tokens["access"]),
-            tokens["access"],
-        )
-        assert client.logout(tokens["refresh"])[0] == 200
-        refused["refresh after logout"] = (
-            client.refresh(tokens["refresh"]),
-            tokens["refresh"],
-        )
-        if variant == "default":
-            refused |= refused_user_states(client, service, environment)
 
     problems = {
         attack: found
@@ -344,67 +280,7 @@ def test_attacks_are_refused_over_https_with_production_settings(
         "Refused credentials: GET /api/ from 127.0.0.1 (token_not_valid)" in server_log
     )
     for _, token in refused.values():
-        if token:
-            assert token.split(".")[1] not in server_log
-
-
-def refused_user_states(client, service, environment):
-    """Tokens of users deactivated, deleted or re-passworded since: each must be refused."""
-    run = uuid.uuid4().hex[:8]
-    names = {
-        state: f"{state}_{run}" for state in ("inactive", "deleted", "repassworded")
-    }
-    password = secrets.token_urlsafe(16)
-    shell(
-        service,
-        environment,
-        f"for name in {list(names.values())!r}:\n"
-        f"    User.objects.create_user(name, password={password!r})",
-    )
-    tokens = {state: client.obtain(name, password) for state, name in names.items()}
-    shell(
-        service,
-        environment,
-        f"User.objects.filter(username={names['inactive']!r}).update(is_active=False)\n"
-        f"User.objects.get(username={names['deleted']!r}).delete()\n"
-        f"user = User.objects.get(username={names['repassworded']!r})\n"
-        f"user.set_password({password + '-new'!r})\n"
-        f"user.save()",
-    )
-    refused = {}
-    for state, pair in tokens.items():
-        refused[f"{state} user: access"] = (
-            client.hello(pair["access"]),
-            pair["access"],
-        )
-        refused[f"{state} user: refresh"] = (
-            client.refresh(pair["refresh"]),
-            pair["refresh"],
-        )
-    inactive_login = http(
-        "POST",
-        f"{client.url}/api/token/",
-        {"username": names["inactive"], "password": password},
-        headers=HTTPS,
-    )
-    refused["inactive user: obtain"] = (inactive_login, "")
-    return refused
-
-
-def shell(service, environment, code):
-    script = (
-        "from django.contrib.auth import get_user_model\nUser = get_user_model()\n"
-        + code
-    )
-    manage(
-        service,
-        "shell",
-        "--no-imports",
-        "-c",
-        script,
-        settings=PRODUCTION,
-        env=dict(environment),
-    )
+        assert token.split(".")[1] not in server_log
 
 
 # --- check --deploy, and what stops the service at start ---------------------------------

@@ -3,6 +3,8 @@
 import base64
 import json
 
+from rest_framework.response import Response
+from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
 PASSWORD = "correct horse battery staple"
@@ -17,3 +19,18 @@ def token_part(token: str, index: int) -> dict:
     """Return the decoded JSON of a token's header (0) or payload (1), unverified."""
     segment = token.split(".")[index]
     return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def refresh(client: APIClient, token: str) -> Response:
+    """Ask the refresh endpoint for new tokens in exchange for ``token``."""
+    return client.post("/api/token/refresh/", {"refresh": token}, format="json")
+
+
+def verify(client: APIClient, token: str) -> Response:
+    """Ask the verify endpoint whether ``token`` is accepted."""
+    return client.post("/api/token/verify/", {"token": token}, format="json")
+
+
+def logout(client: APIClient, token: str) -> Response:
+    """Blacklist the refresh token ``token`` through the logout endpoint."""
+    return client.post("/api/token/blacklist/", {"refresh": token}, format="json")

@@ -4,14 +4,15 @@ import pytest
 {%- if cookiecutter.blacklist_after_rotation %}
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from .helpers import token_part
+from {{ cookiecutter.project_slug }}.jwt_auth import serializers
+
+from .helpers import logout, refresh, token_part
+{%- else %}
+
+from .helpers import refresh
 {%- endif %}
 
 pytestmark = pytest.mark.django_db
-
-
-def refresh(api_client, token):
-    return api_client.post("/api/token/refresh/", {"refresh": token}, format="json")
 
 
 def test_refresh_issues_a_new_refresh_token(api_client, tokens):
@@ -47,6 +48,49 @@ def test_refresh_token_cannot_be_used_twice_after_rotation(api_client, tokens):
 
     assert second.status_code == 401
     assert second.json()["code"] == "token_not_valid"
+
+
+def test_logout_of_a_token_already_rotated_is_refused(api_client, tokens):
+    # Rotation and logout claim a token the same way: only the first succeeds.
+    rotated = refresh(api_client, tokens["refresh"]).json()["refresh"]
+
+    response = logout(api_client, tokens["refresh"])
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+    assert refresh(api_client, rotated).status_code == 200
+
+
+def test_a_token_logged_out_cannot_be_rotated(api_client, tokens):
+    assert logout(api_client, tokens["refresh"]).status_code == 200
+
+    response = refresh(api_client, tokens["refresh"])
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_deleted_during_their_refresh_is_refused(
+    api_client, tokens, user, monkeypatch
+):
+    # The user passed the checks and the old token was claimed, then the user
+    # was deleted before the new token was recorded. Each statement commits
+    # on its own (autocommit, as in production), so the foreign key of the
+    # new token's record is checked at once.
+    claim = serializers.claim_refresh_token
+
+    def claim_then_delete_the_user(token):
+        claimed = claim(token)
+        user.delete()
+        return claimed
+
+    monkeypatch.setattr(serializers, "claim_refresh_token", claim_then_delete_the_user)
+
+    response = refresh(api_client, tokens["refresh"])
+
+    assert response.status_code == 401, response.content
+    assert response.json()["code"] == "no_active_account"
 {%- else %}
 
 

@@ -4,19 +4,42 @@ The line says which request was refused, from which client and why (a fixed
 code such as ``token_not_valid``), and never holds the token, the password or
 the response body. It works whichever authentication class is configured,
 because every refusal reaches DRF's exception handler.
+
+Django's refusals of a request body it will not read (larger than
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, more fields than
+``DATA_UPLOAD_MAX_NUMBER_FIELDS``) get a JSON answer here too, instead of
+Django's HTML error page.
 """
 
 import logging
+from typing import Any
 
-from rest_framework import exceptions
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
 
-def exception_handler(exc, context):
+class RequestTooLarge(exceptions.APIException):
+    """A request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 (RFC 9110, 15.5.14)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this service accepts."
+    default_code = "request_too_large"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Return DRF's response for ``exc``; log refused credentials and throttling."""
+    if isinstance(exc, SuspiciousOperation):
+        # Raised by Django while DRF reads the body. Django would log it to
+        # the same logger and answer with its HTML error page; we answer JSON.
+        name = type(exc).__name__
+        logging.getLogger(f"django.security.{name}").warning("%s", exc)
+        too_large = isinstance(exc, RequestDataTooBig)
+        exc = RequestTooLarge() if too_large else exceptions.ParseError()
     response = drf_exception_handler(exc, context)
     request = context.get("request")
     if request is None:

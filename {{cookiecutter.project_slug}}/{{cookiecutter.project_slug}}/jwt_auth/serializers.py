@@ -2,18 +2,22 @@
 
 simplejwt 5.5.1's refresh serializer answers 500 for a deleted user, ignores a
 password change, and lets concurrent requests rotate the same refresh token
-more than once. These classes keep its behaviour otherwise.
+more than once; its logout lets a refresh of the same token succeed at the
+same moment; its verify accepts the tokens of deleted, deactivated and
+re-passworded users. These classes keep its behaviour otherwise.
 """
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework_simplejwt import serializers as simplejwt_serializers
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
@@ -22,22 +26,25 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
+from .authentication import CachedJWTAuthentication
 from .cache import read_user
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
 
 
-def blacklist_is_installed():
+def blacklist_is_installed() -> bool:
     """Return True when simplejwt's token blacklist app is installed."""
     return apps.is_installed(BLACKLIST_APP)
 
 
-def claim_refresh_token(refresh):
+def claim_refresh_token(refresh: RefreshToken) -> bool:
     """Blacklist ``refresh`` and return True if this call was the one that did it.
 
     The database's unique constraint on the blacklist entry makes the claim
     atomic across threads, processes and machines: of several concurrent
-    requests carrying the same token, exactly one gets True.
+    requests carrying the same token, exactly one gets True. Rotation (with
+    ``BLACKLIST_AFTER_ROTATION``) and logout both claim, so of any mix of
+    concurrent refreshes and logouts of one token exactly one succeeds.
     """
     try:
         with savepoint_in_transaction():
@@ -60,7 +67,7 @@ def claim_refresh_token(refresh):
     return True
 
 
-def blacklist_outstanding_token(jti):
+def blacklist_outstanding_token(jti: str) -> bool:
     """Blacklist the outstanding token ``jti`` in one statement; return True if found.
 
     One INSERT ... SELECT instead of a SELECT and an INSERT: on SQLite, where
@@ -84,7 +91,7 @@ def blacklist_outstanding_token(jti):
         return cursor.rowcount == 1
 
 
-def savepoint_in_transaction():
+def savepoint_in_transaction() -> AbstractContextManager:
     """Return a savepoint inside the caller's transaction, else nothing.
 
     The savepoint keeps a caller's transaction usable after a refused INSERT.
@@ -97,7 +104,7 @@ def savepoint_in_transaction():
     return nullcontext()
 
 
-def renew(refresh):
+def renew(refresh: RefreshToken) -> RefreshToken:
     """Turn ``refresh`` into a new token (new id, lifetime and issue time); return it."""
     refresh.set_jti()
     refresh.set_exp()
@@ -105,20 +112,22 @@ def renew(refresh):
     return refresh
 
 
-def outstand(refresh, user):
+def outstand(refresh: RefreshToken, user: AbstractBaseUser) -> str:
     """Return ``refresh`` signed; record it as ``user``'s when the blacklist is on.
 
     simplejwt's ``RefreshToken.outstand()`` would read the user again first.
+    Raise IntegrityError when ``user`` no longer exists.
     """
     signed = str(refresh)
     if blacklist_is_installed():
-        OutstandingToken.objects.create(
-            user=user,
-            jti=refresh[api_settings.JTI_CLAIM],
-            token=signed,
-            created_at=refresh.current_time,
-            expires_at=datetime_from_epoch(refresh["exp"]),
-        )
+        with savepoint_in_transaction():
+            OutstandingToken.objects.create(
+                user=user,
+                jti=refresh[api_settings.JTI_CLAIM],
+                token=signed,
+                created_at=refresh.current_time,
+                expires_at=datetime_from_epoch(refresh["exp"]),
+            )
     return signed
 
 
@@ -129,7 +138,7 @@ class ClaimedRefreshToken(RefreshToken):
     blacklist query of simplejwt's ``verify()`` is skipped.
     """
 
-    def verify(self, *args, **kwargs):
+    def verify(self, *args: object, **kwargs: object) -> None:
         Token.verify(self, *args, **kwargs)
 
 
@@ -142,7 +151,7 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         "already_rotated": _("Token is blacklisted"),
     }
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         claim = (
             api_settings.ROTATE_REFRESH_TOKENS
             and api_settings.BLACKLIST_AFTER_ROTATION
@@ -156,10 +165,16 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
             if claim and not claim_refresh_token(refresh):
                 # The answer simplejwt gives to a blacklisted token.
                 raise TokenError(self.error_messages["already_rotated"])
-            data["refresh"] = outstand(renew(refresh), user)
+            try:
+                data["refresh"] = outstand(renew(refresh), user)
+            except IntegrityError:
+                # The user was deleted after check_user read them (the old
+                # token is used up either way): their new token's record
+                # cannot point to them.
+                raise self.refused("no_active_account") from None
         return data
 
-    def check_user(self, refresh):
+    def check_user(self, refresh: Token) -> AbstractBaseUser:
         """Return the token's user; raise 401 unless it exists, is active and kept the password.
 
         The user may come from this worker's cache of users, like the one
@@ -171,11 +186,15 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
             user = read_user(user_id, trust_cache=False)
         refusal = self.refusal(refresh, user)
         if refusal is not None:
-            raise exceptions.AuthenticationFailed(self.error_messages[refusal], refusal)
+            raise self.refused(refusal)
         return user
 
+    def refused(self, code: str) -> AuthenticationFailed:
+        """Return the 401 error, with ``code`` in its body, that refuses a refresh."""
+        return AuthenticationFailed(self.error_messages[code], code)
+
     @staticmethod
-    def refusal(refresh, user):
+    def refusal(refresh: Token, user: AbstractBaseUser | None) -> str | None:
         """Return why ``user`` may not refresh ``refresh`` (an error code), or None."""
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             return "no_active_account"
@@ -186,12 +205,44 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         return None
 
 
+class TokenBlacklistSerializer(simplejwt_serializers.TokenBlacklistSerializer):
+    """Logout that claims the refresh token the way rotation does.
+
+    simplejwt's logout checks the blacklist, then adds the token to it with
+    ``get_or_create``: a refresh of the same token between the two succeeds
+    too, and its new token outlives the logout. Here logout claims the token
+    through the blacklist's unique constraint (``claim_refresh_token``): with
+    rotation and ``BLACKLIST_AFTER_ROTATION``, of any mix of concurrent
+    refreshes and logouts exactly one succeeds, and the others get the 401 a
+    blacklisted token gets. In the other modes a refresh does not use the
+    token up: exactly one of concurrent logouts succeeds, and refreshes that
+    were checked before it committed still succeed, as if they came first.
+    """
+
+    token_class = ClaimedRefreshToken
+
+    default_error_messages = {"already_used": _("Token is blacklisted")}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        refresh = self.token_class(attrs["refresh"])
+        if not claim_refresh_token(refresh):
+            raise TokenError(self.error_messages["already_used"])
+        return {}
+
+
 class TokenVerifySerializer(serializers.Serializer):
-    """Verify any token, and refuse a refresh token that was blacklisted."""
+    """Verify a token as the service would check it where it is used.
+
+    The token must be signed, unexpired and not blacklisted; and its user must
+    pass the checks of the protected endpoints (exists, is active, has not
+    changed their password since), with their very code and answers
+    (``CachedJWTAuthentication.get_user``), so verify never says yes to a
+    token every other endpoint refuses.
+    """
 
     token = serializers.CharField(write_only=True)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = UntypedToken(attrs["token"])
         jti = token.get(api_settings.JTI_CLAIM)
         if (
@@ -199,4 +250,5 @@ class TokenVerifySerializer(serializers.Serializer):
             and BlacklistedToken.objects.filter(token__jti=jti).exists()
         ):
             raise TokenError(_("Token is blacklisted"))
+        CachedJWTAuthentication().get_user(token)
         return {}
