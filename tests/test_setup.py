@@ -108,6 +108,23 @@ def test_generated_superuser_password_is_shown_once_and_nothing_else_secret(
         assert secret not in output, f"{name} appears in the output"
 
 
+def test_setup_ends_with_the_article_flow_in_the_project_header_type(cookies, capfd):
+    with bake_environment(DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
+        result = cookies.bake(
+            extra_context={
+                "setup_environment": "current",
+                "auth_header_types": "JWT,Bearer",
+                "superuser_username": "ops.lead",
+            }
+        )
+    output = capfd.readouterr().out
+
+    assert result.exit_code == 0
+    assert f"is ready in {result.project_path}" in output
+    assert '-d \'{"username": "ops.lead", "password": "<password>"}\'' in output
+    assert "-H 'Authorization: JWT <access token>'" in output
+
+
 def test_on_ci_the_generated_password_is_kept_out_of_the_log(cookies, capfd):
     with bake_environment(CI="true"):
         os.environ.pop("DJANGO_SUPERUSER_PASSWORD", None)

@@ -28,6 +28,7 @@ runs before anything is installed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -38,6 +39,7 @@ import sys
 from pathlib import Path
 
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
+HEADER_TYPE = "{{ cookiecutter.auth_header_types.split(",")[0].strip() }}"
 CREATE_SUPERUSER = {{ cookiecutter.create_superuser }}
 SUPERUSER = {
     "DJANGO_SUPERUSER_USERNAME": "{{ cookiecutter.superuser_username }}",
@@ -190,13 +192,21 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
     return commands
 
 
-def print_next_steps(python: Path) -> None:
+def print_next_steps(python: Path, superuser: bool) -> None:
+    """Print how to start the service and walk the JWT flow of README.md's 'Run it'."""
     shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
+    username = SUPERUSER["DJANGO_SUPERUSER_USERNAME"] if superuser else "<username>"
+    credentials = shlex.quote(
+        json.dumps({"username": username, "password": "<password>"})
+    )
     print(
         f"\n{PROJECT_NAME} is ready in {ROOT}\n"
-        f"  Start it:   cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver\n"
-        "  Try it:     the curl commands under 'Run it' in README.md\n"
-        f"  Run tests:  {shown} -m pytest\n",
+        f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver\n"
+        "  Get a token:  curl -X POST http://127.0.0.1:8000/api/token/ "
+        f"-H 'Content-Type: application/json' -d {credentials}\n"
+        "  Call the API: curl http://127.0.0.1:8000/api/ "
+        f"-H 'Authorization: {HEADER_TYPE} <access token>'\n"
+        f"  Run tests:    {shown} -m pytest\n",
         flush=True,
     )
 
@@ -260,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print_next_steps(python)
+    print_next_steps(python, args.superuser)
     return 0
 
 
