@@ -27,7 +27,7 @@ import environ
 environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
 
 
-def available_cpus():
+def available_cpus() -> int:
     """Return the CPUs this process may use: its CPU set, capped by a cgroup quota."""
     try:
         cpus = len(os.sched_getaffinity(0))

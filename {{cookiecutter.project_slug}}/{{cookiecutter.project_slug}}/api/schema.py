@@ -7,6 +7,8 @@ and describe every accepted ``Authorization`` header type.
 ``ApiConfig.ready`` imports this module, which registers them.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from drf_spectacular.contrib.rest_framework_simplejwt import (
     TokenObtainPairSerializerExtension,
     TokenRefreshSerializerExtension,
@@ -18,6 +20,10 @@ from drf_spectacular.extensions import (
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework_simplejwt.settings import api_settings
+
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
+    from rest_framework_simplejwt.views import TokenViewBase
 
 from .serializers import ErrorSerializer
 
@@ -55,7 +61,7 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
     priority = 1
     name = "jwtAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: "AutoSchema") -> dict[str, Any]:
         header_types = api_settings.AUTH_HEADER_TYPES
         scheme = build_bearer_security_scheme_object(
             header_name=api_settings.AUTH_HEADER_NAME,
@@ -92,7 +98,7 @@ class TokenViewSchema(OpenApiViewExtension):
     target_class = "rest_framework_simplejwt.views.TokenViewBase"
     match_subclasses = True
 
-    def view_replacement(self):
+    def view_replacement(self) -> type["TokenViewBase"]:
         serializer_class = self.target().get_serializer_class()
 
         @extend_schema(

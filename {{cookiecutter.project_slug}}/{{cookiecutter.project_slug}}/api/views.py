@@ -1,6 +1,8 @@
+from django.contrib.auth.base_user import AbstractBaseUser
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,7 +20,7 @@ class HelloView(APIView):
     @extend_schema(
         tags=["hello"], responses={200: MessageSerializer, 401: UNAUTHENTICATED}
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response({"message": GREETING})
 
 
@@ -29,7 +31,7 @@ class MeView(RetrieveAPIView):
     permission_classes = (IsAuthenticated,)
     serializer_class = UserSerializer
 
-    def get_object(self):
+    def get_object(self) -> AbstractBaseUser:
         return self.request.user
 
 
@@ -40,5 +42,5 @@ class HealthView(APIView):
     permission_classes = (AllowAny,)
 
     @extend_schema(responses=HealthSerializer)
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response({"status": "ok"})

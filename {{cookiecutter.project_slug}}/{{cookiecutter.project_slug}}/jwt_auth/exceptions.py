@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -63,12 +64,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def client_address(request):
+def client_address(request: Request) -> str:
     """Return the client's address as the throttles see it (honours NUM_PROXIES)."""
     return BaseThrottle().get_ident(request)
 
 
-def refusal_code(exc):
+def refusal_code(exc: exceptions.AuthenticationFailed) -> str:
     """Return the fixed code of an authentication failure, e.g. ``token_not_valid``."""
     codes = exc.get_codes()
     if isinstance(codes, dict):

@@ -17,7 +17,7 @@ JWT_PATTERN = re.compile(r"eyJ[\w-]*\.[\w-]*\.[\w-]*")
 REPLACEMENT = "[redacted token]"
 
 
-def redact(text):
+def redact(text: str) -> str:
     """Return ``text`` with every JWT in it replaced."""
     return JWT_PATTERN.sub(REPLACEMENT, text)
 
@@ -25,7 +25,7 @@ def redact(text):
 class RedactTokens(logging.Filter):
     """Replace JWTs in the records a handler writes; never drops a record."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact(message)
         if redacted != message:
