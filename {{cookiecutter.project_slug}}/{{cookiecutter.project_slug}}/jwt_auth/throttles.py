@@ -72,8 +72,11 @@ from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 from rest_framework import exceptions, serializers
 from rest_framework.fields import empty
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +168,20 @@ def count_in_file(root: Path, key: str, window_end: int) -> int:
     window = root / str(window_end)
     path = window / hashlib.sha256(key.encode()).hexdigest()[:40]
     try:
-        descriptor = os.open(path, os.O_RDWR)
+        return add_one(open_counter(window, path))
+    except FileNotFoundError:
+        # A sweep removed the window as it ended, while this request counted
+        # in it: count in a new folder (it goes at the next sweep).
+        return add_one(open_counter(window, path))
+
+
+def open_counter(window: Path, path: Path) -> int:
+    """Return a descriptor of the counter file ``path`` of ``window``, created if new.
+
+    Raise CountersFull rather than create one counter too many in the window.
+    """
+    try:
+        return os.open(path, os.O_RDWR)
     except FileNotFoundError:
         window.mkdir(parents=True, exist_ok=True)
         created = add_one(
@@ -173,8 +189,7 @@ def count_in_file(root: Path, key: str, window_end: int) -> int:
         )
         if created > MAX_COUNTERS_PER_WINDOW:
             raise CountersFull from None
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    return add_one(descriptor)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 
 def add_one(descriptor: int) -> int:
@@ -270,7 +285,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
     def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return (None, None) if rate is None else parse_rate(rate)
 
-    def allow_request(self, request: HttpRequest, view: object) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if self.rate is None:
             return True
         ident_key = self.get_cache_key(request, view)
@@ -328,7 +343,7 @@ class LoginPerClientThrottle(FixedWindowThrottle):
 
     scope = "token_obtain_per_client"
 
-    def get_cache_key(self, request: HttpRequest, view: object) -> str:
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.client_key(request)
 
 
@@ -337,7 +352,7 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
 
     scope = "token_obtain_per_username"
 
-    def get_cache_key(self, request: HttpRequest, view: object) -> str | None:
+    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
         """Return the key of the username the view's serializer will authenticate.
 
         The serializer's own field cleans it, exactly as authentication will
@@ -346,10 +361,10 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
         """
         name = get_user_model().USERNAME_FIELD
         field = view.get_serializer().fields.get(name)
-        data = request.data
-        value = data.get(name, empty) if hasattr(data, "get") else empty
         if field is None:
             return None
+        data = request.data
+        value = data.get(name, empty) if hasattr(data, "get") else empty
         try:
             username = field.run_validation(value)
         except serializers.ValidationError:
@@ -378,22 +393,20 @@ class RefreshPerClientThrottle(FixedWindowThrottle):
 
     scope = "token_refresh_per_client"
 
-    def get_cache_key(self, request: HttpRequest, view: object) -> str:
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.client_key(request)
 
 
 def first_refusal(
-    throttles: list[BaseThrottle], request: HttpRequest, view: object
-) -> float | None:
-    """Return the wait of the first of ``throttles`` that refuses, or None.
+    throttles: list[BaseThrottle], request: Request, view: APIView
+) -> BaseThrottle | None:
+    """Return the first of ``throttles`` that refuses the request, or None.
 
     The throttles after a refusal are not asked, so they count nothing.
-    A wait of None from a throttle counts as a refusal without a known wait:
-    it is returned as 0.
     """
     for throttle in throttles:
         if not throttle.allow_request(request, view):
-            return throttle.wait() or 0
+            return throttle
     return None
 
 

@@ -25,18 +25,26 @@ class ThrottlesInOrder:
     """
 
     def check_throttles(self, request: Request) -> None:
-        wait = first_refusal(self.get_throttles(), request, self)
-        if wait is not None:
-            self.throttled(request, wait)
+        refusing = first_refusal(self.get_throttles(), request, self)
+        if refusing is not None:
+            self.throttled(request, refusing.wait())
 
 
 class TokenObtainPairView(ThrottlesInOrder, views.TokenObtainPairView):
-    """Obtain an access and a refresh token with a username and password."""
+    """Obtain an access and a refresh token with a username and password.
+
+    Attempts are limited per client address and per username (429 with
+    Retry-After over a limit).
+    """
 
     throttle_classes = (LoginPerClientThrottle, LoginPerUsernameThrottle)
 
 
 class TokenRefreshView(ThrottlesInOrder, views.TokenRefreshView):
-    """Obtain a new access token (and refresh token, when they rotate)."""
+    """Obtain a new access token (and refresh token, when they rotate).
+
+    Refreshes are limited per client address (429 with Retry-After over the
+    limit).
+    """
 
     throttle_classes = (RefreshPerClientThrottle,)
