@@ -467,6 +467,14 @@ def test_wrong_admin_passwords_for_one_username_end_in_429(client, staff):
     assert "_auth_user_id" not in client.session
 
 
+def test_throttled_admin_attempts_are_logged(client, staff, caplog):
+    for _ in range(OBTAIN_PER_USERNAME + 1):
+        admin_login(client, staff.username)
+
+    assert "Throttled: POST /admin/login/ from 192.0.2.1" in caplog.text
+    assert WRONG_PASSWORD not in caplog.text
+
+
 def test_one_client_guessing_admin_usernames_ends_in_429(client):
     for number in range(OBTAIN_PER_CLIENT):
         assert admin_login(client, f"guess{number}").status_code == 200

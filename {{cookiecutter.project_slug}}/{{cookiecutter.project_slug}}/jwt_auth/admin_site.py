@@ -7,6 +7,7 @@ form again with status 429, ``Retry-After`` and a message saying how long to
 wait; when attempts cannot be counted, 503 (throttling fails closed).
 """
 
+import logging
 import math
 
 from django import forms
@@ -16,7 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
+from .exceptions import client_address
 from .throttles import ThrottlingUnavailable, check_password_attempt
+
+logger = logging.getLogger(__name__)
 
 
 class ThrottledAuthenticationForm(AdminAuthenticationForm):
@@ -39,6 +43,15 @@ class ThrottledAuthenticationForm(AdminAuthenticationForm):
         except (exceptions.Throttled, ThrottlingUnavailable) as refusal:
             wait = math.ceil(refusal.wait or 1)
             self.refusal = (refusal.status_code, wait)
+            if isinstance(refusal, exceptions.Throttled):
+                # The line DRF's views log through jwt_auth/exceptions.py.
+                logger.warning(
+                    "Throttled: %s %s from %s, retry after %s s",
+                    self.request.method,
+                    self.request.path,
+                    client_address(self.request),
+                    wait,
+                )
             code = refusal.get_codes()
             raise forms.ValidationError(
                 self.error_messages[code], code=code, params={"wait": wait}
