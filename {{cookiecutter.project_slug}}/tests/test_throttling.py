@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from {{ cookiecutter.project_slug }}.jwt_auth import throttles
-from {{ cookiecutter.project_slug }}.jwt_auth.throttles import (
+from {{ cookiecutter.project_slug }}.jwt_auth import counters
+from {{ cookiecutter.project_slug }}.jwt_auth.counters import (
     count_request,
     counters_directory,
-    parse_rate,
     remove_expired_windows,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.throttles import parse_rate
 
 from .helpers import PASSWORD
 
@@ -260,19 +260,19 @@ def test_a_request_refused_for_its_client_opens_no_username_counter(
 ):
     for number in range(OBTAIN_PER_CLIENT):
         obtain(api_client, f"guess{number}")
-    counters = len(counter_files(file_cache))
+    before = counter_files(file_cache)
 
     for number in range(20):
         assert_throttled(obtain(api_client, f"another-guess{number}"))
 
-    assert len(counter_files(file_cache)) == counters
+    assert counter_files(file_cache) == before
 
 
 def test_a_full_window_refuses_new_clients_and_keeps_counting_known_ones(
     api_client, file_cache, monkeypatch, caplog
 ):
     # Each client opens two counters here: its own and its username's.
-    monkeypatch.setattr(throttles, "MAX_COUNTERS_PER_WINDOW", 4)
+    monkeypatch.setattr(counters, "MAX_COUNTERS_PER_WINDOW", 4)
     known = {"REMOTE_ADDR": "192.0.2.1"}
     for client in ("192.0.2.1", "192.0.2.2"):
         assert obtain(api_client, client, REMOTE_ADDR=client).status_code == 401
