@@ -1,7 +1,8 @@
 """Security of baked projects, proven against real servers.
 
 - Brute-force throttling: a burst on 4 workers ends in 429 after exactly the
-  configured number of attempts (file cache and Redis).
+  configured number of attempts (file cache and Redis), the refused attempts
+  leave no counter behind, and an unreachable cache fails closed (503).
 - Forged tokens, over HTTPS, with production settings and keys from the
   environment; the server's own log never holds a token.
 - ``check --deploy`` with the documented production environment, and a
@@ -101,10 +102,16 @@ def test_a_burst_of_wrong_passwords_ends_in_429_across_workers(bake, cache):
         per_username = concurrently(
             BURST, lambda i: attempt(f"victim-{run}", f"{network}.{i}")
         )
+        counters_before = counter_files(project)
         per_client = concurrently(
             BURST, lambda i: attempt(f"guess-{run}-{i}", f"{network}.250")
         )
+        counters_after = counter_files(project)
 
+    if cache == "file":
+        # The client's counter and one per username it was allowed to try:
+        # the refused attempts open none.
+        assert len(counters_after - counters_before) == 1 + LIMIT
     for results in (per_username, per_client):
         assert Counter(status for status, _, _ in results) == {
             401: LIMIT,
@@ -114,6 +121,35 @@ def test_a_burst_of_wrong_passwords_ends_in_429_across_workers(bake, cache):
             if status == 429:
                 assert 0 < int(headers["Retry-After"]) <= 24 * 60 * 60
                 assert body["detail"].startswith("Request was throttled.")
+
+
+def counter_files(project):
+    """Return the throttle counter files in the file cache of ``project``."""
+    cache = project / ".cache"
+    return {
+        path
+        for path in cache.rglob("*")
+        if path.is_file() and path.suffix != ".djcache"
+    }
+
+
+@pytest.mark.xdist_group("default")
+def test_an_unreachable_cache_fails_closed_with_503(bake):
+    project = bake().project_path
+    # Nothing listens on port 1.
+    env = project_env(REDIS_URL="redis://127.0.0.1:1/0")
+    with served(project, env=env) as url:
+        obtained = http(
+            "POST",
+            f"{url}/api/token/",
+            {"username": "admin", "password": SUPERUSER_PASSWORD},
+        )
+        refreshed = http("POST", f"{url}/api/token/refresh/", {"refresh": "x"})
+
+    for status, headers, body in (obtained, refreshed):
+        assert status == 503, body
+        assert int(headers["Retry-After"]) > 0
+        assert body["detail"].startswith("Signing in is unavailable")
 
 
 # --- Forged tokens, over HTTPS, with production settings ------------------------------

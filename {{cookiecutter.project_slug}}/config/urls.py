@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("api/", include("{{ cookiecutter.project_slug }}.api.urls")),
 ]
+# Production may move the admin (DJANGO_ADMIN_URL) or leave it out (empty).
+if admin_path := settings.ADMIN_URL.strip("/"):
+    urlpatterns.append(path(f"{admin_path}/", admin.site.urls))

@@ -24,7 +24,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 INSTALLED_APPS = [
     # First, so that its createsuperuser command replaces django.contrib.auth's.
     "{{ cookiecutter.project_slug }}.users",
-    "django.contrib.admin",
+    # django.contrib.admin, with password attempts throttled on its login form.
+    "{{ cookiecutter.project_slug }}.jwt_auth.apps.ThrottledAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Where the admin is served; empty: no admin at all.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -169,13 +172,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Brute-force protection of the token endpoints (other views are not
-    # throttled), counted in the shared cache; a limit hit answers 429.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "{{ cookiecutter.project_slug }}.jwt_auth.throttles.TokenObtainClientThrottle",
-        "{{ cookiecutter.project_slug }}.jwt_auth.throttles.TokenObtainUsernameThrottle",
-        "{{ cookiecutter.project_slug }}.jwt_auth.throttles.TokenRefreshClientThrottle",
-    ],
+    # Brute-force protection: the rates of the throttles that the token views
+    # and the admin's login name (jwt_auth/views.py, jwt_auth/admin_site.py),
+    # counted in the shared cache; a limit hit answers 429. Other views are
+    # not throttled.
     "DEFAULT_THROTTLE_RATES": {
         "token_obtain_per_client": env.str(
             "DJANGO_THROTTLE_OBTAIN_PER_CLIENT", default="20/minute"

@@ -4,10 +4,10 @@ from rest_framework_simplejwt.views import (
 {%- if cookiecutter.use_token_blacklist %}
     TokenBlacklistView,
 {%- endif %}
-    TokenObtainPairView,
-    TokenRefreshView,
     TokenVerifyView,
 )
+
+from {{ cookiecutter.project_slug }}.jwt_auth.views import TokenObtainPairView, TokenRefreshView
 
 from .views import HealthView, HelloView, MeView
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
 from django.core import checks
 from django.db.models.signals import post_delete, post_save
 
@@ -27,3 +28,11 @@ class JwtAuthConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="jwt_auth.user_deleted",
         )
+
+
+class ThrottledAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose login form counts password attempts like /api/token/."""
+
+    default = False  # Named in INSTALLED_APPS in place of django.contrib.admin.
+
+    default_site = "{{ cookiecutter.project_slug }}.jwt_auth.admin_site.ThrottledAdminSite"

@@ -1,38 +1,64 @@
-"""Brute-force throttling of the token endpoints, counted in the shared cache.
+"""Brute-force throttling of password attempts and refreshes, counted in the shared cache.
 
-Obtaining a token is limited per client address and per username, refreshing
-per client address; the rates come from ``DEFAULT_THROTTLE_RATES`` (set from
-the environment in ``config/settings/base.py``). An exceeded limit answers 429
-with ``Retry-After``.
+Who is counted. Every place that checks a password (``/api/token/`` and the
+admin's login form) counts against the same two limits: per client address,
+then per username; ``/api/token/refresh/`` counts per client address. The
+views that pay for it name their throttles (``jwt_auth/views.py``,
+``jwt_auth/admin_site.py``); every other endpoint pays nothing. The rates are
+``DEFAULT_THROTTLE_RATES`` (from the ``DJANGO_THROTTLE_*`` variables); over a
+limit the answer is 429 with ``Retry-After``.
 
-DRF's own throttles keep a list of request times: each request reads it,
-appends and writes it back, so concurrent requests on several workers
-overwrite each other's entries and a burst gets through several times the
-rate. These count with one increment per request instead, atomic in Redis and
-in the local memory cache. With the file cache that the workers of one machine
-share, each counter is a small file of its own in the cache's folder, changed
-under an exclusive lock on that file.
+Which username. The per-username counter is keyed on the value authentication
+will look up, after the form's or serializer's own cleaning (surrounding
+whitespace trimmed, a JSON number turned into text), normalized as the user
+model normalizes usernames (NFKC) and case-folded: no spelling of a username
+opens a fresh counter. The cache holds a hash of it, not what people typed.
+
+Counting. Each throttle counts clock-aligned fixed windows (``counters.py``).
+The throttles of a view run in order, client first, and stop at the first
+refusal (DRF's ``check_throttles`` asks every throttle): a request already
+refused counts nowhere else, so one client creates at most its own rate of
+username counters per window. A window that already holds as many counters as
+``counters.py`` allows refuses clients and usernames new to it (429).
+
+When counting fails. If the shared cache cannot be reached (Redis down, the
+cache folder unwritable), the token endpoints and the admin's login fail
+closed: 503 with ``Retry-After`` and a JSON body, and one log line naming the
+error class (never the cache URL, which may hold a password). Failing open
+would turn a Redis outage, or an attacker who can cause one, into unlimited
+password guessing; refusing logins for the length of an outage costs less, and
+clients retry after ``Retry-After``. Access tokens keep working meanwhile.
 """
 
-import functools
 import hashlib
-import os
-import random
-import time
-from pathlib import Path
+import logging
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.core.cache.backends.filebased import FileBasedCache
-from django.core.files import locks
-from django.utils.module_loading import import_string
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
+from rest_framework import exceptions, serializers
+from rest_framework.fields import empty
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
+
+from .counters import CountersFull, count_request
+
+logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+# The errors of a shared cache that cannot count: Redis, or the file system.
+CACHE_ERRORS = (RedisError, OSError)
+# Seconds a client is asked to wait when counting failed.
+UNAVAILABLE_RETRY_AFTER = 30
 
 
-def parse_rate(rate):
+def parse_rate(rate: object) -> tuple[int, int]:
     """Return ``(requests, seconds)`` for a rate such as ``"20/minute"``.
 
     The period is read from its first letter, as DRF does: ``s``, ``m``,
@@ -45,126 +71,81 @@ def parse_rate(rate):
     return int(number), PERIODS[period[0]]
 
 
-def count_request(cache, key, timeout):
-    """Add one to the counter ``key`` in ``cache`` and return its new value.
+class ThrottlingUnavailable(exceptions.APIException):
+    """Attempts cannot be counted: refuse them (503) rather than let them all in."""
 
-    ``add`` creates the counter only if it is missing and ``incr`` adds to it,
-    both atomically in Redis and in the local memory cache. The file cache
-    does neither, so it gets counter files of its own.
-    """
-    if isinstance(cache, FileBasedCache):
-        return count_in_file(Path(cache._dir), key, timeout)  # The cache's folder.
-    if cache.add(key, 1, timeout):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # The counter expired between add and incr.
-        cache.set(key, 1, timeout)
-        return 1
+    status_code = 503
+    default_detail = _(
+        "Signing in is unavailable for a moment: attempts cannot be counted. "
+        "Try again later."
+    )
+    default_code = "throttling_unavailable"
 
-
-COUNTER_SUFFIX = ".throttle"
-# "<expiry> <count>", padded: rewriting a record of the same length in place
-# costs microseconds, where truncating the file first costs a journal write.
-COUNTER_RECORD_BYTES = 40
-# A window lasts a day at most; older counter files are left-overs.
-STALE_COUNTER_SECONDS = 2 * 24 * 60 * 60
-
-
-def count_in_file(directory, key, timeout):
-    """Add one to the counter ``key`` kept in a file of ``directory``; return it.
-
-    The file is changed under an exclusive lock on it, so the workers of one
-    machine count every request. The cache's own add and incr would pickle,
-    rename and list the whole folder on each write.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    name = hashlib.sha256(key.encode()).hexdigest()[:40] + COUNTER_SUFFIX
-    descriptor = os.open(directory / name, os.O_RDWR | os.O_CREAT, 0o600)
-    # Unbuffered: the record is written before the lock is released.
-    with os.fdopen(descriptor, "r+b", buffering=0) as counter:
-        locks.lock(counter, locks.LOCK_EX)
-        try:
-            now = time.time()
-            expires_at, _, count = counter.read(COUNTER_RECORD_BYTES).partition(b" ")
-            if count.strip() and float(expires_at) > now:
-                expires_at, count = float(expires_at), int(count) + 1
-            else:
-                expires_at, count = now + timeout, 1
-            counter.seek(0)
-            counter.write(
-                f"{expires_at:.3f} {count}".encode().ljust(COUNTER_RECORD_BYTES)
-            )
-        finally:
-            locks.unlock(counter)
-    if count == 1 and random.random() < 1 / 256:  # noqa: S311 - not a secret
-        remove_stale_counters(directory)
-    return count
-
-
-def remove_stale_counters(directory):
-    """Delete the counter files no window can still use."""
-    oldest = time.time() - STALE_COUNTER_SECONDS
-    for path in directory.glob(f"*{COUNTER_SUFFIX}"):
-        try:
-            if path.stat().st_mtime < oldest:
-                path.unlink()
-        except FileNotFoundError:
-            pass  # Another worker removed it first.
-
-
-@functools.cache
-def view_class(path):
-    """Return the view class at the dotted ``path``.
-
-    Imported on first use: DRF imports this module while it builds APIView,
-    before any view can be imported.
-    """
-    return import_string(path)
+    def __init__(self, wait: int = UNAVAILABLE_RETRY_AFTER) -> None:
+        super().__init__()
+        self.wait = wait  # DRF's exception handler turns it into Retry-After.
 
 
 class FixedWindowThrottle(SimpleRateThrottle):
-    """Allow a number of requests per clock-aligned window, for some views only.
+    """Allow a number of requests per clock-aligned window.
 
-    Subclasses name a ``scope`` (its rate is ``DEFAULT_THROTTLE_RATES[scope]``),
-    the ``views`` they apply to (dotted paths of view classes, subclasses
-    included), and how ``get_cache_key`` identifies the requester (None: do not
-    count this request).
+    Subclasses name a ``scope`` (its rate is ``DEFAULT_THROTTLE_RATES[scope]``)
+    and how ``get_cache_key`` identifies the requester (None: do not count
+    this request).
     """
 
-    views = ()
     cache_format = "throttle:%(scope)s:%(ident)s"
 
-    def get_rate(self):
+    def get_rate(self) -> str | None:
         # DRF binds the rates when it is imported; read them now, so that
         # the settings of this process (and of a test) apply.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def parse_rate(self, rate):
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return (None, None) if rate is None else parse_rate(rate)
 
-    def allow_request(self, request, view):
-        if self.rate is None or not self.applies_to(view):
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if self.rate is None:
             return True
         ident_key = self.get_cache_key(request, view)
-        if ident_key is None:
-            return True
+        return ident_key is None or self.allow(request, ident_key)
+
+    def allow(self, request: HttpRequest, ident_key: str) -> bool:
+        """Count one request of ``ident_key``; return True while within the rate.
+
+        Raise ThrottlingUnavailable when the shared cache cannot count.
+        """
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
+        # The window number is part of the key: a new window starts a new counter.
         key = f"{ident_key}:{self.duration}:{window}"
-        # The window number is part of the key: a new window starts a new
-        # counter, and the old one expires on its own.
-        timeout = int(self.window_end - self.now) + 1
-        return count_request(caches["default"], key, timeout) <= self.num_requests
+        try:
+            count = count_request(caches["default"], key, self.window_end)
+        except CountersFull:
+            logger.warning(
+                "Throttle counters full until the window of %s ends: "
+                "refusing new clients and usernames of %s %s",
+                self.scope,
+                request.method,
+                request.path,
+            )
+            return False
+        except CACHE_ERRORS as error:
+            # The error's class, not its message, which may name the cache's URL.
+            logger.error(
+                "Throttling unavailable, %s %s refused with 503: %s from the cache",
+                request.method,
+                request.path,
+                type(error).__name__,
+            )
+            raise ThrottlingUnavailable from error
+        return count <= self.num_requests
 
-    def wait(self):
+    def wait(self) -> float:
         return self.window_end - self.now
 
-    def applies_to(self, view):
-        return isinstance(view, tuple(view_class(path) for path in self.views))
-
-    def client_key(self, request):
+    def client_key(self, request: HttpRequest) -> str:
         """Return the cache key that counts requests from the client's address.
 
         The address is the connection's, unless ``NUM_PROXIES`` says how many
@@ -176,42 +157,89 @@ class FixedWindowThrottle(SimpleRateThrottle):
         }
 
 
-class TokenObtainClientThrottle(FixedWindowThrottle):
-    """Attempts to obtain a token from one client address."""
+class LoginPerClientThrottle(FixedWindowThrottle):
+    """Password attempts from one client address."""
 
     scope = "token_obtain_per_client"
-    views = ("rest_framework_simplejwt.views.TokenObtainPairView",)
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.client_key(request)
 
 
-class TokenObtainUsernameThrottle(FixedWindowThrottle):
-    """Attempts to obtain a token for one username, from any address.
-
-    Usernames are compared case-insensitively, and the cache keeps a hash of
-    them rather than the names people typed.
-    """
+class LoginPerUsernameThrottle(FixedWindowThrottle):
+    """Password attempts for one username, from any address."""
 
     scope = "token_obtain_per_username"
-    views = ("rest_framework_simplejwt.views.TokenObtainPairView",)
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+        """Return the key of the username the view's serializer will authenticate.
+
+        The serializer's own field cleans it, exactly as authentication will
+        receive it. None when the field refuses it: the serializer answers 400
+        without checking a password.
+        """
+        name = get_user_model().USERNAME_FIELD
+        field = view.get_serializer().fields.get(name)
+        if field is None:
+            return None
         data = request.data
-        username = (
-            data.get(get_user_model().USERNAME_FIELD) if hasattr(data, "get") else None
-        )
-        if not isinstance(username, str) or not username:
-            return None  # The serializer refuses the request with 400.
-        digest = hashlib.sha256(username.casefold().encode()).hexdigest()
+        value = data.get(name, empty) if hasattr(data, "get") else empty
+        try:
+            username = field.run_validation(value)
+        except serializers.ValidationError:
+            return None
+        return self.username_key(username)
+
+    def username_key(self, username: str) -> str:
+        """Return the cache key of ``username``, the same for every spelling of it."""
+        digest = hashlib.sha256(
+            canonical_username(username).encode("utf-8", "surrogatepass")
+        ).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
-class TokenRefreshClientThrottle(FixedWindowThrottle):
+def canonical_username(username: str) -> str:
+    """Return ``username`` normalized as the user model does (NFKC), case-folded.
+
+    Case folding can leave a string that NFKC changes again: normalize last.
+    """
+    normalized = get_user_model().normalize_username(str(username))
+    return unicodedata.normalize("NFKC", normalized.casefold())
+
+
+class RefreshPerClientThrottle(FixedWindowThrottle):
     """Refreshes from one client address."""
 
     scope = "token_refresh_per_client"
-    views = ("rest_framework_simplejwt.views.TokenRefreshView",)
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.client_key(request)
+
+
+def first_refusal(
+    throttles: list[BaseThrottle], request: Request, view: APIView
+) -> BaseThrottle | None:
+    """Return the first of ``throttles`` that refuses the request, or None.
+
+    The throttles after a refusal are not asked, so they count nothing.
+    """
+    for throttle in throttles:
+        if not throttle.allow_request(request, view):
+            return throttle
+    return None
+
+
+def check_password_attempt(request: HttpRequest, username: str | None) -> None:
+    """Count a password attempt checked outside DRF against the token endpoint's limits.
+
+    ``username`` is the cleaned value authentication will receive (None when
+    the form has none). Raise Throttled when a limit is exceeded, or
+    ThrottlingUnavailable when the shared cache cannot count.
+    """
+    by_client, by_username = LoginPerClientThrottle(), LoginPerUsernameThrottle()
+    keys = [(by_client, by_client.client_key(request))]
+    if username:
+        keys.append((by_username, by_username.username_key(username)))
+    for throttle, key in keys:
+        if throttle.rate is not None and not throttle.allow(request, key):
+            raise exceptions.Throttled(throttle.wait())
