@@ -4,11 +4,12 @@ import os
 import stat
 
 import pytest
+from django.conf import settings
 from django.core.checks import Error
 from django.db import connection
 from django.db.utils import load_backend
 
-from {{ cookiecutter.project_slug }}.database.checks import check_database_file_mode
+from {{ cookiecutter.project_slug }}.database.checks import database_file_problems
 
 
 def mode(path):
@@ -47,16 +48,13 @@ def test_the_test_database_is_readable_by_the_owner_only():
     assert mode(connection.settings_dict["NAME"]) == 0o600
 
 
-def test_an_existing_world_readable_database_is_reported_at_start(tmp_path, settings):
+def test_an_existing_world_readable_database_is_reported_at_start(tmp_path):
     path = tmp_path / "db.sqlite3"
     path.touch(mode=0o644)
     path.chmod(0o644)
-    settings.DATABASES = {
-        **settings.DATABASES,
-        "default": {**settings.DATABASES["default"], "NAME": path},
-    }
+    databases = {"default": {**settings.DATABASES["default"], "NAME": path}}
 
-    [problem] = check_database_file_mode()
+    [problem] = database_file_problems(databases)
 
     assert isinstance(problem, Error)
     assert problem.id == "database.E001"
@@ -64,12 +62,9 @@ def test_an_existing_world_readable_database_is_reported_at_start(tmp_path, sett
     assert "chmod 600" in problem.hint
 
 
-def test_an_owner_only_database_passes_the_check(tmp_path, settings):
+def test_an_owner_only_database_passes_the_check(tmp_path):
     path = tmp_path / "db.sqlite3"
     path.touch(mode=0o600)
-    settings.DATABASES = {
-        **settings.DATABASES,
-        "default": {**settings.DATABASES["default"], "NAME": path},
-    }
+    databases = {"default": {**settings.DATABASES["default"], "NAME": path}}
 
-    assert check_database_file_mode() == []
+    assert database_file_problems(databases) == []

@@ -13,8 +13,13 @@ SQLITE_ENGINES = {"django.db.backends.sqlite3", __package__}
 
 def check_database_file_mode(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Return an error for each SQLite database whose files group or others can read."""
+    return database_file_problems(settings.DATABASES)
+
+
+def database_file_problems(databases: dict[str, dict]) -> list[checks.CheckMessage]:
+    """Return an error for each SQLite database of ``databases`` others can read."""
     errors = []
-    for alias, database in settings.DATABASES.items():
+    for alias, database in databases.items():
         if database["ENGINE"] not in SQLITE_ENGINES:
             continue
         name = str(database["NAME"])
