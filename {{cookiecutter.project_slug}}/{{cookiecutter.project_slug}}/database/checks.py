@@ -3,6 +3,7 @@
 import stat
 from pathlib import Path
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
@@ -11,7 +12,9 @@ SQLITE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 SQLITE_ENGINES = {"django.db.backends.sqlite3", __package__}
 
 
-def check_database_file_mode(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_database_file_mode(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
     """Return an error for each SQLite database whose files group or others can read."""
     return database_file_problems(settings.DATABASES)
 

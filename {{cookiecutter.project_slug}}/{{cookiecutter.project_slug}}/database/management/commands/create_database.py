@@ -5,6 +5,9 @@ user of ``DATABASE_URL``; it needs that user to have the ``CREATEDB`` right.
 Running it again is safe: an existing database is left alone.
 """
 
+from argparse import ArgumentParser
+from typing import Any
+
 import psycopg
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
@@ -38,12 +41,12 @@ class Command(BaseCommand):
     help = "Create the PostgreSQL database named in the settings when it is missing."
     requires_system_checks = []
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--database", default=DEFAULT_DB_ALIAS, choices=tuple(connections)
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         connection = connections[options["database"]]
         name = connection.settings_dict["NAME"]
         if create_database(connection):

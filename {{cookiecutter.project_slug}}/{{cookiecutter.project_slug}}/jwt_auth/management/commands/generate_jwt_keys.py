@@ -13,6 +13,7 @@ very key it creates.
 
 import os
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
@@ -94,7 +95,7 @@ class Command(BaseCommand):
     help = "Create the JWT signing key (HMAC secret in .env, or key pair files) when missing."
     requires_system_checks = []
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         algorithm = settings.SIMPLE_JWT["ALGORITHM"]
         root = Path(settings.BASE_DIR)
         if is_hmac(algorithm):

@@ -16,6 +16,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.management.commands import createsuperuser
@@ -53,7 +54,7 @@ class Command(createsuperuser.Command):
         "generated; an existing superuser is kept."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         if options["interactive"]:
             super().handle(*args, **options)
             return
