@@ -35,6 +35,7 @@ RESERVED_SLUGS = frozenset(
         "drf_spectacular_sidecar",
         "environ",
         "gunicorn",
+        "hypothesis",
         "jwt",
         "manage",
         "psycopg",

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import environ
 import pytest
+from cryptography.hazmat.primitives.serialization import (
+    load_pem_private_key,
+    load_pem_public_key,
+)
 from django.apps import apps
 from django.conf import settings
 from django.test import override_settings
@@ -106,8 +110,11 @@ def test_new_key_pairs_fit_their_algorithm(algorithm):
     private_key = generate_private_key(algorithm)
 
     assert ALGORITHMS[algorithm].fits(private_key)
-    assert private_key_to_pem(private_key).startswith("-----BEGIN PRIVATE KEY-----")
-    assert public_key_to_pem(private_key).startswith("-----BEGIN PUBLIC KEY-----")
+    private_pem = private_key_to_pem(private_key).encode()
+    public_pem = public_key_to_pem(private_key).encode()
+    assert load_pem_private_key(private_pem, password=None).public_key() == (
+        load_pem_public_key(public_pem)
+    )
 
 
 def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.jwt_keys import signing_keys_from_env
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, MIDDLEWARE, SIMPLE_JWT, env
+from .base import BASE_DIR, MIDDLEWARE, SIMPLE_JWT, env
 
 
 def required(name: str) -> str:
@@ -29,8 +29,8 @@ ALLOWED_HOSTS = [
 ]
 # A missing key stops the start through the system check jwt_auth.E002.
 SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
-# The connection settings of base.py, with no local default for the URL.
-DATABASES["default"] |= env.db_url_config(required("DATABASE_URL"))
+# base.py reads DATABASE_URL already; production has no local default for it.
+required("DATABASE_URL")
 
 # https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -7,7 +7,10 @@ from rest_framework_simplejwt.views import (
     TokenVerifyView,
 )
 
-from {{ cookiecutter.project_slug }}.jwt_auth.views import TokenObtainPairView, TokenRefreshView
+from {{ cookiecutter.project_slug }}.jwt_auth.views import (
+    TokenObtainPairView,
+    TokenRefreshView,
+)
 
 from .views import HealthView, HelloView, MeView
 

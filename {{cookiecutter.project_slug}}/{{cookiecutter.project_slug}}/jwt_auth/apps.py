@@ -35,4 +35,4 @@ class ThrottledAdminConfig(admin_apps.AdminConfig):
 
     default = False  # Named in INSTALLED_APPS in place of django.contrib.admin.
 
-    default_site = "{{ cookiecutter.project_slug }}.jwt_auth.admin_site.ThrottledAdminSite"
+    default_site = f"{__package__}.admin_site.ThrottledAdminSite"
