@@ -1,8 +1,8 @@
 """Read a baked project's Dockerfile, .dockerignore and compose.yaml as Docker would.
 
-This machine has no Docker engine, so the tests check what can be checked
-without one: the files parse, every path they name exists in the build
-context, and the commands they run work when run here.
+The checks that need no container engine: the files parse, every path they
+name exists in the build context, and the commands they run work when run
+here. tests/engine.py runs them in containers.
 """
 
 import re

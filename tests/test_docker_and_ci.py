@@ -1,8 +1,9 @@
 """Docker, CI and pre-commit files of baked projects, and the template's own workflow.
 
-There is no Docker engine or GitHub runner here: the files are parsed and
+Without a GitHub runner or a container engine, the files are parsed and
 validated against their published schemas, linted (hadolint, actionlint), the
 paths they name are checked, and the commands they run are run on this machine.
+tests/test_containers.py builds and runs the images and stacks with podman.
 """
 
 import os
@@ -231,9 +232,14 @@ def test_compose_environment_is_enough_to_migrate_with_production_settings(
     else:
         environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     try:
-        command = service["command"]
-        env = project_env(**environment)
-        manage(project, *command[2:], settings="config.settings.production", env=env)
+        # The command as compose runs it, ``python`` being the test interpreter.
+        env = project_env(
+            PATH=f"{TOOLS}{os.pathsep}{os.environ['PATH']}",
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            **environment,
+        )
+        # compose reads $$ as a literal $.
+        run([part.replace("$$", "$") for part in service["command"]], project, env=env)
         manage(project, "check", settings="config.settings.production", env=env)
     finally:
         if database:

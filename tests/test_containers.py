@@ -1,0 +1,253 @@
+"""Baked projects' images and compose stacks, built and run with podman.
+
+The article's flow (401 without a token, obtain, the greeting, refresh), the
+current user and logout, through the container and through the stack. Where
+no registry answers, the base images are stand-ins built from Debian's
+packages (see tests/engine.py); the test output says so.
+"""
+
+import re
+import secrets
+import time
+import uuid
+
+import pytest
+
+from tests.engine import (
+    build_image,
+    engine_env,
+    podman,
+    provide_image,
+    remove,
+    require_engine,
+    wait_for_exit,
+)
+from tests.serving import GENEROUS_THROTTLE_RATES, free_port, http
+from tests.support import (
+    SUPERUSER_PASSWORD,
+    create_database,
+    drop_database,
+    execute,
+    read_dotenv,
+    require_redis,
+    run,
+    throwaway_database_url,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("containers")]
+
+ANSWERS = {
+    "default": {},
+    "postgresql-redis": {"database": "postgresql", "use_redis": "yes"},
+}
+START_TIMEOUT_SECONDS = 180
+SUPERUSER = {
+    "DJANGO_SUPERUSER_USERNAME": "admin",
+    "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
+    "DJANGO_SUPERUSER_PASSWORD": SUPERUSER_PASSWORD,
+}
+# What the logs of a healthy start never hold.
+LOGGED_DEFECTS = re.compile(r"Permission denied|Control server error|Traceback")
+
+
+def base_images(project):
+    """Return the images a project's Dockerfile and compose.yaml start from."""
+    dockerfile = (project / "Dockerfile").read_text()
+    version = re.search(r"^ARG PYTHON_VERSION=(\S+)$", dockerfile, re.MULTILINE)[1]
+    images = {
+        line.split()[1].replace("${PYTHON_VERSION}", version)
+        for line in dockerfile.splitlines()
+        if line.startswith("FROM ")
+    }
+    compose = (project / "compose.yaml").read_text()
+    images |= set(re.findall(r"^\s+image: (\S+)$", compose, re.MULTILINE))
+    return sorted(images)
+
+
+@pytest.fixture(scope="module", params=list(ANSWERS))
+def image(request, bake):
+    """Bake a project, build its image; yield ``(project, tag)``, then remove the image."""
+    require_engine()
+    project = bake(**ANSWERS[request.param]).project_path
+    for reference in base_images(project):
+        print(provide_image(reference))
+    tag = f"localhost/template-test-{request.param}:{uuid.uuid4().hex[:8]}"
+    seconds = build_image(project, tag)
+    size = podman("image", "inspect", "--format", "{{.Size}}", tag).stdout.strip()
+    print(f"{tag}: built in {seconds:.0f} s, {int(size) / 1e6:.0f} MB")
+    yield project, tag
+    remove("image", tag)
+
+
+def superuser_can_log_in_and_out(base_url, project_name="My Service"):
+    """Drive the article's flow, the current user and logout over HTTP."""
+    status, _, _ = http("GET", f"{base_url}/api/")
+    assert status == 401
+
+    credentials = {"username": "admin", "password": SUPERUSER_PASSWORD}
+    status, _, tokens = http("POST", f"{base_url}/api/token/", credentials)
+    assert status == 200, tokens
+    bearer = {"Authorization": f"Bearer {tokens['access']}"}
+
+    status, _, body = http("GET", f"{base_url}/api/", headers=bearer)
+    assert (status, body) == (200, {"message": f"Hello, {project_name}"})
+    status, _, body = http("GET", f"{base_url}/api/me/", headers=bearer)
+    assert status == 200
+    assert body["username"] == "admin"
+
+    refresh = {"refresh": tokens["refresh"]}
+    status, _, body = http("POST", f"{base_url}/api/token/refresh/", refresh)
+    assert status == 200, body
+    assert body["access"]
+
+    status, _, body = http("POST", f"{base_url}/api/token/blacklist/", refresh, bearer)
+    assert status == 200, body
+    status, _, body = http("POST", f"{base_url}/api/token/refresh/", refresh)
+    assert status == 401, body
+
+
+def wait_until_healthy(base_url, logs):
+    """Poll the health endpoint; fail with the logs ``logs()`` returns when it never answers."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if http("GET", f"{base_url}/api/health/", timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(
+        f"{base_url} did not answer within {START_TIMEOUT_SECONDS} s:\n{logs()}"
+    )
+
+
+def container_logs(name):
+    completed = execute(["podman", "logs", name], "/", engine_env())
+    return completed.stdout + completed.stderr
+
+
+# One container --------------------------------------------------------------------
+
+
+def test_image_serves_the_article_flow_as_an_unprivileged_user(image, tmp_path):
+    """Run the image as production would: migrate, create the superuser, serve.
+
+    SQLite lives in a volume. PostgreSQL and Redis are this machine's, which
+    listen on loopback only: that container shares the host's network.
+    """
+    project, tag = image
+    name = f"template-test-{uuid.uuid4().hex[:8]}"
+    dotenv = read_dotenv(project)
+    environment = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "JWT_SIGNING_KEY": dotenv["JWT_SIGNING_KEY"],
+        "WEB_CONCURRENCY": "2",
+        **GENEROUS_THROTTLE_RATES,
+        **SUPERUSER,
+    }
+    port = free_port()
+    database = None
+    if "postgres" in dotenv.get("DATABASE_URL", ""):
+        require_redis()
+        database = throwaway_database_url("container")
+        create_database(database)
+        environment |= {
+            "DATABASE_URL": database,
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
+            "PORT": port,
+        }
+        placement = ["--network", "host"]
+    else:
+        environment["DATABASE_URL"] = "sqlite:////data/db.sqlite3"
+        placement = ["--volume", f"{name}:/data", "--publish", f"127.0.0.1:{port}:8000"]
+    options = [*placement]
+    for variable, value in environment.items():
+        options += ["--env", f"{variable}={value}"]
+    try:
+        podman(
+            "run", "--rm", *options, tag, "python", "manage.py", "migrate", "--noinput"
+        )
+        podman(
+            "run",
+            "--rm",
+            *options,
+            tag,
+            "python",
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+        )
+        podman("run", "--detach", "--name", name, *options, tag)
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base_url, lambda: container_logs(name))
+
+        superuser_can_log_in_and_out(base_url)
+
+        user = podman("exec", name, "id", "--user", "--name").stdout.strip()
+        assert user == "app"
+        logs = container_logs(name)
+        assert not LOGGED_DEFECTS.search(logs), logs
+    finally:
+        remove("container", name)
+        remove("volume", name)
+        if database:
+            drop_database(database)
+
+
+# The compose stack ----------------------------------------------------------------
+
+
+def compose(project, name, *arguments, port=8000, timeout=900):
+    """Run podman-compose on ``project``'s compose.yaml as the project ``name``."""
+    return run(
+        ["podman-compose", "--project-name", name, *arguments],
+        project,
+        engine_env(WEB_PORT=port),
+        timeout,
+    )
+
+
+def test_compose_stack_comes_up_in_order_and_serves_the_article_flow(image):
+    """``compose up`` with an implementation that ignores ``depends_on`` conditions.
+
+    podman-compose starts every service at once: migrate must wait for the
+    database by itself.
+    """
+    project, _ = image
+    name = f"tt{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    try:
+        compose(project, name, "up", "--detach", port=port)
+        base_url = f"http://127.0.0.1:{port}"
+        assert wait_for_exit(f"{name}_migrate_1") == 0, container_logs(
+            f"{name}_migrate_1"
+        )
+        wait_until_healthy(base_url, lambda: container_logs(f"{name}_web_1"))
+        exec_environment = [
+            f"--env={variable}={value}" for variable, value in SUPERUSER.items()
+        ]
+        podman(
+            "exec", *exec_environment, f"{name}_web_1",
+            "python", "manage.py", "createsuperuser", "--noinput",
+        )  # fmt: skip
+
+        superuser_can_log_in_and_out(base_url)
+
+        logs = container_logs(f"{name}_web_1")
+        assert not LOGGED_DEFECTS.search(logs), logs
+    finally:
+        execute(
+            ["podman-compose", "--project-name", name, "down", "--volumes"],
+            project,
+            engine_env(WEB_PORT=port),
+            600,
+        )
+        images = podman(
+            "images", "--quiet", "--filter", f"reference=*{name}_*"
+        ).stdout.split()
+        remove("image", *images)
+        execute(
+            ["podman", "network", "rm", "--force", f"{name}_default"], "/", engine_env()
+        )
