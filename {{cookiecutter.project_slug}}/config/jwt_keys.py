@@ -7,6 +7,7 @@ left empty here; the system check ``jwt_auth.E002`` then refuses to start
 with the command that fixes it.
 """
 
+import re
 import secrets
 from pathlib import Path
 
@@ -36,6 +37,35 @@ def signing_keys_from_env(env: environ.Env, base_dir: Path) -> dict[str, str]:
         "SIGNING_KEY": _pem_from_env(env, base_dir, "JWT_PRIVATE_KEY"),
         "VERIFYING_KEY": _pem_from_env(env, base_dir, "JWT_PUBLIC_KEY"),
     }
+
+
+def previous_verifying_keys_from_env(
+    env: environ.Env, base_dir: Path, algorithm: str
+) -> list[str]:
+    """Return the previous keys that still verify tokens, newest first.
+
+    ``manage.py rotate_jwt_key`` retires the current key into the folder
+    ``JWT_PREVIOUS_KEYS_DIR`` (``keys/previous`` by default, relative to
+    ``base_dir``): public keys as ``*.pem`` files, HMAC secrets as ``*.secret``
+    files, named by the time they were retired. In production the folder may
+    be mounted, or the keys given in ``JWT_PREVIOUS_PUBLIC_KEYS`` (PEM blocks,
+    one after the other) or ``JWT_PREVIOUS_SIGNING_KEYS`` (comma-separated
+    secrets). Tokens signed with any of them keep verifying until they expire.
+    """
+    hmac = isinstance(get_default_algorithms()[algorithm], HMACAlgorithm)
+    folder = Path(base_dir) / env.str("JWT_PREVIOUS_KEYS_DIR", default="keys/previous")
+    pattern = "*.secret" if hmac else "*.pem"
+    files = sorted(folder.glob(pattern), reverse=True) if folder.is_dir() else []
+    keys = [path.read_text().strip() for path in files]
+    if hmac:
+        keys += env.list("JWT_PREVIOUS_SIGNING_KEYS", default=[])
+    else:
+        text = env.str("JWT_PREVIOUS_PUBLIC_KEYS", default="").replace("\\n", "\n")
+        keys += PEM_BLOCK.findall(text)
+    return [key for key in keys if key]
+
+
+PEM_BLOCK = re.compile(r"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", re.DOTALL)
 
 
 def throwaway_signing_keys(algorithm: str) -> dict[str, str]:
