@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("{{ cookiecutter.project_slug }}.api.urls")),
+    path(".well-known/", include("{{ cookiecutter.project_slug }}.jwt_auth.urls")),
 ]

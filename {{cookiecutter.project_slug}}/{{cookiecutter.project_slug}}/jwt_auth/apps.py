@@ -12,7 +12,11 @@ class JwtAuthConfig(AppConfig):
     def ready(self) -> None:
         # Both modules import simplejwt's token models: only once apps are ready.
         from .backends import install_token_backend, reinstall_on_change  # noqa: PLC0415
-        from .checks import check_jwt_configuration, check_throttle_rates  # noqa: PLC0415
+        from .checks import (  # noqa: PLC0415
+            check_jwt_configuration,
+            check_key_set,
+            check_throttle_rates,
+        )
         from .signals import user_deleted, user_saved  # noqa: PLC0415
 
         # Every token, of simplejwt's classes too, carries and checks kid.
@@ -20,6 +24,7 @@ class JwtAuthConfig(AppConfig):
         setting_changed.connect(reinstall_on_change, dispatch_uid="jwt_auth.backend")
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
+        checks.register(check_key_set, checks.Tags.security)
         checks.register(check_throttle_rates, checks.Tags.security)
         # The users app does not know this one: it is this app that listens.
         post_save.connect(

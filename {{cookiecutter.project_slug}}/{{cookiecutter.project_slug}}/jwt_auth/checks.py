@@ -27,7 +27,9 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.settings import APISettings
 
-from .algorithms import ALGORITHMS, Algorithm, describe_key
+from .algorithms import ALGORITHMS, Algorithm, describe_key, is_hmac
+from .backends import load_key_set, prepare_key
+from .jwk import is_public
 from .throttles import parse_rate
 
 GENERATE_KEYS = "python manage.py generate_jwt_keys"
@@ -228,6 +230,70 @@ def check_round_trip(
             f"Signing and verifying a test token with SIMPLE_JWT failed: {error}",
             "Check SIMPLE_JWT['ALGORITHM'], 'SIGNING_KEY' and 'VERIFYING_KEY'.",
         ) from None
+
+
+def check_key_set(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Return Errors for previous keys that cannot verify, and for a secret that would be published.
+
+    ``JWT_PREVIOUS_VERIFYING_KEYS`` hold public keys (or HMAC secrets) of the
+    configured algorithm; the JWKS endpoint publishes public keys only, and
+    nothing at all for an HMAC algorithm.
+    """
+    jwt_settings = simplejwt_settings.api_settings
+    algorithm = jwt_settings.ALGORITHM
+    if algorithm not in ALGORITHMS:
+        return []  # check_jwt_configuration reports it.
+    errors = []
+    previous_keys = getattr(settings, "JWT_PREVIOUS_VERIFYING_KEYS", ())
+    for position, key in enumerate(previous_keys):
+        try:
+            prepare_key(algorithm, key)
+            usable = not is_hmac(algorithm) or (
+                len(_as_bytes(key)) >= ALGORITHMS[algorithm].min_key_size
+            )
+        except Exception:  # Whatever PyJWT refuses cannot verify.
+            usable = False
+        if not usable:
+            errors.append(
+                checks.Error(
+                    f"JWT_PREVIOUS_VERIFYING_KEYS[{position}] is not a key "
+                    f"{algorithm} can verify with.",
+                    hint="Remove it from JWT_PREVIOUS_KEYS_DIR, "
+                    "JWT_PREVIOUS_PUBLIC_KEYS or JWT_PREVIOUS_SIGNING_KEYS "
+                    "(see .env.example).",
+                    obj="JWT_PREVIOUS_VERIFYING_KEYS",
+                    id="jwt_auth.E010",
+                )
+            )
+    if errors:
+        return errors
+    try:
+        key_set = load_key_set(
+            algorithm,
+            jwt_settings.SIGNING_KEY or "",
+            jwt_settings.VERIFYING_KEY or "",
+            previous_keys,
+        )
+    except Exception:  # check_jwt_configuration names the broken key.
+        return []
+    exposed = [
+        jwk["kid"]
+        for jwk in key_set.public_jwks
+        if is_hmac(algorithm) or not is_public(jwk)
+    ]
+    if exposed:
+        errors.append(
+            checks.Error(
+                f"The JWKS endpoint would publish secret key material (kid {', '.join(exposed)}).",
+                hint="Publish public keys only: check SIMPLE_JWT['VERIFYING_KEY'] "
+                "and JWT_PREVIOUS_VERIFYING_KEYS.",
+                obj="SIMPLE_JWT",
+                id="jwt_auth.E011",
+            )
+        )
+    return errors
 
 
 def check_throttle_rates(
