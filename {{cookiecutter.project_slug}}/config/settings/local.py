@@ -13,7 +13,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 # Keys retired by `manage.py rotate_jwt_key` whose tokens may still be alive.
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
-    env, BASE_DIR, SIMPLE_JWT["ALGORITHM"]
+    env, BASE_DIR, SIMPLE_JWT
 )
 
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [

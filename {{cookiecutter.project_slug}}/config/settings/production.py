@@ -31,7 +31,7 @@ ALLOWED_HOSTS = [
 SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 # Keys retired by `manage.py rotate_jwt_key` whose tokens may still be alive.
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
-    env, BASE_DIR, SIMPLE_JWT["ALGORITHM"]
+    env, BASE_DIR, SIMPLE_JWT
 )
 # The connection settings of base.py, with no local default for the URL.
 DATABASES["default"] |= env.db_url_config(required("DATABASE_URL"))
