@@ -205,6 +205,10 @@ SIMPLE_JWT = {
     # Tokens carry a fingerprint of the password hash: changing the password
     # revokes every token issued before.
     "CHECK_REVOKE_TOKEN": True,
+    # Set from the environment: the iss and aud claims put in every token
+    # and required on every verification (JWT_ISSUER, JWT_AUDIENCE).
+    "ISSUER": env.str("JWT_ISSUER", default="") or None,
+    "AUDIENCE": env.str("JWT_AUDIENCE", default="") or None,
     "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
 }
