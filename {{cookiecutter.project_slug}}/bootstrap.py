@@ -243,8 +243,8 @@ def write_key_pair(algorithm):
     )
 
     step = "JWT keys"
-    if is_hmac(algorithm):
-        return
+    if is_hmac(algorithm) or os.environ.get("JWT_JWKS_URL"):
+        return  # A secret lives in .env; a verifier signs nothing.
     if os.environ.get("JWT_PRIVATE_KEY"):
         report(step, "taken from JWT_PRIVATE_KEY")
         return

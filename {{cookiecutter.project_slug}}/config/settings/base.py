@@ -147,10 +147,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+{%- if cookiecutter.service_role == "verifier" %}
+    # The issuer's tokens; request.user is built from their claims.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedTokenUserAuthentication",
+    ],
+{%- else %}
     # simplejwt's JWTAuthentication without a database query per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedJWTAuthentication",
     ],
+{%- endif %}
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
     ],
@@ -189,6 +196,12 @@ REST_FRAMEWORK = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
+{%- if cookiecutter.service_role == "verifier" %}
+
+# This service signs no token: it verifies those of its issuer with the public
+# keys the issuer publishes there (jwt_auth/remote_keys.py).
+JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the

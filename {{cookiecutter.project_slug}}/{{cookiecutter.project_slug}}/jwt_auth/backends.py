@@ -30,6 +30,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from .algorithms import is_hmac
 from .jwk import public_jwk, secret_kid
+from .remote_keys import RemoteKeySet, jwks_url
 
 
 class KeySource(Protocol):
@@ -150,8 +151,23 @@ class KeySetTokenBackend(TokenBackend):
 
 
 def build_token_backend() -> KeySetTokenBackend:
-    """Return the backend the settings describe (``SIMPLE_JWT`` and ``JWT_*``)."""
+    """Return the backend the settings describe (``SIMPLE_JWT`` and ``JWT_*``).
+
+    A verifier (``JWT_JWKS_URL``) holds no key: every key comes from its issuer.
+    """
     jwt_settings = simplejwt_settings.api_settings
+    if (url := jwks_url()) is not None:
+        return KeySetTokenBackend(
+            jwt_settings.ALGORITHM,
+            "",
+            "",
+            jwt_settings.AUDIENCE,
+            jwt_settings.ISSUER,
+            None,
+            jwt_settings.LEEWAY,
+            jwt_settings.JSON_ENCODER,
+            remote_keys=RemoteKeySet(url, jwt_settings.ALGORITHM),
+        )
     return KeySetTokenBackend(
         jwt_settings.ALGORITHM,
         jwt_settings.SIGNING_KEY,
@@ -184,5 +200,5 @@ def token_backend() -> KeySetTokenBackend:
 
 def reinstall_on_change(setting: str, **kwargs: object) -> None:
     """Build the backend again when a test changes the settings it reads."""
-    if setting in {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS"}:
+    if setting in {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}:
         install_token_backend()
