@@ -300,7 +300,8 @@ def test_validators_have_docstrings_with_examples():
 
 def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests():
     assert sorted(post_gen.unused_paths(default_answers())) == [
-        "tests/test_rotation.py"
+        "tests/test_rotation.py",
+        "tests/test_verifier.py",
     ]
 
 
@@ -319,6 +320,7 @@ def test_unchosen_options_prune_their_files():
         "compose.yaml",
         "tests/test_logout.py",
         "tests/test_rotation.py",
+        "tests/test_verifier.py",
     ]
 
 
