@@ -147,7 +147,8 @@ def check_verifier_configuration(
     if missing:
         errors.append(
             checks.Error(
-                f"{' and '.join(missing)} not set: this verifier would accept "
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                "not set: this verifier would accept "
                 "tokens of any issuer, meant for any service.",
                 hint="Set JWT_ISSUER and JWT_AUDIENCE to the values of the "
                 "issuer (see .env.example).",
