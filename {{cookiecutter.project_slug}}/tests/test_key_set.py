@@ -17,7 +17,11 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from {{ cookiecutter.project_slug }}.jwt_auth.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
-from {{ cookiecutter.project_slug }}.jwt_auth.jwk import public_key_kid, secret_kid, thumbprint
+from {{ cookiecutter.project_slug }}.jwt_auth.jwk import (
+    public_key_kid,
+    secret_kid,
+    thumbprint,
+)
 from {{ cookiecutter.project_slug }}.jwt_auth.keys import generate_signing_keys
 
 from .helpers import authorization_header, token_part
