@@ -113,3 +113,12 @@ def test_configured_previous_keys_pass_the_checks() -> None:
     previous = previous_key_of(generate_signing_keys(ALGORITHM))
     with override_settings(JWT_PREVIOUS_VERIFYING_KEYS=[previous]):
         assert check_key_set() == []
+
+
+def test_the_well_known_documents_stay_out_of_the_api_schema(
+    api_client: APIClient,
+) -> None:
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    assert not [path for path in schema["paths"] if "well-known" in path]
+    # Operation ids (what generated clients call) keep the /api/ prefix out.
+    assert schema["paths"]["/api/me/"]["get"]["operationId"] == "me_retrieve"

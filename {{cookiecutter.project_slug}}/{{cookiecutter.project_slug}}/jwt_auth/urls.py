@@ -1,12 +1,8 @@
 from django.urls import path
 
-from .wellknown import JWKSView, OpenIDConfigurationView
+from .wellknown import jwks, openid_configuration
 
 urlpatterns = [
-    path("jwks.json", JWKSView.as_view(), name="jwks"),
-    path(
-        "openid-configuration",
-        OpenIDConfigurationView.as_view(),
-        name="openid_configuration",
-    ),
+    path("jwks.json", jwks, name="jwks"),
+    path("openid-configuration", openid_configuration, name="openid_configuration"),
 ]

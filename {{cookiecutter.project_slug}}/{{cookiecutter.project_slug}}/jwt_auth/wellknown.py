@@ -9,62 +9,22 @@ there is nothing that may be published: 404.
 
 ``/.well-known/openid-configuration`` gives the ``issuer`` and ``jwks_uri``
 for API gateways configured by issuer URL, when ``JWT_ISSUER`` is set.
+
+Plain Django views, not DRF's: these documents are no part of the API (its
+OpenAPI schema leaves them out), need no authentication or throttling, and
+are served as often as verifiers ask.
 """
 
-from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.reverse import reverse
-from rest_framework.views import APIView
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from .algorithms import is_hmac
 from .backends import token_backend
 
 # Verifiers may reuse the key set this long; a new kid makes them ask sooner.
-JWKS_MAX_AGE_SECONDS = 300
-
-
-class PublicView(APIView):
-    """A document anyone may read: no authentication, no throttling."""
-
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-    throttle_classes = ()
-
-
-@extend_schema(exclude=True)
-class JWKSView(PublicView):
-    """The public keys that verify this service's tokens (RFC 7517)."""
-
-    def get(self, request: Request) -> Response:
-        """Return the key set; 404 when tokens are signed with a shared secret."""
-        keys = published_keys()
-        if not keys:
-            raise NotFound
-        return Response(
-            {"keys": keys},
-            headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE_SECONDS}"},
-        )
-
-
-@extend_schema(exclude=True)
-class OpenIDConfigurationView(PublicView):
-    """Where gateways configured by issuer URL find the keys (OpenID Discovery)."""
-
-    def get(self, request: Request) -> Response:
-        """Return ``issuer`` and ``jwks_uri``; 404 without an issuer or public keys."""
-        issuer = token_backend().issuer
-        if not issuer or not published_keys():
-            raise NotFound
-        return Response(
-            {
-                "issuer": issuer,
-                "jwks_uri": reverse("jwks", request=request),
-            },
-            headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE_SECONDS}"},
-        )
+MAX_AGE_SECONDS = 300
+NOT_FOUND = {"detail": "Not found."}
 
 
 def published_keys() -> list[dict]:
@@ -73,3 +33,30 @@ def published_keys() -> list[dict]:
     if is_hmac(backend.algorithm):
         return []
     return backend.key_set.public_jwks
+
+
+def cacheable(document: dict) -> JsonResponse:
+    """Return ``document`` as JSON that verifiers and proxies may cache."""
+    response = JsonResponse(document)
+    response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
+    return response
+
+
+@require_safe
+def jwks(request: HttpRequest) -> JsonResponse:
+    """Return the key set; 404 when tokens are signed with a shared secret."""
+    keys = published_keys()
+    if not keys:
+        return JsonResponse(NOT_FOUND, status=404)
+    return cacheable({"keys": keys})
+
+
+@require_safe
+def openid_configuration(request: HttpRequest) -> JsonResponse:
+    """Return ``issuer`` and ``jwks_uri``; 404 without an issuer or public keys."""
+    issuer = token_backend().issuer
+    if not issuer or not published_keys():
+        return JsonResponse(NOT_FOUND, status=404)
+    return cacheable(
+        {"issuer": issuer, "jwks_uri": request.build_absolute_uri(reverse("jwks"))}
+    )
