@@ -41,7 +41,42 @@ def unused_paths(answers):
     else:
         paths += [f"{database}/{name}" for name in ("apps.py", "base.py", "checks.py")]
         paths += ["tests/test_database_file.py"]
+    if answers["service_role"] == "verifier":
+        paths += verifier_unused_paths(answers["project_slug"])
+    else:
+        paths += ["tests/test_verifier.py"]
     return paths
+
+
+def verifier_unused_paths(package):
+    """Return what only an issuer needs: signing, publishing keys, token endpoints' tests."""
+    jwt_auth = f"{package}/jwt_auth"
+    return [
+        f"{jwt_auth}/wellknown.py",
+        f"{jwt_auth}/urls.py",
+        f"{jwt_auth}/rotation.py",
+        f"{jwt_auth}/management/commands/rotate_jwt_key.py",
+        *(
+            f"tests/test_{name}.py"
+            for name in (
+                "answers",
+                "attacks",
+                "auth_cache",
+                "endpoints",
+                "issuer_audience",
+                "jwks",
+                "jwt_checks",
+                "jwt_keys",
+                "key_set",
+                "logout",
+                "openapi",
+                "redaction",
+                "rotate_jwt_key",
+                "rotation",
+                "throttling",
+            )
+        ),
+    ]
 
 
 def remove_paths(project_dir, paths):

@@ -277,6 +277,21 @@ def validate_python_version(django_version, minimum, setup_environment, version_
         )
 
 
+def validate_service_role(service_role, jwt_algorithm):
+    """Check that a verifier can verify its issuer's tokens with public keys.
+
+    Valid: ``("issuer", "HS256")``, ``("verifier", "RS256")``,
+    ``("verifier", "EdDSA")``. Invalid: ``("verifier", "HS256")`` (a shared
+    secret cannot be published).
+    """
+    if service_role == "verifier" and jwt_algorithm.startswith("HS"):
+        raise ValueError(
+            f"a verifier needs an asymmetric jwt_algorithm, and {jwt_algorithm} "
+            "signs with a shared secret. Choose jwt_algorithm RS256, ES256, "
+            "PS256 or EdDSA, or service_role=issuer"
+        )
+
+
 def rotation_warnings(rotate, blacklist):
     """Return a warning when rotated refresh tokens can never be refused.
 
@@ -330,6 +345,12 @@ def collect_errors(answers, version_info=sys.version_info):
         ),
         ("auth_header_types", parse_header_types, (answers["auth_header_types"],), {}),
         ("superuser_username", validate_username, (answers["superuser_username"],), {}),
+        (
+            "service_role",
+            validate_service_role,
+            (answers["service_role"], answers["jwt_algorithm"]),
+            {},
+        ),
         ("superuser_email", validate_email, (answers["superuser_email"],), {}),
     ]
     errors = []

@@ -79,6 +79,7 @@ def served(
     wsgi="config.wsgi",
     config=None,
     log=None,
+    port=None,
 ):
     """Serve a project with gunicorn on a free local port; yield its base URL.
 
@@ -86,9 +87,10 @@ def served(
     throttling rates no test reaches. ``config`` is a gunicorn configuration
     file (the command line still wins). gunicorn's output goes to the file
     ``log`` (a temporary one by default), never to a pipe nobody reads while
-    it serves, which would stall the workers once full.
+    it serves, which would stall the workers once full. A ``port`` given
+    serves there instead, e.g. to start a project again where others reach it.
     """
-    port = free_port()
+    port = port or free_port()
     environment = env or project_env(**GENEROUS_THROTTLE_RATES)
     environment["DJANGO_SETTINGS_MODULE"] = settings
     options = ["-c", config] if config else []

@@ -325,6 +325,7 @@ def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests_and_commands():
     assert sorted(post_gen.unused_paths(default_answers())) == [
         "my_service/database/management",
         "tests/test_rotation.py",
+        "tests/test_verifier.py",
     ]
 
 
@@ -335,6 +336,7 @@ def test_postgresql_keeps_create_database_and_drops_the_sqlite_backend():
         "my_service/database/checks.py",
         "tests/test_database_file.py",
         "tests/test_rotation.py",
+        "tests/test_verifier.py",
     ]
 
 
@@ -354,6 +356,7 @@ def test_unchosen_options_prune_their_files():
         "my_service/database/management",
         "tests/test_logout.py",
         "tests/test_rotation.py",
+        "tests/test_verifier.py",
     ]
 
 

@@ -13,6 +13,7 @@ VARIANTS = {
     "es256": {"jwt_algorithm": "ES256"},
     "eddsa": {"jwt_algorithm": "EdDSA"},
     "ps256": {"jwt_algorithm": "PS256"},
+    "verifier": {"service_role": "verifier", "jwt_algorithm": "ES256"},
     "header-jwt": {"auth_header_types": "JWT"},
     "header-bearer-jwt": {"auth_header_types": "Bearer, JWT"},
     "lifetimes": {

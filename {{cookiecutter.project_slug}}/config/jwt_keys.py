@@ -7,7 +7,9 @@ left empty here; the system check ``jwt_auth.E002`` then refuses to start
 with the command that fixes it.
 """
 
+import re
 import secrets
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +38,71 @@ def signing_keys_from_env(env: environ.Env, base_dir: Path) -> dict[str, str]:
         "SIGNING_KEY": _pem_from_env(env, base_dir, "JWT_PRIVATE_KEY"),
         "VERIFYING_KEY": _pem_from_env(env, base_dir, "JWT_PUBLIC_KEY"),
     }
+
+
+def previous_verifying_keys_from_env(
+    env: environ.Env, base_dir: Path, simple_jwt: dict
+) -> list[str]:
+    """Return the previous keys that still verify tokens, newest first.
+
+    ``manage.py rotate_jwt_key`` retires the current key into the folder
+    ``JWT_PREVIOUS_KEYS_DIR`` (``keys/previous`` by default, relative to
+    ``base_dir``): public keys as ``*.pem`` files, HMAC secrets as ``*.secret``
+    files, named by the time they were retired. A file retired longer ago than
+    the refresh token lifetime signed no token that is still alive: it is
+    left out, and ``rotate_jwt_key`` deletes it. In production the folder may
+    be mounted, or the keys given in ``JWT_PREVIOUS_PUBLIC_KEYS`` (PEM blocks,
+    one after the other) or ``JWT_PREVIOUS_SIGNING_KEYS`` (comma-separated
+    secrets), which are used until you remove them.
+    """
+    algorithm = simple_jwt["ALGORITHM"]
+    hmac = isinstance(get_default_algorithms()[algorithm], HMACAlgorithm)
+    folder = previous_keys_dir(env, base_dir)
+    pattern = "*.secret" if hmac else "*.pem"
+    files = sorted(folder.glob(pattern), reverse=True) if folder.is_dir() else []
+    oldest = datetime.now(tz=UTC) - retired_keys_lifetime(simple_jwt)
+    keys = [path.read_text().strip() for path in files if retired_at(path) > oldest]
+    if hmac:
+        keys += env.list("JWT_PREVIOUS_SIGNING_KEYS", default=[])
+    else:
+        text = env.str("JWT_PREVIOUS_PUBLIC_KEYS", default="").replace("\\n", "\n")
+        keys += PEM_BLOCK.findall(text)
+    return [key for key in keys if key]
+
+
+PEM_BLOCK = re.compile(r"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", re.DOTALL)
+# Retired key files are named "<retired at, UTC>-<kid>.pem" (or ".secret").
+RETIRED_AT_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def previous_keys_dir(env: environ.Env, base_dir: Path) -> Path:
+    """Return the folder of retired keys (``JWT_PREVIOUS_KEYS_DIR``)."""
+    return Path(base_dir) / env.str("JWT_PREVIOUS_KEYS_DIR", default="keys/previous")
+
+
+def retired_key_name(kid: str, retired: datetime, suffix: str) -> str:
+    """Return the file name of a key with ``kid`` retired at ``retired``."""
+    return f"{retired.astimezone(UTC).strftime(RETIRED_AT_FORMAT)}-{kid}{suffix}"
+
+
+def retired_at(path: Path) -> datetime:
+    """Return when the key in ``path`` was retired; the far future if its name does not say.
+
+    A file named by hand is kept until it is removed by hand.
+    """
+    stamp = path.name.partition("-")[0]
+    try:
+        return datetime.strptime(stamp, RETIRED_AT_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def retired_keys_lifetime(simple_jwt: dict) -> timedelta:
+    """Return how long a retired key keeps verifying: the life of its last refresh token."""
+    leeway = simple_jwt.get("LEEWAY") or 0
+    if not isinstance(leeway, timedelta):
+        leeway = timedelta(seconds=leeway)
+    return simple_jwt["REFRESH_TOKEN_LIFETIME"] + leeway
 
 
 def throwaway_signing_keys(algorithm: str) -> dict[str, str]:

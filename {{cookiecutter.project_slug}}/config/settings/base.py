@@ -154,10 +154,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+{%- if cookiecutter.service_role == "verifier" %}
+    # The issuer's tokens; request.user is built from their claims.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedTokenUserAuthentication",
+    ],
+{%- else %}
     # simplejwt's JWTAuthentication without a database query per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedJWTAuthentication",
     ],
+{%- endif %}
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
     ],
@@ -200,6 +207,12 @@ REST_FRAMEWORK = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
+{%- if cookiecutter.service_role == "verifier" %}
+
+# This service signs no token: it verifies those of its issuer with the public
+# keys the issuer publishes there (jwt_auth/remote_keys.py).
+JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the
@@ -216,6 +229,10 @@ SIMPLE_JWT = {
     # Tokens carry a fingerprint of the password hash: changing the password
     # revokes every token issued before.
     "CHECK_REVOKE_TOKEN": True,
+    # Set from the environment: the iss and aud claims put in every token
+    # and required on every verification (JWT_ISSUER, JWT_AUDIENCE).
+    "ISSUER": env.str("JWT_ISSUER", default="") or None,
+    "AUDIENCE": env.str("JWT_AUDIENCE", default="") or None,
     "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
     "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenBlacklistSerializer",

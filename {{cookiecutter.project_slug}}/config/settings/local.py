@@ -1,6 +1,6 @@
 """Settings for development on a workstation (``manage.py`` uses these)."""
 
-from config.jwt_keys import signing_keys_from_env
+from config.jwt_keys import previous_verifying_keys_from_env, signing_keys_from_env
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, REST_FRAMEWORK, SIMPLE_JWT, env
@@ -11,6 +11,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 # Empty when missing: the system checks then name `manage.py generate_jwt_keys`.
 SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
+# Keys retired by `manage.py rotate_jwt_key` whose tokens may still be alive.
+JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
+    env, BASE_DIR, SIMPLE_JWT
+)
 
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",

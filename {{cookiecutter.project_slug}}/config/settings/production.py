@@ -7,7 +7,7 @@ A missing or empty one stops the service at start, naming the variable.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.jwt_keys import signing_keys_from_env
+from config.jwt_keys import previous_verifying_keys_from_env, signing_keys_from_env
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, MIDDLEWARE, SIMPLE_JWT, env
@@ -29,6 +29,10 @@ ALLOWED_HOSTS = [
 ]
 # A missing key stops the start through the system check jwt_auth.E002.
 SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
+# Keys retired by `manage.py rotate_jwt_key` whose tokens may still be alive.
+JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
+    env, BASE_DIR, SIMPLE_JWT
+)
 # base.py reads DATABASE_URL already; production has no local default for it.
 required("DATABASE_URL")
 

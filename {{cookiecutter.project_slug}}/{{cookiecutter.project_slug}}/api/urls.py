@@ -1,5 +1,6 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+{%- if cookiecutter.service_role == "issuer" %}
 from rest_framework_simplejwt.views import (
 {%- if cookiecutter.use_token_blacklist %}
     TokenBlacklistView,
@@ -11,6 +12,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.views import (
     TokenObtainPairView,
     TokenRefreshView,
 )
+{%- endif %}
 
 from .views import HealthView, HelloView, MeView
 
@@ -18,11 +20,13 @@ urlpatterns = [
     path("", HelloView.as_view(), name="hello"),
     path("me/", MeView.as_view(), name="me"),
     path("health/", HealthView.as_view(), name="health"),
+{%- if cookiecutter.service_role == "issuer" %}
     path("token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
     path("token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
     path("token/verify/", TokenVerifyView.as_view(), name="token_verify"),
 {%- if cookiecutter.use_token_blacklist %}
     path("token/blacklist/", TokenBlacklistView.as_view(), name="token_blacklist"),
+{%- endif %}
 {%- endif %}
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
+from django.core.signals import setting_changed
 from django.db.models.signals import post_delete, post_save
 
 
@@ -11,11 +12,20 @@ class JwtAuthConfig(AppConfig):
 
     def ready(self) -> None:
         # Both modules import simplejwt's token models: only once apps are ready.
-        from .checks import check_jwt_configuration, check_throttle_rates  # noqa: PLC0415
+        from .backends import install_token_backend, reinstall_on_change  # noqa: PLC0415
+        from .checks import (  # noqa: PLC0415
+            check_jwt_configuration,
+            check_key_set,
+            check_throttle_rates,
+        )
         from .signals import user_deleted, user_saved  # noqa: PLC0415
 
+        # Every token, of simplejwt's classes too, carries and checks kid.
+        install_token_backend()
+        setting_changed.connect(reinstall_on_change, dispatch_uid="jwt_auth.backend")
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
+        checks.register(check_key_set, checks.Tags.security)
         checks.register(check_throttle_rates, checks.Tags.security)
         # The users app does not know this one: it is this app that listens.
         post_save.connect(

@@ -27,7 +27,10 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.settings import APISettings
 
-from .algorithms import ALGORITHMS, Algorithm, describe_key
+from .algorithms import ALGORITHMS, Algorithm, describe_key, is_hmac
+from .backends import load_key_set, prepare_key
+from .jwk import is_public
+from .remote_keys import jwks_url
 from .throttles import parse_rate
 
 GENERATE_KEYS = "python manage.py generate_jwt_keys"
@@ -68,6 +71,8 @@ def check_jwt_configuration(
     """
     # simplejwt replaces its settings object when SIMPLE_JWT changes: read it now.
     jwt_settings = simplejwt_settings.api_settings
+    if jwks_url() is not None:
+        return check_verifier_configuration(jwt_settings)
     try:
         algorithm = supported_algorithm(jwt_settings.ALGORITHM)
         load_keys = check_secret if algorithm.is_hmac else load_key_pair
@@ -93,6 +98,65 @@ def check_jwt_configuration(
             )
         ]
     return []
+
+
+def check_verifier_configuration(
+    jwt_settings: APISettings,
+) -> list[checks.CheckMessage]:
+    """Return Errors for a verifier that could not verify its issuer's tokens safely.
+
+    It needs an asymmetric algorithm (an HMAC secret cannot be published),
+    the URL of the issuer's keys, and the issuer and audience it accepts:
+    without them it would take tokens of any issuer, meant for any service.
+    """
+    try:
+        algorithm = supported_algorithm(jwt_settings.ALGORITHM)
+    except JWTConfigurationError as problem:
+        return [checks.Error(problem.message, hint=problem.hint, id=problem.check_id)]
+    errors = []
+    if algorithm.is_hmac:
+        errors.append(
+            checks.Error(
+                f"SIMPLE_JWT['ALGORITHM'] is {algorithm.name}: a verifier cannot "
+                "verify tokens signed with a secret it does not hold.",
+                hint="Sign the issuer's tokens with an asymmetric algorithm "
+                "(RS256, ES256, PS256 or EdDSA) and use the same one here.",
+                obj="SIMPLE_JWT",
+                id="jwt_auth.E012",
+            )
+        )
+    if not jwks_url():
+        errors.append(
+            checks.Error(
+                "JWT_JWKS_URL is empty: this verifier does not know where its "
+                "issuer publishes its keys.",
+                hint="Set JWT_JWKS_URL to the issuer's /.well-known/jwks.json "
+                "(see .env.example).",
+                obj="JWT_JWKS_URL",
+                id="jwt_auth.E013",
+            )
+        )
+    missing = [
+        name
+        for name, value in (
+            ("JWT_ISSUER", jwt_settings.ISSUER),
+            ("JWT_AUDIENCE", jwt_settings.AUDIENCE),
+        )
+        if not value
+    ]
+    if missing:
+        errors.append(
+            checks.Error(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                "not set: this verifier would accept "
+                "tokens of any issuer, meant for any service.",
+                hint="Set JWT_ISSUER and JWT_AUDIENCE to the values of the "
+                "issuer (see .env.example).",
+                obj="SIMPLE_JWT",
+                id="jwt_auth.E014",
+            )
+        )
+    return errors
 
 
 def supported_algorithm(name: str) -> Algorithm:
@@ -228,6 +292,70 @@ def check_round_trip(
             f"Signing and verifying a test token with SIMPLE_JWT failed: {error}",
             "Check SIMPLE_JWT['ALGORITHM'], 'SIGNING_KEY' and 'VERIFYING_KEY'.",
         ) from None
+
+
+def check_key_set(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Return Errors for previous keys that cannot verify, and for a secret that would be published.
+
+    ``JWT_PREVIOUS_VERIFYING_KEYS`` hold public keys (or HMAC secrets) of the
+    configured algorithm; the JWKS endpoint publishes public keys only, and
+    nothing at all for an HMAC algorithm.
+    """
+    jwt_settings = simplejwt_settings.api_settings
+    algorithm = jwt_settings.ALGORITHM
+    if algorithm not in ALGORITHMS or jwks_url() is not None:
+        return []  # check_jwt_configuration reports it; a verifier has no keys.
+    errors = []
+    previous_keys = getattr(settings, "JWT_PREVIOUS_VERIFYING_KEYS", ())
+    for position, key in enumerate(previous_keys):
+        try:
+            prepare_key(algorithm, key)
+            usable = not is_hmac(algorithm) or (
+                len(_as_bytes(key)) >= ALGORITHMS[algorithm].min_key_size
+            )
+        except Exception:  # Whatever PyJWT refuses cannot verify.
+            usable = False
+        if not usable:
+            errors.append(
+                checks.Error(
+                    f"JWT_PREVIOUS_VERIFYING_KEYS[{position}] is not a key "
+                    f"{algorithm} can verify with.",
+                    hint="Remove it from JWT_PREVIOUS_KEYS_DIR, "
+                    "JWT_PREVIOUS_PUBLIC_KEYS or JWT_PREVIOUS_SIGNING_KEYS "
+                    "(see .env.example).",
+                    obj="JWT_PREVIOUS_VERIFYING_KEYS",
+                    id="jwt_auth.E010",
+                )
+            )
+    if errors:
+        return errors
+    try:
+        key_set = load_key_set(
+            algorithm,
+            jwt_settings.SIGNING_KEY or "",
+            jwt_settings.VERIFYING_KEY or "",
+            previous_keys,
+        )
+    except Exception:  # check_jwt_configuration names the broken key.
+        return []
+    exposed = [
+        jwk["kid"]
+        for jwk in key_set.public_jwks
+        if is_hmac(algorithm) or not is_public(jwk)
+    ]
+    if exposed:
+        errors.append(
+            checks.Error(
+                f"The JWKS endpoint would publish secret key material (kid {', '.join(exposed)}).",
+                hint="Publish public keys only: check SIMPLE_JWT['VERIFYING_KEY'] "
+                "and JWT_PREVIOUS_VERIFYING_KEYS.",
+                obj="SIMPLE_JWT",
+                id="jwt_auth.E011",
+            )
+        )
+    return errors
 
 
 def check_throttle_rates(

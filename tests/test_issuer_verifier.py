@@ -1,0 +1,209 @@
+"""An issuer and a verifier, each served by gunicorn: the verifier trusts the issuer's tokens.
+
+What one process can prove (kid, the key set, refetch limits, 503 without
+keys) is in the generated suites; this module proves what needs two services
+talking over HTTP, a restart, and clients nobody here wrote (PyJWT's
+``PyJWKClient``, Node's ``jose``).
+"""
+
+import json
+import shutil
+import subprocess
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from tests.serving import (
+    GENEROUS_THROTTLE_RATES,
+    free_port,
+    http,
+    obtain_access_token,
+    served,
+)
+from tests.support import in_ci, manage, project_env
+
+ISSUER = "https://auth.example.com"
+AUDIENCE = "https://services.example.com"
+ALGORITHMS = ("RS256", "ES256", "EdDSA")
+# jwt_auth/remote_keys.py: a verifier's worker asks the issuer again for an
+# unknown kid at most this often.
+REFETCH_SECONDS = 5
+JOSE_SCRIPT = """
+import { createRemoteJWKSet, jwtVerify } from "jose";
+const [jwksUrl, token, issuer, audience] = process.argv.slice(2);
+const keys = createRemoteJWKSet(new URL(jwksUrl));
+const { payload, protectedHeader } = await jwtVerify(token, keys, { issuer, audience });
+console.log(JSON.stringify({ payload, protectedHeader }));
+"""
+
+
+def me(base_url, token):
+    """Return ``(status, body)`` of ``GET /api/me/`` with ``token``."""
+    status, _, body = http(
+        "GET", f"{base_url}/api/me/", headers={"Authorization": f"Bearer {token}"}
+    )
+    return status, body
+
+
+def kid(token):
+    return jwt.get_unverified_header(token)["kid"]
+
+
+def new_private_key(algorithm):
+    """Return a key of the type ``algorithm`` signs with, which no issuer published."""
+    if algorithm == "ES256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if algorithm == "EdDSA":
+        return ed25519.Ed25519PrivateKey.generate()
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def resigned(token, private_key, algorithm, **changes):
+    """Return the claims of ``token`` with ``changes``, signed with ``private_key`` under the same kid."""
+    claims = jwt.decode(token, options={"verify_signature": False}) | changes
+    return jwt.encode(
+        claims, private_key, algorithm=algorithm, headers={"kid": kid(token)}
+    )
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=pytest.mark.xdist_group(f"issuer-{name}"))
+        for name in ALGORITHMS
+    ]
+)
+def services(request, bake, tmp_path):
+    """An issuer (a copy of a bake: the test rotates its key) and a verifier of its algorithm."""
+    algorithm = request.param
+    issuer = tmp_path / "issuer"
+    shutil.copytree(bake(jwt_algorithm=algorithm).project_path, issuer)
+    verifier = bake(jwt_algorithm=algorithm, service_role="verifier").project_path
+    issuer_url = f"http://127.0.0.1:{free_port()}"
+    claims = {"JWT_ISSUER": ISSUER, "JWT_AUDIENCE": AUDIENCE}
+    issuer_env = project_env(**GENEROUS_THROTTLE_RATES, **claims)
+    verifier_env = project_env(
+        JWT_JWKS_URL=f"{issuer_url}/.well-known/jwks.json", **claims
+    )
+    return algorithm, issuer, issuer_url, issuer_env, verifier, verifier_env
+
+
+@pytest.fixture(scope="session")
+def jose(tmp_path_factory):
+    """Return a command that verifies a token with Node's ``jose`` (installed once)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not (node and npm):
+        if in_ci():
+            pytest.fail("node and npm are needed to verify tokens with jose")
+        pytest.skip("node and npm are not installed")
+    folder = tmp_path_factory.mktemp("jose")
+    (folder / "package.json").write_text('{"type": "module", "private": true}')
+    (folder / "verify.mjs").write_text(JOSE_SCRIPT)
+    subprocess.run(
+        [npm, "install", "--silent", "--no-audit", "--no-fund", "jose@5"],
+        cwd=folder,
+        check=True,
+        timeout=300,
+    )
+    return [node, str(folder / "verify.mjs")]
+
+
+def test_a_verifier_trusts_the_issuers_tokens_across_a_key_rotation(services, jose):
+    algorithm, issuer, issuer_url, issuer_env, verifier, verifier_env = services
+    port = int(issuer_url.rpartition(":")[2])
+    with served(verifier, env=verifier_env) as verifier_url:
+        with served(issuer, env=issuer_env, port=port):
+            old_token = obtain_access_token(issuer_url)
+            status, issuers_me = me(issuer_url, old_token)
+            assert status == 200
+            status, body = me(verifier_url, old_token)
+            first_fetch = time.monotonic()
+            assert (status, body["id"]) == (200, issuers_me["id"])
+
+            # Clients nobody here wrote verify the token from the published keys.
+            jwks_url = f"{issuer_url}/.well-known/jwks.json"
+            signing_key = jwt.PyJWKClient(jwks_url).get_signing_key_from_jwt(old_token)
+            claims = jwt.decode(
+                old_token,
+                signing_key.key,
+                algorithms=[algorithm],
+                issuer=ISSUER,
+                audience=AUDIENCE,
+            )
+            assert claims["user_id"] == str(issuers_me["id"])
+            verified = subprocess.run(
+                [*jose, jwks_url, old_token, ISSUER, AUDIENCE],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert verified.returncode == 0, verified.stderr
+            assert json.loads(verified.stdout)["protectedHeader"]["kid"] == kid(
+                old_token
+            )
+
+        private_pem = (issuer / "keys/jwt_private.pem").read_bytes()
+        manage(issuer, "rotate_jwt_key", env=issuer_env)
+        with served(issuer, env=issuer_env, port=port):
+            new_token = obtain_access_token(issuer_url)
+            assert kid(new_token) != kid(old_token)
+            # The verifier's worker that fetched the keys may ask again after the interval.
+            time.sleep(max(0.0, first_fetch + REFETCH_SECONDS - time.monotonic()))
+            for token in (old_token, new_token):
+                status, body = me(verifier_url, token)
+                assert (status, body["id"]) == (200, issuers_me["id"])
+
+            status, _, jwks = http("GET", f"{issuer_url}/.well-known/jwks.json")
+            assert [key["kid"] for key in jwks["keys"]] == [
+                kid(new_token),
+                kid(old_token),
+            ]
+
+        # Tokens the issuer never signed, or signed for someone else, are refused.
+        old_key = load_pem_private_key(private_pem, password=None)
+        stranger = new_private_key(algorithm)
+        unpublished = resigned(old_token, stranger, algorithm)
+        refused = {
+            "unpublished key, published kid": unpublished,
+            "unpublished key, own kid": jwt.encode(
+                jwt.decode(unpublished, options={"verify_signature": False}),
+                stranger,
+                algorithm=algorithm,
+                headers={"kid": "a-key-nobody-published"},
+            ),
+            "other issuer": resigned(
+                old_token, old_key, algorithm, iss="https://other.example.com"
+            ),
+            "other audience": resigned(
+                old_token, old_key, algorithm, aud="https://other.example.com"
+            ),
+        }
+        for case, token in refused.items():
+            status, _ = me(verifier_url, token)
+            assert status == 401, case
+
+
+def test_a_verifier_with_an_hmac_algorithm_is_refused_at_bake_time(
+    cookies, tmp_path, capfd
+):
+    result = cookies.bake(
+        extra_context={
+            "setup_environment": "skip",
+            "service_role": "verifier",
+            "jwt_algorithm": "HS256",
+        }
+    )
+
+    assert result.exit_code != 0
+    errors = [
+        line
+        for line in capfd.readouterr().err.splitlines()
+        if line.startswith("ERROR: ")
+    ]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("ERROR: service_role: ")
+    assert "jwt_algorithm" in errors[0]
+    assert [path for path in (tmp_path / "cookies").rglob("*") if path.is_file()] == []

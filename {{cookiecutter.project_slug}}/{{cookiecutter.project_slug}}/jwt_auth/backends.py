@@ -1,0 +1,204 @@
+"""simplejwt's ``TokenBackend`` with key identities: ``kid`` in, keys picked by ``kid``.
+
+simplejwt signs with one key and verifies with one key. To rotate keys without
+logging everybody out, this backend signs with the current key, names it in
+the token's header (``kid``, see ``jwk.py``), and verifies each token with the
+key its ``kid`` names: the current one or one of the previous keys still
+configured (``JWT_PREVIOUS_VERIFYING_KEYS``), or, in a verifier, a key of the
+issuer's published set (``remote_keys.py``). A token whose ``kid`` names no
+known key is invalid, like one with a bad signature. A token without ``kid``
+(signed before this project named its keys) verifies with the current key.
+
+simplejwt's ``Token`` takes its backend from the class attribute
+``_token_backend``, and only when that is None builds its own in
+``rest_framework_simplejwt.state``. ``apps.py`` sets this one there, so
+simplejwt's token classes, views and serializers, and any subclass, use it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+import jwt
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt import settings as simplejwt_settings
+from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import TokenBackendError
+from rest_framework_simplejwt.tokens import Token
+
+from .algorithms import is_hmac
+from .jwk import public_jwk, secret_kid
+from .remote_keys import RemoteKeySet, jwks_url
+
+
+class KeySource(Protocol):
+    """Where a verifier finds the keys it does not hold itself."""
+
+    def key_for(self, kid: str) -> Any:
+        """Return the verifying key named ``kid``, or None when there is none."""
+
+
+@dataclass
+class KeySet:
+    """The keys of this service: the one that signs, and all that verify."""
+
+    signing_kid: str | None = None
+    verifying_keys: dict[str, Any] = field(default_factory=dict)
+    # The public JWKs to publish, current key first; empty for HMAC secrets.
+    public_jwks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_key_set(
+    algorithm: str,
+    signing_key: str,
+    verifying_key: str,
+    previous_keys: Iterable[str] = (),
+) -> KeySet:
+    """Return the key set of these settings' texts (PEM keys or HMAC secrets).
+
+    The current key is ``signing_key`` for an HMAC secret, else the public
+    ``verifying_key``; ``previous_keys`` are secrets or public keys. Empty texts are skipped: a verifier holds no key of its own, and a
+    missing key is for the system checks to report.
+    """
+    key_set = KeySet()
+    if is_hmac(algorithm):
+        for position, secret in enumerate([signing_key, *previous_keys]):
+            if not secret:
+                continue
+            kid = secret_kid(secret)
+            if position == 0:
+                key_set.signing_kid = kid
+            key_set.verifying_keys.setdefault(kid, prepare_key(algorithm, secret))
+        return key_set
+    for position, pem in enumerate([verifying_key, *previous_keys]):
+        if not pem:
+            continue
+        key = prepare_key(algorithm, pem)
+        if hasattr(key, "private_bytes"):  # A private key: verify with its public half.
+            key = key.public_key()
+        jwk = public_jwk(key, algorithm)
+        if position == 0:
+            key_set.signing_kid = jwk["kid"]
+        if jwk["kid"] not in key_set.verifying_keys:
+            key_set.verifying_keys[jwk["kid"]] = key
+            key_set.public_jwks.append(jwk)
+    return key_set
+
+
+def prepare_key(algorithm: str, text: str) -> Any:
+    """Return the PyJWT key object of a PEM text or an HMAC secret."""
+    return jwt.PyJWS().get_algorithm_by_name(algorithm).prepare_key(text)
+
+
+class KeySetTokenBackend(TokenBackend):
+    """Sign with the current key and its ``kid``; verify with the key ``kid`` names."""
+
+    def __init__(
+        self,
+        *args: Any,
+        previous_keys: Iterable[str] = (),
+        remote_keys: KeySource | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.previous_keys = tuple(previous_keys)
+        self.remote_keys = remote_keys
+
+    @cached_property
+    def key_set(self) -> KeySet:
+        """Return this service's keys, read once from the settings' texts."""
+        return load_key_set(
+            self.algorithm,
+            self.signing_key or "",
+            self.verifying_key or "",
+            self.previous_keys,
+        )
+
+    def encode(self, payload: dict[str, Any]) -> str:
+        """Return the signed token for ``payload``, its header naming the key (``kid``)."""
+        jwt_payload = payload.copy()
+        if self.audience is not None:
+            jwt_payload["aud"] = self.audience
+        if self.issuer is not None:
+            jwt_payload["iss"] = self.issuer
+        return jwt.encode(
+            jwt_payload,
+            self.prepared_signing_key,
+            algorithm=self.algorithm,
+            headers={"kid": self.key_set.signing_kid},
+            json_encoder=self.json_encoder,
+        )
+
+    def get_verifying_key(self, token: str | bytes) -> Any:
+        """Return the key that verifies ``token``: the one its ``kid`` names.
+
+        Called inside ``decode``, which turns PyJWT's errors (a header that
+        is not JSON) into simplejwt's ``TokenBackendError``.
+        """
+        kid = jwt.get_unverified_header(token).get("kid")
+        if kid is None:
+            kid = self.key_set.signing_kid
+        if not isinstance(kid, str):
+            raise TokenBackendError(_("Token is invalid"))
+        key = self.key_set.verifying_keys.get(kid)
+        if key is None and self.remote_keys is not None:
+            key = self.remote_keys.key_for(kid)
+        if key is None:
+            raise TokenBackendError(_("Token is invalid"))
+        return key
+
+
+def build_token_backend() -> KeySetTokenBackend:
+    """Return the backend the settings describe (``SIMPLE_JWT`` and ``JWT_*``).
+
+    A verifier (``JWT_JWKS_URL``) holds no key: every key comes from its issuer.
+    """
+    jwt_settings = simplejwt_settings.api_settings
+    if (url := jwks_url()) is not None:
+        return KeySetTokenBackend(
+            jwt_settings.ALGORITHM,
+            "",
+            "",
+            jwt_settings.AUDIENCE,
+            jwt_settings.ISSUER,
+            None,
+            jwt_settings.LEEWAY,
+            jwt_settings.JSON_ENCODER,
+            remote_keys=RemoteKeySet(url, jwt_settings.ALGORITHM),
+        )
+    return KeySetTokenBackend(
+        jwt_settings.ALGORITHM,
+        jwt_settings.SIGNING_KEY,
+        jwt_settings.VERIFYING_KEY,
+        jwt_settings.AUDIENCE,
+        jwt_settings.ISSUER,
+        None,  # JWK_URL: the keys of an issuer come through remote_keys.
+        jwt_settings.LEEWAY,
+        jwt_settings.JSON_ENCODER,
+        previous_keys=getattr(settings, "JWT_PREVIOUS_VERIFYING_KEYS", ()),
+    )
+
+
+def install_token_backend() -> None:
+    """Make every simplejwt token sign and verify through this module's backend.
+
+    With an algorithm simplejwt does not know there is no backend to build:
+    the system check ``jwt_auth.E001`` says so and stops the start.
+    """
+    try:
+        Token._token_backend = build_token_backend()
+    except TokenBackendError:
+        Token._token_backend = None
+
+
+def token_backend() -> KeySetTokenBackend:
+    """Return the backend every token uses."""
+    return Token._token_backend
+
+
+def reinstall_on_change(setting: str, **kwargs: object) -> None:
+    """Build the backend again when a test changes the settings it reads."""
+    if setting in {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}:
+        install_token_backend()
