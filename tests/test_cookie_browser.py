@@ -115,7 +115,10 @@ def in_page(driver, call):
 @pytest.mark.slow
 @variants("cookie")
 def test_a_single_page_app_on_an_allowed_origin_logs_in_refreshes_and_logs_out(
-    bake, variant, spa_root, browser  # noqa: F811
+    bake,
+    variant,
+    spa_root,
+    browser,  # noqa: F811
 ):
     project = bake(**VARIANTS[variant]).project_path
     login = f"app.login('admin', '{SUPERUSER_PASSWORD}')"
