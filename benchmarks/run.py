@@ -13,7 +13,8 @@ What it does, in one run:
 
 1. bakes the default project (``setup_environment=current``, the timed "bake
    with dependencies present"), a project with refresh rotation and blacklist,
-   and sets up the article's project (``jwt_authentication_with_drf/``: its
+   a project with the cookie transport (refresh token in a cookie, CSRF
+   checked), and sets up the article's project (``jwt_authentication_with_drf/``: its
    settings and views, Django's default PBKDF2 hasher, no connection reuse);
 2. serves each with gunicorn (same worker count; ours through its
    ``config/gunicorn.py`` and production settings);
@@ -40,6 +41,7 @@ import time
 import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -67,10 +69,12 @@ from tests.support import (  # noqa: E402
 ARTICLE_PROJECT = BENCHMARKS / "jwt_authentication_with_drf"
 USERNAME = "admin"
 ROTATION_ANSWERS = {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"}
+COOKIE_ANSWERS = {"token_transport": "cookie"}
 TARGETS = {
     "api_vs_health": 0.90,
     "obtain_vs_baseline": 3.0,
     "refresh_rotation_vs_baseline": 1.0,
+    "refresh_cookie_vs_header": 0.90,
     "bake_current_seconds": 2.0,
     "bake_newcomer_uv_seconds": 10.0,
 }
@@ -129,6 +133,18 @@ class Server:
         if status != 200:
             sys.exit(f"POST {url} answered {status}: {str(body)[:500]}")
         return body
+
+    def cookies(self):
+        """Log in; return the cookies the answer sets (cookie transport), by name."""
+        credentials = {"username": USERNAME, "password": SUPERUSER_PASSWORD}
+        url = f"{self.url}/api/token/"
+        status, headers, body = http("POST", url, credentials, timeout=120)
+        if status != 200:
+            sys.exit(f"POST {url} answered {status}: {str(body)[:500]}")
+        jar = SimpleCookie()
+        for header in headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        return {name: morsel.value for name, morsel in jar.items()}
 
 
 def article_server(directory, database_url=None):
@@ -282,6 +298,20 @@ class Loads:
             script_args=[body],
         )
 
+    def refresh_cookie(self, server):
+        # The browser's request: the refresh and CSRF cookies, the CSRF header.
+        cookies = server.cookies()
+        return wrk(
+            f"{server.url}/api/token/refresh/",
+            self.options,
+            headers=[
+                "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                f"X-CSRFToken: {cookies['csrftoken']}",
+            ],
+            script="post_json.lua",
+            script_args=[""],
+        )
+
     def refresh_once(self, server):
         # Enough single-use tokens for a fast server's whole run.
         count = 1000 * self.options.duration
@@ -296,13 +326,14 @@ class Loads:
 
 def measure_rates(options, workdir, servers):
     """Return ``{load: {server: [rates]}}``, alternating servers within each round."""
-    baseline, ours, rotation = servers
+    baseline, ours, rotation, cookie = servers
     loads = Loads(options, workdir)
     plan = [
         ("health", loads.health, (baseline, ours)),
         ("api", loads.api, (baseline, ours)),
         ("obtain", loads.obtain, (baseline, ours)),
         ("refresh", loads.refresh, (baseline, ours)),
+        ("refresh_cookie", loads.refresh_cookie, (cookie,)),
         ("refresh_rotation", loads.refresh_once, (rotation,)),
     ]
     warm_up = argparse.Namespace(**{**vars(options), "duration": 2})
@@ -332,7 +363,7 @@ def measure_all_rates(options, workdir):
         run_id = uuid.uuid4().hex[:8]
         databases = {
             name: f"{options.postgres_url}/bench_{name}_{run_id}"
-            for name in ("baseline", "ours", "rotation")
+            for name in ("baseline", "ours", "rotation", "cookie")
         }
     try:
         servers = [
@@ -340,7 +371,11 @@ def measure_all_rates(options, workdir):
                 workdir / "baseline" / "article_service", databases.get("baseline")
             )
         ]
-        for name, extra_answers in (("ours", {}), ("rotation", ROTATION_ANSWERS)):
+        for name, extra_answers in (
+            ("ours", {}),
+            ("rotation", ROTATION_ANSWERS),
+            ("cookie", COOKIE_ANSWERS),
+        ):
             answers = {"setup_environment": "current", **extra_answers}
             env = {}
             if databases:
@@ -467,6 +502,15 @@ def summary(rates, bakes):
             target=("ratio", TARGETS["refresh_rotation_vs_baseline"]),
             ours_load="refresh_rotation",
             ours_server="rotation",
+        ),
+        (
+            "  ours, cookie transport (req/s; ratio to header)",
+            median(rates_of("refresh", "ours")),
+            median(rates_of("refresh_cookie", "cookie")),
+            paired_ratio(
+                rates_of("refresh_cookie", "cookie"), rates_of("refresh", "ours")
+            ),
+            ("ratio", TARGETS["refresh_cookie_vs_header"]),
         ),
     ]
     for name, label, target in (

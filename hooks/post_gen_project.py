@@ -34,6 +34,11 @@ def unused_paths(answers):
         paths += ["tests/test_rotation.py"]
     if not answers["use_token_blacklist"]:
         paths += ["tests/test_logout.py"]
+    if answers["token_transport"] != "cookie":
+        paths += [
+            f"{answers['project_slug']}/jwt_auth/cookies.py",
+            "tests/test_cookie_transport.py",
+        ]
     database = f"{answers['project_slug']}/database"
     if answers["database"] == "sqlite":
         # SQLite creates its file itself (database/base.py makes it owner-only).

@@ -29,6 +29,7 @@ RESERVED_SLUGS = frozenset(
         "argon2",
         "bootstrap",
         "config",
+        "corsheaders",
         "cryptography",
         "django",
         "drf_spectacular",
@@ -239,6 +240,22 @@ def validate_blacklist_after_rotation(blacklist_after_rotation, rotate, blacklis
         )
 
 
+def validate_token_transport(transport, blacklist):
+    """Check that the cookie transport has the logout endpoint that clears its cookie.
+
+    A browser app cannot delete an HttpOnly cookie itself: only the logout
+    endpoint (``/api/token/blacklist/``, part of the blacklist) can.
+    Valid: ``("header", any)``, ``("cookie", True)``.
+    Invalid: ``("cookie", False)``.
+    """
+    if transport == "cookie" and not blacklist:
+        raise ValueError(
+            "the cookie transport needs use_token_blacklist to be true (its logout "
+            "endpoint clears the cookie). Turn use_token_blacklist on, or choose "
+            "token_transport=header"
+        )
+
+
 def validate_username(value):
     """Check a username the way Django's ``UnicodeUsernameValidator`` would.
 
@@ -379,6 +396,12 @@ def collect_errors(answers, version_info=sys.version_info):
         )
     except ValueError as error:
         errors.append(f"ERROR: blacklist_after_rotation: {error}.")
+    try:
+        validate_token_transport(
+            answers["token_transport"], answers["use_token_blacklist"]
+        )
+    except ValueError as error:
+        errors.append(f"ERROR: token_transport: {error}.")
     return errors
 
 

@@ -16,7 +16,10 @@ from cookiecutter.main import cookiecutter
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # Answers whose projects together declare every dependency the template offers.
-ANSWER_SETS = [{"database": "postgresql", "use_redis": True}]
+ANSWER_SETS = [
+    {"database": "postgresql", "use_redis": True},
+    {"token_transport": "cookie"},
+]
 
 
 def declared_requirements(answers):

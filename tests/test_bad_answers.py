@@ -33,6 +33,11 @@ BAD_ANSWERS = {
     "slug-keyword": ({"project_slug": "class"}, "project_slug", "Python keyword"),
     "slug-stdlib": ({"project_slug": "email"}, "project_slug", "standard library"),
     "slug-dependency": ({"project_slug": "django"}, "project_slug", "dependencies"),
+    "cookie-without-blacklist": (
+        {"token_transport": "cookie", "use_token_blacklist": "no"},
+        "token_transport",
+        "needs use_token_blacklist",
+    ),
     "slug-too-long": (
         {"project_slug": "a" * 33},
         "project_slug",

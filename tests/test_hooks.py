@@ -324,6 +324,8 @@ def test_validators_have_docstrings_with_examples():
 def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests_and_commands():
     assert sorted(post_gen.unused_paths(default_answers())) == [
         "my_service/database/management",
+        "my_service/jwt_auth/cookies.py",
+        "tests/test_cookie_transport.py",
         "tests/test_rotation.py",
         "tests/test_verifier.py",
     ]
@@ -334,6 +336,8 @@ def test_postgresql_keeps_create_database_and_drops_the_sqlite_backend():
         "my_service/database/apps.py",
         "my_service/database/base.py",
         "my_service/database/checks.py",
+        "my_service/jwt_auth/cookies.py",
+        "tests/test_cookie_transport.py",
         "tests/test_database_file.py",
         "tests/test_rotation.py",
         "tests/test_verifier.py",
@@ -354,10 +358,29 @@ def test_unchosen_options_prune_their_files():
         "Dockerfile",
         "compose.yaml",
         "my_service/database/management",
+        "my_service/jwt_auth/cookies.py",
+        "tests/test_cookie_transport.py",
         "tests/test_logout.py",
         "tests/test_rotation.py",
         "tests/test_verifier.py",
     ]
+
+
+def test_the_cookie_transport_keeps_its_module_and_tests():
+    pruned = post_gen.unused_paths(default_answers(token_transport="cookie"))
+
+    assert "my_service/jwt_auth/cookies.py" not in pruned
+    assert "tests/test_cookie_transport.py" not in pruned
+
+
+def test_the_cookie_transport_needs_the_blacklist_for_its_logout():
+    answers = default_answers(token_transport="cookie", use_token_blacklist=False)
+
+    errors = pre_gen.collect_errors(answers, version_info=(3, 11))
+
+    assert len(errors) == 1
+    assert errors[0].startswith("ERROR: token_transport: ")
+    assert "use_token_blacklist" in errors[0]
 
 
 def test_remove_paths_removes_files_and_folders(tmp_path):

@@ -31,6 +31,13 @@ VARIANTS = {
         "use_token_blacklist": "no",
     },
     "last-login": {"update_last_login": "yes"},
+    "cookie": {"token_transport": "cookie"},
+    # Rotation replaces the cookie; the body-transport specifications run through it.
+    "cookie-rotation": {
+        "token_transport": "cookie",
+        "rotate_refresh_tokens": "yes",
+        "blacklist_after_rotation": "yes",
+    },
     "postgresql": {"database": "postgresql"},
     "minimal-files": {
         "use_docker": "no",

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import clear_worker_caches
 
-from .helpers import PASSWORD, authorization_header
+from .helpers import PASSWORD, {% if cookiecutter.token_transport == "cookie" %}BodyTokensClient, {% endif %}authorization_header
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,12 @@ def empty_caches() -> Iterator[None]:
 
 @pytest.fixture
 def api_client() -> APIClient:
+{%- if cookiecutter.token_transport == "cookie" %}
+    # Refresh tokens in bodies, carried in the refresh cookie (see helpers.py).
+    return BodyTokensClient()
+{%- else %}
     return APIClient()
+{%- endif %}
 
 
 @pytest.fixture

@@ -2,8 +2,12 @@
 
 import base64
 import json
+{%- if cookiecutter.token_transport == "cookie" %}
+from typing import Any
+{%- endif %}
 
-from rest_framework.response import Response
+{% if cookiecutter.token_transport == "cookie" %}from django.conf import settings
+{% endif %}from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
@@ -34,3 +38,35 @@ def verify(client: APIClient, token: str) -> Response:
 def logout(client: APIClient, token: str) -> Response:
     """Blacklist the refresh token ``token`` through the logout endpoint."""
     return client.post("/api/token/blacklist/", {"refresh": token}, format="json")
+{%- if cookiecutter.token_transport == "cookie" %}
+
+
+class BodyTokensClient(APIClient):
+    """An APIClient that speaks the header transport's bodies to the cookie transport.
+
+    Most of this suite specifies the token endpoints with refresh tokens in
+    JSON bodies. This client carries a body's ``refresh`` to refresh and
+    logout in the refresh cookie instead (and no refresh cookie otherwise),
+    and copies a refresh cookie the answer sets into its JSON, so those
+    specifications run against the cookie views. Like Django's test client it
+    does not check CSRF; ``test_cookie_transport.py`` tests the transport
+    itself, CSRF included, with a plain client.
+    """
+
+    cookie_paths = ("/api/token/refresh/", "/api/token/blacklist/")
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Response:
+        name = settings.REFRESH_COOKIE_NAME
+        if path in self.cookie_paths:
+            self.cookies.pop(name, None)
+            if isinstance(data, dict) and isinstance(data.get("refresh"), str):
+                self.cookies[name] = data["refresh"]
+        response = super().post(path, data, *args, **kwargs)
+        if path in self.cookie_paths:
+            self.cookies.pop(name, None)
+        cookie = response.cookies.get(name)
+        if cookie is not None and cookie.value:
+            body = {**response.json(), "refresh": cookie.value}
+            response.json = lambda: body
+        return response
+{%- endif %}

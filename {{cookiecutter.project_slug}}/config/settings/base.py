@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+{%- if cookiecutter.token_transport == "cookie" %}
+    "corsheaders",
+{%- endif %}
     "rest_framework",
 {%- if cookiecutter.use_token_blacklist %}
     "rest_framework_simplejwt.token_blacklist",
@@ -43,6 +46,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+{%- if cookiecutter.token_transport == "cookie" %}
+    # First, so that it answers preflight requests before anything else does.
+    "corsheaders.middleware.CorsMiddleware",
+{%- endif %}
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,6 +244,25 @@ SIMPLE_JWT = {
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
     "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenBlacklistSerializer",
 }
+{%- if cookiecutter.token_transport == "cookie" %}
+
+# The refresh token travels in a cookie scripts cannot read (HttpOnly), sent
+# only to the token endpoints (jwt_auth/cookies.py). Strict: no request from
+# another site carries it (the README explains the choice).
+REFRESH_COOKIE_NAME = "refresh_token"
+REFRESH_COOKIE_SAMESITE = "Strict"
+# production.py sends it over HTTPS only.
+REFRESH_COOKIE_SECURE = False
+
+# Browser apps served from other origins (scheme://host:port, comma-separated)
+# that may call the API with their cookies; empty: the same origin only.
+# https://github.com/adamchainz/django-cors-headers
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/api/"
+# Refresh and logout check CSRF; the same origins may send those requests.
+CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+{%- endif %}
 
 # The OpenAPI schema at /api/schema/ and Swagger UI at /api/docs/, whose files
 # come from drf-spectacular-sidecar and are served by this service, not a CDN.

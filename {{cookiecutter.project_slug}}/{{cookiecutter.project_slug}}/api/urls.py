@@ -2,16 +2,26 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 {%- if cookiecutter.service_role == "issuer" %}
 from rest_framework_simplejwt.views import (
-{%- if cookiecutter.use_token_blacklist %}
+{%- if cookiecutter.use_token_blacklist and cookiecutter.token_transport == "header" %}
     TokenBlacklistView,
 {%- endif %}
     TokenVerifyView,
 )
+{%- if cookiecutter.token_transport == "cookie" %}
+
+# The token views of the cookie transport: the refresh token in a cookie.
+from {{ cookiecutter.project_slug }}.jwt_auth.cookies import (
+    TokenBlacklistView,
+    TokenObtainPairView,
+    TokenRefreshView,
+)
+{%- else %}
 
 from {{ cookiecutter.project_slug }}.jwt_auth.views import (
     TokenObtainPairView,
     TokenRefreshView,
 )
+{%- endif %}
 {%- endif %}
 
 from .views import HealthView, HelloView, MeView
