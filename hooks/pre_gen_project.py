@@ -294,18 +294,27 @@ def validate_python_version(django_version, minimum, setup_environment, version_
         )
 
 
-def validate_service_role(service_role, jwt_algorithm):
-    """Check that a verifier can verify its issuer's tokens with public keys.
+def validate_service_role(service_role, jwt_algorithm, token_transport):
+    """Check that a verifier can verify its issuer's tokens, and needs no token endpoints.
 
-    Valid: ``("issuer", "HS256")``, ``("verifier", "RS256")``,
-    ``("verifier", "EdDSA")``. Invalid: ``("verifier", "HS256")`` (a shared
-    secret cannot be published).
+    Valid: ``("issuer", "HS256", "cookie")``, ``("verifier", "RS256", "header")``,
+    ``("verifier", "EdDSA", "header")``. Invalid: ``("verifier", "HS256", "header")``
+    (a shared secret cannot be published), ``("verifier", "ES256", "cookie")`` (a
+    verifier serves no token endpoint to set a cookie).
     """
-    if service_role == "verifier" and jwt_algorithm.startswith("HS"):
+    if service_role != "verifier":
+        return
+    if jwt_algorithm.startswith("HS"):
         raise ValueError(
             f"a verifier needs an asymmetric jwt_algorithm, and {jwt_algorithm} "
             "signs with a shared secret. Choose jwt_algorithm RS256, ES256, "
             "PS256 or EdDSA, or service_role=issuer"
+        )
+    if token_transport != "header":
+        raise ValueError(
+            "a verifier serves no token endpoints, so token_transport=cookie has "
+            "nothing to set the cookie. Choose token_transport=header, or "
+            "service_role=issuer"
         )
 
 
@@ -365,7 +374,11 @@ def collect_errors(answers, version_info=sys.version_info):
         (
             "service_role",
             validate_service_role,
-            (answers["service_role"], answers["jwt_algorithm"]),
+            (
+                answers["service_role"],
+                answers["jwt_algorithm"],
+                answers["token_transport"],
+            ),
             {},
         ),
         ("superuser_email", validate_email, (answers["superuser_email"],), {}),

@@ -38,6 +38,20 @@ BAD_ANSWERS = {
         "token_transport",
         "needs use_token_blacklist",
     ),
+    "verifier-hmac": (
+        {"service_role": "verifier", "jwt_algorithm": "HS256"},
+        "service_role",
+        "needs an asymmetric jwt_algorithm",
+    ),
+    "verifier-cookie": (
+        {
+            "service_role": "verifier",
+            "jwt_algorithm": "ES256",
+            "token_transport": "cookie",
+        },
+        "service_role",
+        "token_transport=header",
+    ),
     "slug-too-long": (
         {"project_slug": "a" * 33},
         "project_slug",

@@ -40,6 +40,8 @@ from pathlib import Path
 
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
 HEADER_TYPE = "{{ cookiecutter.auth_header_types.split(",")[0].strip() }}"
+# A verifier signs no token: its callers bring tokens of the issuer.
+ISSUES_TOKENS = {{ cookiecutter.service_role == "issuer" }}
 CREATE_SUPERUSER = {{ cookiecutter.create_superuser }}
 SUPERUSER = {
     "DJANGO_SUPERUSER_USERNAME": "{{ cookiecutter.superuser_username }}",
@@ -181,7 +183,9 @@ def write_dotenv() -> None:
 def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
     """Return the ``manage.py`` commands of the setup, in order, each with its step name."""
     commands = [
+{%- if cookiecutter.service_role == "issuer" %}
         ("JWT keys", ["generate_jwt_keys"]),
+{%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
         ("database", ["create_database"]),
 {%- endif %}
@@ -195,20 +199,27 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
 def print_next_steps(python: Path, superuser: bool) -> None:
     """Print how to start the service and walk the JWT flow of README.md's 'Run it'."""
     shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
-    username = SUPERUSER["DJANGO_SUPERUSER_USERNAME"] if superuser else "<username>"
-    credentials = shlex.quote(
-        json.dumps({"username": username, "password": "<password>"})
-    )
-    print(
-        f"\n{PROJECT_NAME} is ready in {ROOT}\n"
-        f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver\n"
-        "  Get a token:  curl -X POST http://127.0.0.1:8000/api/token/ "
-        f"-H 'Content-Type: application/json' -d {credentials}\n"
+    lines = [
+        f"{PROJECT_NAME} is ready in {ROOT}",
+        f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver",
+    ]
+    if ISSUES_TOKENS:
+        username = SUPERUSER["DJANGO_SUPERUSER_USERNAME"] if superuser else "<username>"
+        credentials = json.dumps({"username": username, "password": "<password>"})
+        lines.append(
+            "  Get a token:  curl -X POST http://127.0.0.1:8000/api/token/ "
+            f"-H 'Content-Type: application/json' -d {shlex.quote(credentials)}"
+        )
+        access = "<access token>"
+    else:
+        lines.append("  Configure:    JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE in .env")
+        access = "<access token from the issuer>"
+    lines += [
         "  Call the API: curl http://127.0.0.1:8000/api/ "
-        f"-H 'Authorization: {HEADER_TYPE} <access token>'\n"
-        f"  Run tests:    {shown} -m pytest\n",
-        flush=True,
-    )
+        f"-H 'Authorization: {HEADER_TYPE} {access}'",
+        f"  Run tests:    {shown} -m pytest",
+    ]
+    print("\n" + "\n".join(lines) + "\n", flush=True)
 
 
 # Command line --------------------------------------------------------------------
