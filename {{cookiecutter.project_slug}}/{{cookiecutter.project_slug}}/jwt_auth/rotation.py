@@ -25,14 +25,13 @@ from config.jwt_keys import retired_at, retired_key_name
 
 from .algorithms import is_hmac
 from .backends import load_key_set
+from .key_files import dotenv_value, replace_file, set_dotenv_value, write_private_file
 from .keys import (
     generate_hmac_key,
     generate_private_key,
     private_key_to_pem,
     public_key_to_pem,
 )
-
-PRIVATE_FILE_MODE = 0o600
 
 
 class RotationError(Exception):
@@ -157,41 +156,3 @@ def retire(previous_dir: Path, kid: str, text: str, suffix: str, now: datetime) 
     path = previous_dir / retired_key_name(kid, now, suffix)
     write_private_file(path, text)
     return path
-
-
-def write_private_file(path: Path, text: str) -> None:
-    """Create ``path`` readable by its owner only; fail if it exists."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step, owner-only: a crash leaves one or the other."""
-    replacement = path.with_name(f"{path.name}.new")
-    replacement.unlink(missing_ok=True)
-    write_private_file(replacement, text)
-    replacement.replace(path)
-
-
-def dotenv_value(dotenv: Path, name: str) -> str:
-    """Return the value of the line ``name=...`` of ``dotenv`` ('' when absent)."""
-    if not dotenv.is_file():
-        return ""
-    for line in dotenv.read_text().splitlines():
-        if line.startswith(f"{name}="):
-            return line.partition("=")[2].strip()
-    return ""
-
-
-def set_dotenv_value(dotenv: Path, name: str, value: str) -> None:
-    """Set ``name=value`` in ``dotenv``, replacing its line or adding one; owner-only."""
-    lines = dotenv.read_text().splitlines()
-    assignment = f"{name}={value}"
-    for index, line in enumerate(lines):
-        if line.lstrip("# ").startswith(f"{name}="):
-            lines[index] = assignment
-            break
-    else:
-        lines.append(assignment)
-    replace_file(dotenv, "\n".join(lines) + "\n")

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ...key_files import set_dotenv_value, write_private_file
 from ...keys import (
     generate_hmac_key,
     generate_private_key,
@@ -26,36 +27,6 @@ from ...keys import (
     private_key_to_pem,
     public_key_to_pem,
 )
-
-PRIVATE_FILE_MODE = 0o600
-
-
-def write_private_file(path: Path, text: str) -> None:
-    """Create ``path`` readable by its owner only; fail if it exists."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
-
-
-def set_dotenv_value(dotenv: Path, name: str, value: str) -> None:
-    """Set ``name=value`` in the ``.env`` file ``dotenv``, keeping it owner-only.
-
-    The line ``name=`` (or ``# name=``) is replaced, or one is added at the end.
-    The new file replaces the old one in one step, so a crash leaves either.
-    """
-    lines = dotenv.read_text().splitlines()
-    assignment = f"{name}={value}"
-    for index, line in enumerate(lines):
-        if line.lstrip("# ").startswith(f"{name}="):
-            lines[index] = assignment
-            break
-    else:
-        lines.append(assignment)
-    replacement = dotenv.with_name(f"{dotenv.name}.new")
-    replacement.unlink(missing_ok=True)
-    write_private_file(replacement, "\n".join(lines) + "\n")
-    replacement.replace(dotenv)
-
 
 def ensure_hmac_secret(dotenv: Path, algorithm: str) -> str:
     """Give ``JWT_SIGNING_KEY`` a fresh secret unless it has one; say what was done."""
