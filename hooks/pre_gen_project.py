@@ -56,6 +56,7 @@ RESERVED_SLUGS = frozenset(
         "ruff",
         "site",
         "tests",
+        "uv",
         "whitenoise",
     }
 )
