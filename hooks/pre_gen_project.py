@@ -6,14 +6,22 @@ runs all of them, prints every problem on its own line as
 ``ERROR: <variable>: <message>`` and exits 1, which makes cookiecutter remove
 the (still empty) project directory.
 
+Cookiecutter checks nothing while it prompts, so a mistyped answer is only
+refused here, after the last prompt. To spare the user every prompt again,
+the refusal ends with one ready-to-paste ``cookiecutter ... --no-input``
+command holding every answer given, the refused ones marked for editing.
+
 The answers reach this file as JSON rendered by cookiecutter into the string
 below; the module itself stays plain Python so tests can import the validators.
 """
 
 import json
 import keyword
+import os
 import re
+import shlex
 import sys
+from pathlib import Path
 
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 
@@ -49,6 +57,7 @@ RESERVED_SLUGS = frozenset(
         "ruff",
         "site",
         "tests",
+        "uv",
         "whitenoise",
     }
 )
@@ -63,6 +72,8 @@ EMAIL_PATTERN = re.compile(
 )
 # Characters that would break the TOML, Python and Markdown files they land in.
 UNSAFE_TEXT_CHARACTERS = frozenset('"\\{}`\n\r\t')
+# Appended to each refused answer of the retry command (see retry_command).
+FIX_MARK = "<-fix"
 
 
 def validate_text(value, *, required=True, max_length=200):
@@ -318,6 +329,19 @@ def validate_service_role(service_role, jwt_algorithm, token_transport):
         )
 
 
+def validate_not_marked(value):
+    """Check that an answer no longer carries the retry command's ``<-fix`` mark.
+
+    Valid: ``"15"``, ``"My Service"``. Invalid: ``"abc <-fix"``, ``"<-fix"``
+    (pasted back without being edited).
+    """
+    if isinstance(value, str) and FIX_MARK in value:
+        raise ValueError(
+            f"{value!r} still carries the {FIX_MARK!r} mark of the retry command. "
+            "Replace the marked value with your answer"
+        )
+
+
 def rotation_warnings(rotate, blacklist):
     """Return a warning when rotated refresh tokens can never be refused.
 
@@ -333,8 +357,8 @@ def rotation_warnings(rotate, blacklist):
     return []
 
 
-def collect_errors(answers, version_info=sys.version_info):
-    """Return one ``ERROR: <variable>: <message>.`` line per problem found."""
+def find_problems(answers, version_info=sys.version_info):
+    """Return ``(variable, message)`` for every problem found, in a stable order."""
     checks = [
         (
             "project_name",
@@ -383,13 +407,22 @@ def collect_errors(answers, version_info=sys.version_info):
         ),
         ("superuser_email", validate_email, (answers["superuser_email"],), {}),
     ]
-    errors = []
+    problems = []
     failed = set()
+    # An answer pasted back with its mark is reported as such, not judged.
+    for variable, value in public_answers(answers).items():
+        try:
+            validate_not_marked(value)
+        except ValueError as error:
+            problems.append((variable, str(error)))
+            failed.add(variable)
     for variable, validator, args, kwargs in checks:
+        if variable in failed:
+            continue
         try:
             validator(*args, **kwargs)
         except ValueError as error:
-            errors.append(f"ERROR: {variable}: {error}.")
+            problems.append((variable, str(error)))
             failed.add(variable)
 
     lifetimes = {"access_token_lifetime_minutes", "refresh_token_lifetime_days"}
@@ -400,7 +433,7 @@ def collect_errors(answers, version_info=sys.version_info):
                 answers["refresh_token_lifetime_days"],
             )
         except ValueError as error:
-            errors.append(f"ERROR: refresh_token_lifetime_days: {error}.")
+            problems.append(("refresh_token_lifetime_days", str(error)))
     try:
         validate_blacklist_after_rotation(
             answers["blacklist_after_rotation"],
@@ -408,14 +441,112 @@ def collect_errors(answers, version_info=sys.version_info):
             answers["use_token_blacklist"],
         )
     except ValueError as error:
-        errors.append(f"ERROR: blacklist_after_rotation: {error}.")
+        problems.append(("blacklist_after_rotation", str(error)))
     try:
         validate_token_transport(
             answers["token_transport"], answers["use_token_blacklist"]
         )
     except ValueError as error:
-        errors.append(f"ERROR: token_transport: {error}.")
-    return errors
+        problems.append(("token_transport", str(error)))
+    return problems
+
+
+def collect_errors(answers, version_info=sys.version_info):
+    """Return one ``ERROR: <variable>: <message>.`` line per problem found."""
+    return [
+        f"ERROR: {variable}: {message}."
+        for variable, message in find_problems(answers, version_info)
+    ]
+
+
+# The retry command ----------------------------------------------------------------
+
+
+def public_answers(answers):
+    """Return the answers a user can give on the command line, by name.
+
+    Private variables (``_template``, ``_minimum_python``, ``__prompts__``...)
+    are cookiecutter's or the template's own, never asked.
+    """
+    return {name: value for name, value in answers.items() if not name.startswith("_")}
+
+
+def command_line_value(value):
+    """Return ``value`` as cookiecutter reads it back from ``name=value``, or None.
+
+    ``True`` -> ``"yes"``, ``5`` -> ``"5"``, ``"My Service"`` unchanged; a
+    list or a dictionary cannot be given on the command line: None.
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, str)):
+        return str(value)
+    return None
+
+
+def cookiecutter_program(executable):
+    """Return the words that start cookiecutter the way the user started it.
+
+    Hooks run with cookiecutter's own interpreter: under ``uvx`` it lives in
+    uv's archive cache, under ``pipx run`` in pipx's cache, and the plain
+    ``cookiecutter`` command may not exist on the user's PATH at all.
+    """
+    parts = Path(executable).parts
+    if "archive-v0" in parts:
+        return ["uvx", "cookiecutter"]
+    if "pipx" in parts and ".cache" in parts:
+        return ["pipx", "run", "cookiecutter"]
+    return ["cookiecutter"]
+
+
+def same_directory(first, second):
+    """Return True when both paths name one existing directory."""
+    try:
+        return Path(first).resolve(strict=True) == Path(second).resolve(strict=True)
+    except (OSError, TypeError):
+        return False
+
+
+def retry_command(answers, refused, *, executable=sys.executable, shell_cwd=None):
+    """Return a shell command that bakes again with every answer given.
+
+    Each refused answer keeps what was typed, followed by `` <-fix``, and
+    comes last: after pasting, the cursor sits right behind the answer to
+    edit. Every value is single-quoted where the shell would read anything
+    into it, so pasting runs nothing but cookiecutter; and an answer pasted
+    back still marked is refused (``validate_not_marked``, or cookiecutter
+    itself for a yes/no or choice answer), so the command cannot bake
+    unedited. ``shell_cwd`` is the user's directory (``$PWD``): when it is
+    where the bake was to go, ``--output-dir`` is left out.
+    """
+    words = [*cookiecutter_program(executable), answers["_template"], "--no-input"]
+    if answers.get("_checkout"):
+        words += ["--checkout", answers["_checkout"]]
+    output_dir = answers.get("_output_dir")
+    if output_dir and not same_directory(output_dir, shell_cwd):
+        words += ["--output-dir", output_dir]
+    given = []
+    marked = []
+    for name, value in public_answers(answers).items():
+        text = command_line_value(value)
+        if text is None:
+            continue
+        if name in refused:
+            marked.append(f"{name}={shlex.quote(f'{text} {FIX_MARK}'.lstrip())}")
+        else:
+            given.append(f"{name}={shlex.quote(text)}")
+    return " ".join([*map(shlex.quote, words), *given, *marked])
+
+
+def retry_advice(command):
+    """Return the lines that follow the errors: how to try again with one edit."""
+    return (
+        "\nNothing was written. To try again without the prompts, copy the next "
+        f"line, edit each answer marked {FIX_MARK} at its end, and run it:\n\n"
+        f"{command}\n\n"
+        "(The traceback cookiecutter prints below only repeats that these checks "
+        "stopped the bake.)"
+    )
 
 
 def main():
@@ -425,9 +556,13 @@ def main():
     )
     if warnings:
         print("\n".join(warnings), file=sys.stderr)
-    errors = collect_errors(answers)
-    if errors:
-        print("\n".join(errors), file=sys.stderr)
+    problems = find_problems(answers)
+    if problems:
+        for variable, message in problems:
+            print(f"ERROR: {variable}: {message}.", file=sys.stderr)
+        refused = {variable for variable, _ in problems}
+        command = retry_command(answers, refused, shell_cwd=os.environ.get("PWD"))
+        print(retry_advice(command), file=sys.stderr)
         sys.exit(1)
 
 

@@ -80,9 +80,7 @@ def test_dockerfile_builds_in_stages_and_runs_gunicorn_unprivileged(project):
     (_, build), (_, runtime) = built[0], built[-1]
 
     assert len(built) >= 2
-    assert any(
-        "--requirements pyproject.toml" in args for key, args in build if key == "RUN"
-    )
+    assert any("uv sync --frozen" in args for key, args in build if key == "RUN")
     assert ("COPY", "--from=build /opt/venv /opt/venv") in runtime
     users = [args for key, args in runtime if key == "USER"]
     assert users, "the runtime stage never leaves root"
@@ -333,9 +331,10 @@ def fresh_checkout(project, destination):
 def test_generated_workflow_steps_pass_in_a_fresh_checkout(project, tmp_path):
     """Run every ``run`` step of the job, in order, as the runner would.
 
-    ``python`` is the test interpreter, which holds the project's dependencies
-    (so bootstrap.py installs nothing); services are this machine's, and a
-    PostgreSQL project gets a throwaway database instead of the job's.
+    ``python`` and ``uv`` are the test environment's (the actions' stand-ins);
+    bootstrap.py installs the committed uv.lock into the checkout's .venv from
+    uv's cache. Services are this machine's, and a PostgreSQL project gets a
+    throwaway database instead of the job's.
     """
     job = load_yaml(project / WORKFLOW)["jobs"]["test"]
     checkout = fresh_checkout(project, tmp_path / "checkout")
@@ -431,19 +430,38 @@ def test_docker_and_ci_files_exist_exactly_when_chosen(project, variant):
 
 @pytest.mark.slow
 @variants("postgresql")
-def test_dependencies_install_with_uv_as_the_dockerfile_does(project, tmp_path):
+def test_dependencies_install_from_the_lock_as_the_dockerfile_does(project, tmp_path):
+    """Run the build stage's COPY and install lines with only the files it copies."""
+    build = stages(dockerfile_instructions(project / "Dockerfile"))[0][1]
+    context = tmp_path / "context"
+    context.mkdir()
+    for keyword, arguments in build:
+        if keyword == "COPY":
+            for name in arguments.split()[:-1]:
+                shutil.copy2(project / name, context / name)
+    install = next(args for key, args in build if key == "RUN" and "uv sync" in args)
+    assignments, command = env_assignments_and_command(install)
     venv = tmp_path / "venv"
-    env = project_env(UV_PYTHON_DOWNLOADS="never")
-    run([tool("uv"), "venv", "--python", sys.executable, str(venv)], project, env=env)
-    build = dict(stages(dockerfile_instructions(project / "Dockerfile"))[0][1])
-    install = next(
-        part for part in build["RUN"].split("&&") if "uv pip install" in part
+    assignments["UV_PROJECT_ENVIRONMENT"] = str(venv)
+    env = project_env(
+        UV_PYTHON_DOWNLOADS="never", UV_PYTHON=sys.executable, **assignments
     )
-    command = shlex_split_with_python(install, venv / "bin" / "python")
 
-    run([tool("uv"), *command[1:]], project, env=env)
+    run([tool("uv"), *command[1:]], context, env=env)
 
     run([venv / "bin" / "python", "-c", IMPORTS], project)
+    frozen = run(
+        [tool("uv"), "pip", "freeze", "--python", venv / "bin" / "python"], project
+    )
+    installed = dict(line.lower().split("==") for line in frozen.stdout.split())
+    locked = {
+        package["name"]: package["version"]
+        for package in tomllib.loads((project / "uv.lock").read_text())["package"]
+        if "version" in package
+    }
+    assert installed["django"] == locked["django"]
+    assert installed["psycopg"] == locked["psycopg"]
+    assert "pytest" not in installed, "the image holds the dev extra"
 
 
 @pytest.mark.slow

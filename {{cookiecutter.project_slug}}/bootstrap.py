@@ -8,8 +8,13 @@
 
 It puts in order steps that each also run alone:
 
-- install the dependencies of pyproject.toml with uv when it is on PATH, else
-  pip (both skip what is already installed);
+- in .venv: create uv.lock from pyproject.toml unless it exists (commit it),
+  then install exactly uv.lock with ``uv sync --frozen``; uv is the one on
+  PATH, or the one uv.lock pins, installed into .venv with pip when PATH has
+  none (uv is a dev dependency, so .venv/bin/uv is the team's version);
+- with ``--env current``: add what pyproject.toml declares and this Python
+  lacks (pip or uv; the versions already installed are kept), and create
+  uv.lock when uv is at hand;
 - write .env from .env.example with a fresh DJANGO_SECRET_KEY, unless it exists;
 - python manage.py generate_jwt_keys
 {%- if cookiecutter.database == "postgresql" %}
@@ -51,6 +56,7 @@ SUPERUSER = {
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 DOTENV = ROOT / ".env"
+LOCK = ROOT / "uv.lock"
 
 
 class SetupStepError(Exception):
@@ -115,6 +121,11 @@ def create_venv(uv: str | None) -> None:
     report(step, f"created {VENV.name} with {tool} (Python {sys.version.split()[0]})")
 
 
+def uv_environment(**overrides: str) -> dict[str, str]:
+    """Return the environment for uv: never an interpreter download."""
+    return {**os.environ, "UV_PYTHON_DOWNLOADS": "never", **overrides}
+
+
 def install(python: Path, uv: str | None) -> None:
     """Install the declared requirements into ``python``; the installer skips those present."""
     requirements = declared_requirements()
@@ -122,7 +133,7 @@ def install(python: Path, uv: str | None) -> None:
         # Compiled, as pip does: every later manage.py command starts faster.
         command = [uv, "pip", "install", "--quiet", "--compile-bytecode"]
         command += ["--python", str(python)]
-        env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+        env = uv_environment()
     else:
         command = [str(python), "-m", "pip", "install", "--quiet"]
         env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
@@ -131,17 +142,104 @@ def install(python: Path, uv: str | None) -> None:
     report("dependencies", f"checked {len(requirements)} requirements with {tool}")
 
 
-def prepare_python(env: str, with_install: bool) -> Path:
-    """Return the Python the project runs with, its dependencies installed."""
-    uv = shutil.which("uv")
+def uv_next_to(python: Path) -> str | None:
+    """Return the uv installed beside ``python`` (a dev dependency), if there is one."""
+    uv = python.parent / ("uv.exe" if os.name == "nt" else "uv")
+    return str(uv) if uv.exists() else None
+
+
+def locked_version(package: str) -> str | None:
+    """Return the version of ``package`` that uv.lock pins, or None."""
+    import tomllib
+
+    if not LOCK.exists():
+        return None
+    for entry in tomllib.loads(LOCK.read_text()).get("package", []):
+        if entry.get("name") == package:
+            return entry.get("version")
+    return None
+
+
+def install_uv_with_pip(python: Path) -> str:
+    """Install uv into ``python``'s environment with pip; return its path.
+
+    The pip route to the lock file: pip reads no lock that a team on several
+    platforms can share, so pip fetches uv itself (a wheel from PyPI, no
+    interpreter), the version uv.lock pins when there is one.
+    """
+    version = locked_version("uv")
+    declared = [req for req in declared_requirements() if re.match(r"uv\b", req)]
+    requirement = f"uv=={version}" if version else (declared or ["uv"])[0]
+    command = [str(python), "-m", "pip", "install", "--quiet", requirement]
+    run("dependencies", command, {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    uv = uv_next_to(python)
+    if uv is None:
+        raise SetupStepError("dependencies", f"pip installed {requirement}, but no uv")
+    report("dependencies", f"installed {requirement} with pip to read uv.lock")
+    return uv
+
+
+def start_lock(uv: str) -> subprocess.Popen[bytes] | None:
+    """Start writing uv.lock from pyproject.toml unless it exists; return the process.
+
+    Resolving asks the package index about every dependency, about a second of
+    waiting on the network that the setup steps can use meanwhile.
+    """
+    if LOCK.exists():
+        report("lock file", f"kept {LOCK.name}")
+        return None
+    command = [uv, "lock", "--quiet"]
+    try:
+        return subprocess.Popen(command, cwd=ROOT, env=uv_environment())
+    except OSError as error:
+        raise SetupStepError("lock file", str(error)) from error
+
+
+def finish_lock(locking: subprocess.Popen[bytes] | None) -> None:
+    """Wait for ``start_lock``'s process; raise ``SetupStepError`` when it failed."""
+    if locking is None:
+        return
+    if locking.wait() != 0:
+        raise SetupStepError("lock file", f"exit status {locking.returncode}")
+    report("lock file", f"created {LOCK.name}: commit it, every checkout installs it")
+
+
+def sync_locked(uv: str) -> None:
+    """Make .venv hold exactly what uv.lock pins: install, upgrade, downgrade, remove."""
+    # No --compile-bytecode: it compiles every package again on each run
+    # (half a second); Python compiles what it imports, once.
+    command = [uv, "sync", "--frozen", "--extra", "dev", "--quiet"]
+    run("dependencies", command, uv_environment(UV_PROJECT_ENVIRONMENT=str(VENV)))
+    report("dependencies", f"{VENV.name} holds exactly {LOCK.name}")
+
+
+def prepare_python(
+    env: str, with_install: bool
+) -> tuple[Path, subprocess.Popen[bytes] | None]:
+    """Return the Python the project runs with, its dependencies installed.
+
+    With ``--env current`` uv.lock may still be being written: the second
+    value is that process, for ``finish_lock``.
+    """
+    path_uv = shutil.which("uv")
     if env == "current":
         python = Path(sys.executable)
-    else:
-        create_venv(uv)
-        python = venv_python()
+        if not with_install:
+            return python, None
+        install(python, uv_next_to(python) or path_uv)
+        uv = uv_next_to(python) or path_uv
+        if uv:
+            return python, start_lock(uv)
+        if not LOCK.exists():
+            report("lock file", "not created: uv is not installed here")
+        return python, None
+    create_venv(path_uv)
+    python = venv_python()
     if with_install:
-        install(python, uv)
-    return python
+        uv = uv_next_to(python) or path_uv or install_uv_with_pip(python)
+        finish_lock(start_lock(uv))
+        sync_locked(uv)
+    return python, None
 
 
 # Configuration -------------------------------------------------------------------
@@ -264,14 +362,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     args = parse_args(argv)
+    locking = None
     try:
-        python = prepare_python(args.env, args.install)
+        python, locking = prepare_python(args.env, args.install)
         write_dotenv()
         env = {**SUPERUSER, **os.environ}
         for step, arguments in manage_commands(args.superuser):
             report(step, shlex.join(["manage.py", *arguments]))
             run(step, [str(python), "manage.py", *arguments], env)
+        finish_lock(locking)
     except SetupStepError as error:
+        if locking is not None:
+            locking.wait()
         finish = shlex.join([sys.executable, "bootstrap.py", *argv])
         print(
             f"bootstrap: {error.step} failed: {error.reason}\n"
