@@ -1,8 +1,8 @@
 """Benchmark a baked project against the seed article's configuration, side by side.
 
-    python benchmarks/run.py                        # the full run (about 7 minutes)
+    python benchmarks/run.py                        # the full run (about 10 minutes)
     python benchmarks/run.py --quick                # one short round, to try it
-    python benchmarks/run.py --database postgresql  # all three on PostgreSQL
+    python benchmarks/run.py --database postgresql  # every project on PostgreSQL
     python benchmarks/run.py --help
 
 Run it with a Python that has the template's test requirements and the
@@ -770,7 +770,7 @@ def parse_args(argv=None):
         "--database",
         choices=("sqlite", "postgresql"),
         default="sqlite",
-        help="the database of all three served projects (default: SQLite, the article's)",
+        help="the database of every served project (default: SQLite, the article's)",
     )
     parser.add_argument(
         "--postgres-url",
