@@ -1,8 +1,8 @@
 """Benchmark a baked project against the seed article's configuration, side by side.
 
-    python benchmarks/run.py                        # the full run (about 7 minutes)
+    python benchmarks/run.py                        # the full run (about 10 minutes)
     python benchmarks/run.py --quick                # one short round, to try it
-    python benchmarks/run.py --database postgresql  # all three on PostgreSQL
+    python benchmarks/run.py --database postgresql  # every project on PostgreSQL
     python benchmarks/run.py --help
 
 Run it with a Python that has the template's test requirements and the
@@ -14,10 +14,13 @@ What it does, in one run:
 1. bakes the default project (``setup_environment=current``, the timed "bake
    with dependencies present"), a project with refresh rotation and blacklist,
    a project with the cookie transport (refresh token in a cookie, CSRF
-   checked), and sets up the article's project (``jwt_authentication_with_drf/``: its
-   settings and views, Django's default PBKDF2 hasher, no connection reuse);
+   checked), an ES256 issuer and a verifier of its tokens
+   (``service_role=verifier``), and sets up the article's project
+   (``jwt_authentication_with_drf/``: its settings and views, Django's default
+   PBKDF2 hasher, no connection reuse);
 2. serves each with gunicorn (same worker count; ours through its
-   ``config/gunicorn.py`` and production settings);
+   ``config/gunicorn.py`` and production settings); the verifier fetches the
+   issuer's key set through a local proxy that counts the fetches;
 3. loads each endpoint with wrk, alternating the servers, ``--rounds`` times,
    and keeps the median of the rounds;
 4. bakes the project as a newcomer would: a fresh ``.venv`` with uv, and
@@ -37,11 +40,13 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -52,6 +57,7 @@ sys.path.insert(0, str(TEMPLATE))
 from tests.serving import (  # noqa: E402
     GENEROUS_THROTTLE_RATES,
     PRODUCTION_SETTINGS,
+    free_port,
     http,
     production_environment,
     served,
@@ -70,11 +76,32 @@ ARTICLE_PROJECT = BENCHMARKS / "jwt_authentication_with_drf"
 USERNAME = "admin"
 ROTATION_ANSWERS = {"rotate_refresh_tokens": "yes", "blacklist_after_rotation": "yes"}
 COOKIE_ANSWERS = {"token_transport": "cookie"}
+# An issuer whose keys others can fetch, and a service that trusts its tokens.
+ISSUER_ANSWERS = {"jwt_algorithm": "ES256"}
+VERIFIER_ANSWERS = {"jwt_algorithm": "ES256", "service_role": "verifier"}
+# The iss and aud the issuer puts in its tokens and both services require.
+CLAIMS = {
+    "JWT_ISSUER": "https://auth.example.com",
+    "JWT_AUDIENCE": "https://services.example.com",
+}
+# Our baked projects, by server name, and their answers beyond the defaults.
+VARIANTS = {
+    "ours": {},
+    "rotation": ROTATION_ANSWERS,
+    "cookie": COOKIE_ANSWERS,
+    "issuer": ISSUER_ANSWERS,
+    "verifier": VERIFIER_ANSWERS,
+}
 TARGETS = {
     "api_vs_health": 0.90,
     "obtain_vs_baseline": 3.0,
     "refresh_rotation_vs_baseline": 1.0,
     "refresh_cookie_vs_header": 0.90,
+    "issuer_api_vs_health": 0.90,
+    "jwks_vs_health": 0.90,
+    "verifier_api_vs_health": 0.90,
+    # A handful (a worker that restarts asks again), not one per request.
+    "verifier_key_set_fetches": 5,
     "bake_current_seconds": 2.0,
     "bake_newcomer_uv_seconds": 10.0,
 }
@@ -123,12 +150,16 @@ class Server:
     env: dict
     wsgi: str = "config.wsgi"
     config: str | None = None
+    port: int | None = None
     url: str | None = None
+    # A verifier's: the server whose tokens it trusts, and the proxy it fetches keys through.
+    issuer: "Server | None" = None
+    key_set: "CountingProxy | None" = None
 
     def tokens(self):
-        """Return a fresh token pair of the superuser."""
+        """Return a fresh token pair of the superuser (of the issuer, for a verifier)."""
         credentials = {"username": USERNAME, "password": SUPERUSER_PASSWORD}
-        url = f"{self.url}/api/token/"
+        url = f"{(self.issuer or self).url}/api/token/"
         status, _, body = http("POST", url, credentials, timeout=120)
         if status != 200:
             sys.exit(f"POST {url} answered {status}: {str(body)[:500]}")
@@ -203,9 +234,56 @@ def serving(servers, workers):
                     wsgi=server.wsgi,
                     config=server.config,
                     log=server.project.parent / f"{server.name}-gunicorn.log",
+                    port=server.port,
                 )
             )
         yield servers
+
+
+class CountingProxy:
+    """A local HTTP proxy to ``upstream`` that counts the requests it forwards.
+
+    The verifier's ``JWT_JWKS_URL`` points here, so every time it fetches the
+    issuer's key set is counted: the proof that it verifies tokens without
+    calling the issuer on each request.
+    """
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.count = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def _handler(self):
+        proxy = self
+
+        class Forward(BaseHTTPRequestHandler):
+            def do_GET(self):
+                with proxy._lock:
+                    proxy.count += 1
+                status, headers, body = http("GET", proxy.upstream + self.path)
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                if headers.get("Cache-Control"):
+                    self.send_header("Cache-Control", headers["Cache-Control"])
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        return Forward
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._server.shutdown()
+        self._server.server_close()
 
 
 ISSUE_REFRESH_TOKENS = """
@@ -274,11 +352,18 @@ class Loads:
     def api(self, server):
         # A fresh access token: the run outlasts the default 5-minute lifetime.
         access = server.tokens()["access"]
-        return wrk(
+        fetched_before = server.key_set.count if server.key_set else None
+        outcome = wrk(
             f"{server.url}/api/",
             self.options,
             headers=[f"Authorization: Bearer {access}"],
         )
+        if server.key_set:
+            outcome["key_set_fetches"] = server.key_set.count - fetched_before
+        return outcome
+
+    def jwks(self, server):
+        return wrk(f"{server.url}/.well-known/jwks.json", self.options)
 
     def obtain(self, server):
         body = json.dumps({"username": USERNAME, "password": SUPERUSER_PASSWORD})
@@ -326,7 +411,7 @@ class Loads:
 
 def measure_rates(options, workdir, servers):
     """Return ``{load: {server: [rates]}}``, alternating servers within each round."""
-    baseline, ours, rotation, cookie = servers
+    baseline, ours, rotation, cookie, issuer, verifier = servers
     loads = Loads(options, workdir)
     plan = [
         ("health", loads.health, (baseline, ours)),
@@ -335,6 +420,12 @@ def measure_rates(options, workdir, servers):
         ("refresh", loads.refresh, (baseline, ours)),
         ("refresh_cookie", loads.refresh_cookie, (cookie,)),
         ("refresh_rotation", loads.refresh_once, (rotation,)),
+        # Ratios within one server: each load right after its health.
+        ("health", loads.health, (issuer,)),
+        ("api", loads.api, (issuer,)),
+        ("jwks", loads.jwks, (issuer,)),
+        ("health", loads.health, (verifier,)),
+        ("api", loads.api, (verifier,)),
     ]
     warm_up = argparse.Namespace(**{**vars(options), "duration": 2})
     for server in servers:
@@ -356,14 +447,14 @@ def measure_rates(options, workdir, servers):
 
 
 def measure_all_rates(options, workdir):
-    """Set up the three projects, serve them, and load them."""
+    """Set up the projects, serve them, and load them."""
     print("Baking the projects and setting up the article's project...", flush=True)
     databases = {}
     if options.database == "postgresql":
         run_id = uuid.uuid4().hex[:8]
         databases = {
             name: f"{options.postgres_url}/bench_{name}_{run_id}"
-            for name in ("baseline", "ours", "rotation", "cookie")
+            for name in ("baseline", *VARIANTS)
         }
     try:
         servers = [
@@ -371,11 +462,7 @@ def measure_all_rates(options, workdir):
                 workdir / "baseline" / "article_service", databases.get("baseline")
             )
         ]
-        for name, extra_answers in (
-            ("ours", {}),
-            ("rotation", ROTATION_ANSWERS),
-            ("cookie", COOKIE_ANSWERS),
-        ):
+        for name, extra_answers in VARIANTS.items():
             answers = {"setup_environment": "current", **extra_answers}
             env = {}
             if databases:
@@ -383,9 +470,19 @@ def measure_all_rates(options, workdir):
                 env["DATABASE_URL"] = databases[name]
             project, _ = bake(options.template, workdir / name, answers, **env)
             servers.append(template_server(name, project, options, databases.get(name)))
+        issuer, verifier = servers[-2:]
+        issuer.port = free_port()
+        issuer.env |= CLAIMS
+        verifier.env |= CLAIMS
+        verifier.issuer = issuer
         print("Measuring request rates...", flush=True)
-        with serving(servers, options.workers):
-            return measure_rates(options, workdir, servers)
+        with CountingProxy(f"http://127.0.0.1:{issuer.port}") as key_set:
+            verifier.key_set = key_set
+            verifier.env["JWT_JWKS_URL"] = f"{key_set.url}/.well-known/jwks.json"
+            with serving(servers, options.workers):
+                rates = measure_rates(options, workdir, servers)
+            rates["key_set_fetches_whole_run"] = {"verifier": key_set.count}
+            return rates
     finally:
         for url in databases.values():
             drop_database(url)
@@ -469,6 +566,19 @@ def summary(rates, bakes):
     def rates_of(load, server):
         return [outcome["rate"] for outcome in rates.get(load, {}).get(server, [])]
 
+    def vs_health(label, load, server, target):
+        """A row of one server: ``load``'s rate beside its health rate."""
+        health, loaded = rates_of("health", server), rates_of(load, server)
+        return (
+            label,
+            median(health),
+            median(loaded),
+            paired_ratio(loaded, health),
+            ("ratio", TARGETS[target]),
+        )
+
+    verifier_loads = rates.get("api", {}).get("verifier", [])
+
     def rate_row(label, load, target=None, ours_load=None, ours_server="ours"):
         baseline = rates_of(load, "baseline")
         ours_rates = rates_of(ours_load or load, ours_server)
@@ -512,6 +622,30 @@ def summary(rates, bakes):
             ),
             ("ratio", TARGETS["refresh_cookie_vs_header"]),
         ),
+        vs_health(
+            "issuer, ES256: /api/ with a JWT vs health",
+            "api",
+            "issuer",
+            "issuer_api_vs_health",
+        ),
+        vs_health(
+            "  /.well-known/jwks.json vs health", "jwks", "issuer", "jwks_vs_health"
+        ),
+        vs_health(
+            "verifier, ES256: /api/ with a JWT vs health",
+            "api",
+            "verifier",
+            "verifier_api_vs_health",
+        ),
+        (
+            "  key set fetched from the issuer under load",
+            None,
+            sum(outcome["key_set_fetches"] for outcome in verifier_loads)
+            if verifier_loads
+            else None,
+            None,
+            ("max", TARGETS["verifier_key_set_fetches"]),
+        ),
     ]
     for name, label, target in (
         ("current", "bake, dependencies present (s)", TARGETS["bake_current_seconds"]),
@@ -542,6 +676,8 @@ def format_table(rows):
     def cell(value):
         if value is None:
             return "-"
+        if isinstance(value, int):
+            return str(value)
         return f"{value:.2f}" if value < 100 else f"{value:.0f}"
 
     lines = [
@@ -634,7 +770,7 @@ def parse_args(argv=None):
         "--database",
         choices=("sqlite", "postgresql"),
         default="sqlite",
-        help="the database of all three served projects (default: SQLite, the article's)",
+        help="the database of every served project (default: SQLite, the article's)",
     )
     parser.add_argument(
         "--postgres-url",

@@ -160,7 +160,7 @@ def production_environment(project, **overrides):
     """Return the documented production variables for a baked project, plus ``overrides``.
 
     The secrets are the ones setup made (the signing key, the key pair as PEM
-    text) or fresh ones; the database is the project's own (production has no
+    text; a verifier has none) or fresh ones; the database is the project's own (production has no
     default, so a SQLite project is given its file). The same environment
     serves the project itself or its ``production_copy``. An override of None
     leaves that variable out.
@@ -174,8 +174,7 @@ def production_environment(project, **overrides):
     }
     if "JWT_SIGNING_KEY" in dotenv:
         variables["JWT_SIGNING_KEY"] = dotenv["JWT_SIGNING_KEY"]
-    else:
-        keys = Path(project) / "keys"
+    elif (keys := Path(project) / "keys").is_dir():
         variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
         variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
     variables.update(overrides)
