@@ -157,7 +157,11 @@ def test_baked_suite_passes_with_redis_as_the_shared_cache(project):
     )
 
     assert " passed" in result.stdout
-    assert "SKIPPED" not in result.stdout
+    # Tests of other answers (an algorithm's family) may skip; none that needs the cache.
+    skipped = [line for line in result.stdout.splitlines() if "SKIPPED" in line]
+    assert not [
+        line for line in skipped if "redis" in line.lower() or "cache" in line.lower()
+    ]
 
 
 CACHE_ROUND_TRIP = """
