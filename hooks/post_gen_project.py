@@ -33,7 +33,9 @@ def unused_paths(answers):
     if not answers["rotate_refresh_tokens"]:
         paths += ["tests/test_rotation.py"]
     if not answers["use_token_blacklist"]:
-        paths += ["tests/test_logout.py"]
+        # Sessions are recorded with the blacklist's outstanding tokens.
+        paths += ["tests/test_logout.py", "tests/test_sessions.py"]
+        paths += [f"{answers['project_slug']}/token_sessions"]
     database = f"{answers['project_slug']}/database"
     if answers["database"] == "sqlite":
         # SQLite creates its file itself (database/base.py makes it owner-only).

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "{{ cookiecutter.project_slug }}.jwt_auth",
+{%- if cookiecutter.use_token_blacklist %}
+    "{{ cookiecutter.project_slug }}.token_sessions",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.database",
 ]
@@ -154,10 +157,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+{%- if cookiecutter.use_token_blacklist %}
+    # simplejwt's JWTAuthentication without a database query per request,
+    # refusing the tokens of ended sessions.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "{{ cookiecutter.project_slug }}.token_sessions.authentication.SessionJWTAuthentication",
+    ],
+{%- else %}
     # simplejwt's JWTAuthentication without a database query per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedJWTAuthentication",
     ],
+{%- endif %}
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
     ],
@@ -216,10 +227,26 @@ SIMPLE_JWT = {
     # Tokens carry a fingerprint of the password hash: changing the password
     # revokes every token issued before.
     "CHECK_REVOKE_TOKEN": True,
+{%- if cookiecutter.use_token_blacklist %}
+    # A login starts a session that every token names (token_sessions app).
+    "TOKEN_OBTAIN_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenVerifySerializer",
+    "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenBlacklistSerializer",
+{%- else %}
     "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
-    "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenBlacklistSerializer",
+{%- endif %}
 }
+{%- if cookiecutter.use_token_blacklist %}
+
+# Sessions (README, "Sessions"). Seconds after a rotation during which the
+# same client may retry the rotated token and get the same new one back.
+JWT_REFRESH_GRACE_SECONDS = env.int("JWT_REFRESH_GRACE_SECONDS", default=5)
+# Declares that "manage.py prune_tokens" is scheduled where this service runs
+# (its deploy check warns otherwise).
+JWT_TOKEN_CLEANUP_SCHEDULED = env.bool("JWT_TOKEN_CLEANUP_SCHEDULED", default=False)
+{%- endif %}
 
 # The OpenAPI schema at /api/schema/ and Swagger UI at /api/docs/, whose files
 # come from drf-spectacular-sidecar and are served by this service, not a CDN.

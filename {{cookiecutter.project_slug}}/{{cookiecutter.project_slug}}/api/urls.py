@@ -9,6 +9,14 @@ from rest_framework_simplejwt.views import (
 
 from {{ cookiecutter.project_slug }}.jwt_auth.views import TokenObtainPairView, TokenRefreshView
 
+{%- if cookiecutter.use_token_blacklist %}
+from {{ cookiecutter.project_slug }}.token_sessions.views import (
+    LogoutAllView,
+    SessionDetailView,
+    SessionListView,
+)
+{%- endif %}
+
 from .views import HealthView, HelloView, MeView
 
 urlpatterns = [
@@ -20,6 +28,13 @@ urlpatterns = [
     path("token/verify/", TokenVerifyView.as_view(), name="token_verify"),
 {%- if cookiecutter.use_token_blacklist %}
     path("token/blacklist/", TokenBlacklistView.as_view(), name="token_blacklist"),
+    path("token/logout-all/", LogoutAllView.as_view(), name="token_logout_all"),
+    path("sessions/", SessionListView.as_view(), name="sessions"),
+    path(
+        "sessions/<uuid:session_id>/",
+        SessionDetailView.as_view(),
+        name="session",
+    ),
 {%- endif %}
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
