@@ -75,7 +75,10 @@ def new_client():
 
 def login(url, client, username="admin", password=SUPERUSER_PASSWORD):
     status, _, body = http(
-        "POST", f"{url}/api/token/", {"username": username, "password": password}, client
+        "POST",
+        f"{url}/api/token/",
+        {"username": username, "password": password},
+        client,
     )
     assert status == 200, body
     return body
