@@ -352,8 +352,10 @@ def test_unchosen_options_prune_their_files():
         "Dockerfile",
         "compose.yaml",
         "my_service/database/management",
+        "my_service/token_sessions",
         "tests/test_logout.py",
         "tests/test_rotation.py",
+        "tests/test_sessions.py",
     ]
 
 
