@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import {{ 'include, path' if cookiecutter.use_token_blacklist else 'path' }}
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework_simplejwt.views import (
 {%- if cookiecutter.use_token_blacklist %}
@@ -8,14 +8,6 @@ from rest_framework_simplejwt.views import (
 )
 
 from {{ cookiecutter.project_slug }}.jwt_auth.views import TokenObtainPairView, TokenRefreshView
-
-{%- if cookiecutter.use_token_blacklist %}
-from {{ cookiecutter.project_slug }}.token_sessions.views import (
-    LogoutAllView,
-    SessionDetailView,
-    SessionListView,
-)
-{%- endif %}
 
 from .views import HealthView, HelloView, MeView
 
@@ -28,13 +20,8 @@ urlpatterns = [
     path("token/verify/", TokenVerifyView.as_view(), name="token_verify"),
 {%- if cookiecutter.use_token_blacklist %}
     path("token/blacklist/", TokenBlacklistView.as_view(), name="token_blacklist"),
-    path("token/logout-all/", LogoutAllView.as_view(), name="token_logout_all"),
-    path("sessions/", SessionListView.as_view(), name="sessions"),
-    path(
-        "sessions/<uuid:session_id>/",
-        SessionDetailView.as_view(),
-        name="session",
-    ),
+    # /api/sessions/ and /api/token/logout-all/
+    path("", include("{{ cookiecutter.project_slug }}.token_sessions.api.urls")),
 {%- endif %}
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -1,10 +1,9 @@
-"""Token serializers that start, follow and end sessions, and the session list's."""
+"""Token serializers that start, follow and end sessions."""
 
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
-from rest_framework import serializers
 from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -91,25 +90,3 @@ class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
     """Verify as ``/api/`` would: the token's session must be live too."""
 
     authentication_class = SessionJWTAuthentication
-
-
-class SessionSerializer(serializers.ModelSerializer):
-    """One of the caller's sessions."""
-
-    last_refreshed_at = serializers.DateTimeField(source="refreshed_at")
-    current = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Session
-        fields = (
-            "id",
-            "created_at",
-            "last_refreshed_at",
-            "client_address",
-            "user_agent",
-            "current",
-        )
-
-    def get_current(self, session: Session) -> bool:
-        """Return True for the session of the token that made the request."""
-        return str(session.pk) == self.context.get("current_session")

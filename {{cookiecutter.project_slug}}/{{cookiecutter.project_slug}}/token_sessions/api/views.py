@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
 
-from .lifecycle import end_sessions
-from .models import SESSION_CLAIM, Session
+from ..lifecycle import end_sessions
+from ..models import SESSION_CLAIM, Session
 from .serializers import SessionSerializer
 
 
