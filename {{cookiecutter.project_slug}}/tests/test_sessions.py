@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
@@ -212,6 +212,17 @@ def test_another_worker_refuses_an_ended_session_within_a_second(
     assert session_id not in other_worker  # It looks again once a second...
     clock += ended.ANNOUNCEMENT_POLL_SECONDS
     assert session_id in other_worker  # ...and then knows.
+
+
+def test_a_worker_that_cannot_read_the_database_keeps_what_it_knows(
+    api_client, tokens, monkeypatch
+):
+    def unavailable(self):
+        raise DatabaseError("the database is away")
+
+    monkeypatch.setattr(ended.EndedSessions, "read_ended", unavailable)
+
+    assert hello(api_client, tokens).status_code == 200
 
 
 def test_an_authenticated_request_reads_no_database_for_its_session(api_client, tokens):

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 
@@ -84,8 +85,14 @@ class EndedSessions:
             logger.exception("Cannot read %s from the cache", SESSIONS_ENDED_KEY)
             announcement = _NOT_READ
         if announcement is _NOT_READ or announcement != self._announcement:
-            self.read_ended()
-            self._announcement = announcement
+            try:
+                self.read_ended()
+            except DatabaseError:
+                # Nothing can end a session while the database is away: keep
+                # what is known, read again at the next poll, answer no 500.
+                logger.exception("Cannot read the ended sessions")
+            else:
+                self._announcement = announcement
         self._next_poll = now + ANNOUNCEMENT_POLL_SECONDS
 
     def read_ended(self) -> None:
