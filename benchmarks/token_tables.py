@@ -89,10 +89,14 @@ def sql(database_url, statement, **parameters):
         return cursor.fetchall() if cursor.description else None
 
 
-def refresh_load(server, options, workdir, duration):
-    """Refresh single-use tokens for ``duration`` seconds; return rate and p99 (ms)."""
-    path = workdir / f"tokens-{uuid.uuid4().hex[:6]}.txt"
-    issue_refresh_tokens(server, path, options.tokens)
+def refresh_load(server, options, workdir, duration, tokens=None):
+    """Refresh single-use tokens for ``duration`` seconds; return rate and p99 (ms).
+
+    ``tokens`` is a file of fresh refresh tokens; without it, ``--tokens`` are issued.
+    """
+    if tokens is None:
+        tokens = workdir / f"tokens-{uuid.uuid4().hex[:6]}.txt"
+        issue_refresh_tokens(server, tokens, options.tokens)
     command = [
         "wrk",
         f"--threads={options.threads}",
@@ -104,7 +108,7 @@ def refresh_load(server, options, workdir, duration):
         BENCHMARKS / "refresh_once.lua",
         f"{server.url}/api/token/refresh/",
         "--",
-        path,
+        tokens,
         str(options.threads),
     ]
     output = run(command, BENCHMARKS).stdout
@@ -148,16 +152,32 @@ def cleanup_under_load(server, options, workdir):
         finished["seconds"] = time.monotonic() - started
         finished["output"] = completed.stdout.strip()
 
+    # Tokens for every slice, issued before: issuing them is work of its own.
+    issued = (
+        issue_refresh_tokens(
+            server, workdir / "during.txt", options.slices * options.tokens_per_slice
+        )
+        .read_text()
+        .splitlines()
+    )
+    files = []
+    for index in range(options.slices):
+        path = workdir / f"during-{index}.txt"
+        start = index * options.tokens_per_slice
+        path.write_text("\n".join(issued[start : start + options.tokens_per_slice]))
+        files.append(path)
     cleaner = threading.Thread(target=clean)
     cleaner.start()
     loads = []
-    while cleaner.is_alive():
-        loads.append(refresh_load(server, options, workdir, options.slice))
+    while cleaner.is_alive() and files:
+        loads.append(
+            refresh_load(server, options, workdir, options.slice, tokens=files.pop())
+        )
     cleaner.join()
     return finished, loads
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument(
@@ -168,13 +188,21 @@ def main(argv=None):
     parser.add_argument(
         "--slice", type=int, default=3, help="seconds per load during the cleanup"
     )
+    parser.add_argument(
+        "--slices", type=int, default=30, help="loads at most during the cleanup"
+    )
+    parser.add_argument("--tokens-per-slice", type=int, default=600)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--redis-url")
     parser.add_argument("--json", type=Path)
-    options = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk, brew install wrk).")
 
