@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import Token
 
-from {{ cookiecutter.project_slug }}.jwt_auth.authentication import CachedJWTAuthentication
+from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
+    CachedJWTAuthentication,
+)
 
 from .ended import ended_sessions
 from .models import SESSION_CLAIM
