@@ -10,6 +10,7 @@ second (``ended.py``).
 """
 
 import logging
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -32,6 +33,7 @@ from .models import SESSION_CLAIM, Session
 logger = logging.getLogger(__name__)
 
 USER_AGENT_LENGTH = Session._meta.get_field("user_agent").max_length
+REFRESH_RECORD_INTERVAL = timedelta(seconds=60)
 
 
 def client_of(request: HttpRequest | None) -> tuple[str, str]:
@@ -71,24 +73,49 @@ def live_session(token: Token) -> Session | None:
     return Session.objects.filter(pk=session_id, ended_at=None).first()
 
 
-def record_refresh(
-    session: Session,
+def record_rotation(
+    session_id: str,
     presented: str,
-    rotated: RefreshToken | None,
+    rotated: RefreshToken,
     request: HttpRequest | None,
-) -> None:
-    """Record a refresh of ``session``, rotated from the token ``presented`` or not."""
+) -> bool:
+    """Record that the token ``presented`` was rotated into ``rotated``.
+
+    Return False when the session has ended (then nothing is recorded): one
+    UPDATE both checks and records, so rotation reads no session beforehand.
+    """
     address, agent = client_of(request)
     now = timezone.now()
-    changes = {"refreshed_at": now, "client_address": address, "user_agent": agent}
-    if rotated is not None:
-        changes |= {
-            "refresh_jti": rotated[api_settings.JTI_CLAIM],
-            "previous_jti": presented,
-            "rotated_at": now,
-            "expires_at": datetime_from_epoch(rotated["exp"]),
-        }
-    Session.objects.filter(pk=session.pk, ended_at=None).update(**changes)
+    updated = Session.objects.filter(pk=session_id, ended_at=None).update(
+        refreshed_at=now,
+        client_address=address,
+        user_agent=agent,
+        refresh_jti=rotated[api_settings.JTI_CLAIM],
+        previous_jti=presented,
+        rotated_at=now,
+        expires_at=datetime_from_epoch(rotated["exp"]),
+    )
+    return updated == 1
+
+
+def record_refresh(session: Session, request: HttpRequest | None) -> None:
+    """Record a refresh of ``session`` without rotation.
+
+    At most once per ``REFRESH_RECORD_INTERVAL`` from one client: a list's
+    "last refreshed" needs no more, and a write per refresh would serialize
+    refreshes on SQLite.
+    """
+    address, agent = client_of(request)
+    now = timezone.now()
+    if (
+        session.refreshed_at is not None
+        and now - session.refreshed_at < REFRESH_RECORD_INTERVAL
+        and (session.client_address, session.user_agent) == (address, agent)
+    ):
+        return
+    Session.objects.filter(pk=session.pk, ended_at=None).update(
+        refreshed_at=now, client_address=address, user_agent=agent
+    )
 
 
 def end_sessions(sessions: QuerySet[Session], reason: str) -> int:

@@ -17,6 +17,7 @@ from .lifecycle import (
     end_session_of,
     live_session,
     record_refresh,
+    record_rotation,
     start_session,
 )
 from .models import SESSION_CLAIM, Session
@@ -41,12 +42,11 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """Refresh within a live session; a reused rotated token ends it (``reuse.py``)."""
 
     session: Session | None = None
-    presented: str = ""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         data = super().validate(attrs)
-        if self.session is not None and not api_settings.ROTATE_REFRESH_TOKENS:
-            record_refresh(self.session, self.presented, None, self.request)
+        if self.session is not None:
+            record_refresh(self.session, self.request)
         return data
 
     @property
@@ -55,10 +55,16 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
         return self.context.get("request")
 
     def check_user(self, refresh: RefreshToken) -> AbstractBaseUser:
-        """Return the token's user; refuse a token whose session has ended."""
+        """Return the token's user; refuse a token whose session has ended.
+
+        With rotation the session is checked when the rotation is recorded
+        (``rotated``), in the same statement.
+        """
         user = super().check_user(refresh)
-        self.presented = refresh[api_settings.JTI_CLAIM]
-        if refresh.get(SESSION_CLAIM) is not None:
+        if (
+            refresh.get(SESSION_CLAIM) is not None
+            and not api_settings.ROTATE_REFRESH_TOKENS
+        ):
             self.session = live_session(refresh)
             if self.session is None:
                 raise TokenError(SESSION_ENDED)
@@ -73,8 +79,16 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
         return {"access": str(replayed.access_token), "refresh": newest}
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
-        if self.session is not None:
-            record_refresh(self.session, presented, refresh, self.request)
+        """Record the rotation in the session; refuse it if the session has ended.
+
+        The new token was recorded already: it belongs to an ended session,
+        which every endpoint refuses.
+        """
+        session_id = refresh.get(SESSION_CLAIM)
+        if session_id is not None and not record_rotation(
+            session_id, presented, refresh, self.request
+        ):
+            raise TokenError(SESSION_ENDED)
 
 
 class TokenBlacklistSerializer(jwt_serializers.TokenBlacklistSerializer):
