@@ -286,15 +286,19 @@ class CountingProxy:
         self._server.server_close()
 
 
+# Through the project's obtain serializer, as a login makes them (with a
+# session each, when the project has sessions).
 ISSUE_REFRESH_TOKENS = """
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from rest_framework_simplejwt.tokens import RefreshToken
+from django.utils.module_loading import import_string
+from rest_framework_simplejwt.settings import api_settings
 
 user = get_user_model().objects.get(username={username!r})
+obtain = import_string(api_settings.TOKEN_OBTAIN_SERIALIZER)(context={{}})
 with transaction.atomic(), open({path!r}, "w") as tokens:
     for _ in range({count}):
-        tokens.write(str(RefreshToken.for_user(user)) + "\\n")
+        tokens.write(str(obtain.get_token(user)) + "\\n")
 """
 
 

@@ -33,7 +33,9 @@ def unused_paths(answers):
     if not answers["rotate_refresh_tokens"]:
         paths += ["tests/test_rotation.py"]
     if not answers["use_token_blacklist"]:
-        paths += ["tests/test_logout.py"]
+        # Sessions are recorded with the blacklist's outstanding tokens.
+        paths += ["tests/test_logout.py", "tests/test_sessions.py"]
+        paths += [f"{answers['project_slug']}/token_sessions"]
     if answers["token_transport"] != "cookie":
         paths += [
             f"{answers['project_slug']}/jwt_auth/cookies.py",
@@ -62,6 +64,7 @@ def verifier_unused_paths(package):
         f"{jwt_auth}/rotation.py",
         f"{jwt_auth}/management/commands/rotate_jwt_key.py",
         f"{jwt_auth}/management/commands/generate_jwt_keys.py",
+        f"{package}/token_sessions",
         *(
             f"tests/test_{name}.py"
             for name in (
@@ -80,6 +83,7 @@ def verifier_unused_paths(package):
                 "redaction",
                 "rotate_jwt_key",
                 "rotation",
+                "sessions",
                 "throttling",
                 "verify",
             )

@@ -177,6 +177,9 @@ def production_environment(project, **overrides):
     elif (keys := Path(project) / "keys").is_dir():
         variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
         variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
+    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in (Path(project) / ".env.example").read_text():
+        # As compose.yaml sets it next to its cleanup service.
+        variables["JWT_TOKEN_CLEANUP_SCHEDULED"] = "true"
     variables.update(overrides)
     return project_env(
         **{name: value for name, value in variables.items() if value is not None}

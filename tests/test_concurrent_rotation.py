@@ -5,7 +5,9 @@ both claim the token through the blacklist's unique constraint (one INSERT
 that commits on its own). Of any mix of simultaneous refreshes and logouts of
 one token, exactly one may succeed, whichever worker, thread and database:
 otherwise a logout answered 200 can leave a live rotated token behind, or two
-clients hold two valid descendants of one token. simplejwt 5.5.1 alone lets 2
+clients hold two valid descendants of one token. (Refreshes from the client
+that won may be answered with the winner's token: the grace rule of the
+generated README's "Sessions".) simplejwt 5.5.1 alone lets 2
 to 4 of 16 refreshes through, and lets a logout and a refresh both succeed.
 
 Only the template's suite can show this: it needs several worker processes
@@ -74,16 +76,23 @@ def test_of_simultaneous_refreshes_and_logouts_of_one_token_exactly_one_wins(
                 for _, status, body in answers
                 if status != 200
             }
-            if len(winners) != 1 or losers != {(401, "token_not_valid")}:
+            kinds = {what for what, _ in winners}
+            rotated = {body["refresh"] for what, body in winners if what == "refresh"}
+            # One logout, or one rotation: refreshes that lost the race may
+            # get its very token (the grace a client retrying its own refresh
+            # gets, README "Sessions"), never a second descendant.
+            one_winner = (kinds == {"logout"} and len(winners) == 1) or (
+                kinds == {"refresh"} and len(rotated) == 1
+            )
+            if not one_winner or not losers <= {(401, "token_not_valid")}:
                 won = sorted(what for what, _ in winners)
                 problems.append(
                     f"{refreshes} refreshes + {logouts} logouts: {won} won, the others got {losers}"
                 )
-            # The token is used up whoever won; a winning refresh's token works.
-            assert post(url, "/api/token/refresh/", {"refresh": token})[0] == 401
-            for what, body in winners:
-                if what == "refresh":
-                    rotated = {"refresh": body["refresh"]}
-                    assert post(url, "/api/token/refresh/", rotated)[0] == 200
+            if kinds == {"logout"}:
+                # The logout ended the session: nothing of it refreshes.
+                assert post(url, "/api/token/refresh/", {"refresh": token})[0] == 401
+            for newest in rotated:
+                assert post(url, "/api/token/refresh/", {"refresh": newest})[0] == 200
 
     assert problems == []

@@ -490,9 +490,11 @@ def test_unchosen_options_prune_their_files():
         "compose.yaml",
         "my_service/database/management",
         "my_service/jwt_auth/cookies.py",
+        "my_service/token_sessions",
         "tests/test_cookie_transport.py",
         "tests/test_logout.py",
         "tests/test_rotation.py",
+        "tests/test_sessions.py",
         "tests/test_verifier.py",
     ]
 

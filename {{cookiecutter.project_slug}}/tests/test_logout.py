@@ -1,4 +1,4 @@
-"""Logout: a blacklisted refresh token is refused from then on."""
+"""Logout: a blacklisted refresh token is refused from then on, and its session ends."""
 
 import pytest
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -49,13 +49,13 @@ def test_logout_with_an_access_token_is_refused(api_client, tokens):
     assert logout(api_client, tokens["access"]).status_code == 401
 
 
-def test_access_token_stays_valid_until_it_expires(api_client, tokens):
-    # JWTs are stateless: logout ends the refresh token, not the access token
-    # already handed out. Keep access tokens short-lived.
+def test_logout_ends_the_session_so_its_access_token_is_refused(api_client, tokens):
+    # Logout ends the session the refresh token belongs to (README, "Sessions").
     logout(api_client, tokens["refresh"])
 
     response = api_client.get(
         "/api/", HTTP_AUTHORIZATION=authorization_header(tokens["access"])
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "{{ cookiecutter.project_slug }}.jwt_auth",
+{%- if cookiecutter.use_token_blacklist and cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.token_sessions",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.database",
 ]
@@ -166,6 +169,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedTokenUserAuthentication",
     ],
+{%- elif cookiecutter.use_token_blacklist %}
+    # simplejwt's JWTAuthentication without a database query per request,
+    # refusing the tokens of ended sessions.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "{{ cookiecutter.project_slug }}.token_sessions.authentication.SessionJWTAuthentication",
+    ],
 {%- else %}
     # simplejwt's JWTAuthentication without a database query per request.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -240,9 +249,16 @@ SIMPLE_JWT = {
     # and required on every verification (JWT_ISSUER, JWT_AUDIENCE).
     "ISSUER": env.str("JWT_ISSUER", default="") or None,
     "AUDIENCE": env.str("JWT_AUDIENCE", default="") or None,
+{%- if cookiecutter.use_token_blacklist and cookiecutter.service_role == "issuer" %}
+    # A login starts a session that every token names (token_sessions app).
+    "TOKEN_OBTAIN_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenVerifySerializer",
+    "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenBlacklistSerializer",
+{%- else %}
     "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
-    "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenBlacklistSerializer",
+{%- endif %}
 }
 {%- if cookiecutter.token_transport == "cookie" %}
 
@@ -262,6 +278,15 @@ CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/"
 # Refresh and logout check CSRF; the same origins may send those requests.
 CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+{%- endif %}
+{%- if cookiecutter.use_token_blacklist and cookiecutter.service_role == "issuer" %}
+
+# Sessions (README, "Sessions"). Seconds after a rotation during which the
+# same client may retry the rotated token and get the same new one back.
+JWT_REFRESH_GRACE_SECONDS = env.int("JWT_REFRESH_GRACE_SECONDS", default=5)
+# Declares that "manage.py prune_tokens" is scheduled where this service runs
+# (its deploy check warns otherwise).
+JWT_TOKEN_CLEANUP_SCHEDULED = env.bool("JWT_TOKEN_CLEANUP_SCHEDULED", default=False)
 {%- endif %}
 
 # The OpenAPI schema at /api/schema/ and Swagger UI at /api/docs/, whose files

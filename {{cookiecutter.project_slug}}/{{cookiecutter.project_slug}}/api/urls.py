@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import {{ 'include, path' if cookiecutter.use_token_blacklist and cookiecutter.service_role == 'issuer' else 'path' }}
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 {%- if cookiecutter.service_role == "issuer" %}
 from rest_framework_simplejwt.views import (
@@ -36,6 +36,8 @@ urlpatterns = [
     path("token/verify/", TokenVerifyView.as_view(), name="token_verify"),
 {%- if cookiecutter.use_token_blacklist %}
     path("token/blacklist/", TokenBlacklistView.as_view(), name="token_blacklist"),
+    # /api/sessions/ and /api/token/logout-all/
+    path("", include("{{ cookiecutter.project_slug }}.token_sessions.api.urls")),
 {%- endif %}
 {%- endif %}
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

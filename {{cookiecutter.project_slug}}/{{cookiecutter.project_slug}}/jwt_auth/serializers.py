@@ -162,9 +162,9 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
 
         data = {"access": str(refresh.access_token)}
         if api_settings.ROTATE_REFRESH_TOKENS:
+            presented = refresh[api_settings.JTI_CLAIM]
             if claim and not claim_refresh_token(refresh):
-                # The answer simplejwt gives to a blacklisted token.
-                raise TokenError(self.error_messages["already_rotated"])
+                return self.used_up(refresh)
             try:
                 data["refresh"] = outstand(renew(refresh), user)
             except IntegrityError:
@@ -172,7 +172,16 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
                 # token is used up either way): their new token's record
                 # cannot point to them.
                 raise self.refused("no_active_account") from None
+            self.rotated(presented, refresh)
         return data
+
+    def used_up(self, refresh: RefreshToken) -> dict[str, str]:
+        """Answer a refresh token that was already rotated or logged out."""
+        # The answer simplejwt gives to a blacklisted token.
+        raise TokenError(self.error_messages["already_rotated"])
+
+    def rotated(self, presented: str, refresh: RefreshToken) -> None:
+        """Called when the token with id ``presented`` was rotated into ``refresh``."""
 
     def check_user(self, refresh: Token) -> AbstractBaseUser:
         """Return the token's user; raise 401 unless it exists, is active and kept the password.
@@ -241,6 +250,7 @@ class TokenVerifySerializer(serializers.Serializer):
     """
 
     token = serializers.CharField(write_only=True)
+    authentication_class = CachedJWTAuthentication
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = UntypedToken(attrs["token"])
@@ -250,5 +260,5 @@ class TokenVerifySerializer(serializers.Serializer):
             and BlacklistedToken.objects.filter(token__jti=jti).exists()
         ):
             raise TokenError(_("Token is blacklisted"))
-        CachedJWTAuthentication().get_user(token)
+        self.authentication_class().get_user(token)
         return {}

@@ -1,0 +1,262 @@
+"""Benchmark refresh with rotation against large token tables, and their cleanup.
+
+    python benchmarks/token_tables.py              # 1,000,000 tokens (about 4 minutes)
+    python benchmarks/token_tables.py --rows 100000 --duration 5   # to try it
+
+simplejwt records every refresh token it issues; with rotation and the
+blacklist, every refresh adds a row to two tables. The generated project
+indexes what its cleanup (``manage.py prune_tokens``) filters on and deletes
+in batches. This measures, on PostgreSQL, with the project's production
+settings and gunicorn configuration (the same machinery as ``run.py``):
+
+1. refresh with rotation on a small table (the tokens of the run: ``--tokens``);
+2. the same once ``--rows`` outstanding tokens are added, half of them
+   expired and blacklisted (as rotation leaves them), with a tenth as many
+   sessions, half of them ended long ago: target ≥ 0.9 of (1);
+3. the cleanup on that table: target under a minute, while refreshes keep
+   going with a p99 latency under twice the idle p99 of (2).
+
+Needs wrk and a PostgreSQL server (``--postgres-url``; its database is made
+and dropped).
+"""
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent
+TEMPLATE = BENCHMARKS.parent
+sys.path.insert(0, str(TEMPLATE))
+
+from benchmarks.run import (  # noqa: E402
+    ROTATION_ANSWERS,
+    USERNAME,
+    bake,
+    issue_refresh_tokens,
+    serving,
+    template_server,
+)
+from tests.support import POSTGRES_URL, drop_database, run  # noqa: E402
+
+FILL = [
+    """
+INSERT INTO token_blacklist_outstandingtoken (jti, token, created_at, expires_at, user_id)
+SELECT 'bench-' || i, repeat('x', 300), now() - interval '2 days',
+       CASE WHEN i %% 2 = 0 THEN now() - interval '1 day' ELSE now() + interval '1 day' END,
+       (SELECT id FROM users_user WHERE username = %(username)s)
+FROM generate_series(1, %(rows)s) AS i
+""",
+    """
+INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at)
+SELECT id, now() - interval '1 day' FROM token_blacklist_outstandingtoken
+WHERE jti LIKE 'bench-%%' AND expires_at < now()
+""",
+    """
+INSERT INTO token_sessions_session
+    (id, user_id, created_at, expires_at, client_address, user_agent,
+     password_fingerprint, refresh_jti, previous_jti, ended_at, end_reason)
+SELECT gen_random_uuid(), (SELECT id FROM users_user WHERE username = %(username)s),
+       now() - interval '2 days', now() + interval '1 day', '10.0.0.1', 'bench', '',
+       'bench-' || i, '',
+       CASE WHEN i %% 2 = 0 THEN now() - interval '1 day' END,
+       CASE WHEN i %% 2 = 0 THEN 'logout' ELSE '' END
+FROM generate_series(1, %(rows)s / 10) AS i
+""",
+]
+COUNTS = """
+SELECT (SELECT count(*) FROM token_blacklist_outstandingtoken),
+       (SELECT count(*) FROM token_blacklist_blacklistedtoken),
+       (SELECT count(*) FROM token_sessions_session)
+"""
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def sql(database_url, statement, **parameters):
+    """Run ``statement`` on ``database_url``; return the rows of its last result."""
+    import psycopg  # noqa: PLC0415 - the project under test depends on it
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        cursor = connection.execute(statement, parameters)
+        return cursor.fetchall() if cursor.description else None
+
+
+def refresh_load(server, options, workdir, duration, tokens=None):
+    """Refresh single-use tokens for ``duration`` seconds; return rate and p99 (ms).
+
+    ``tokens`` is a file of fresh refresh tokens; without it, ``--tokens`` are issued.
+    """
+    if tokens is None:
+        tokens = workdir / f"tokens-{uuid.uuid4().hex[:6]}.txt"
+        issue_refresh_tokens(server, tokens, options.tokens)
+    command = [
+        "wrk",
+        f"--threads={options.threads}",
+        f"--connections={options.connections}",
+        f"--duration={duration}s",
+        "--timeout=60s",
+        "--latency",
+        "--script",
+        BENCHMARKS / "refresh_once.lua",
+        f"{server.url}/api/token/refresh/",
+        "--",
+        tokens,
+        str(options.threads),
+    ]
+    output = run(command, BENCHMARKS).stdout
+    value, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", output).groups()
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p99_ms": float(value) * UNITS[unit],
+        "failed": int(failed[1]) if failed else 0,
+    }
+
+
+def refresh_loads(server, options, workdir):
+    """Return the median rate and p99 of ``--rounds`` refresh loads, and each load."""
+    loads = [
+        refresh_load(server, options, workdir, options.duration)
+        for _ in range(options.rounds)
+    ]
+    return {
+        "rate": statistics.median(load["rate"] for load in loads),
+        "p99_ms": statistics.median(load["p99_ms"] for load in loads),
+        "loads": loads,
+    }
+
+
+def cleanup_under_load(server, options, workdir):
+    """Run the cleanup while refreshing; return its seconds and the loads it ran under."""
+    command = [sys.executable, "manage.py", "prune_tokens"]
+    finished = {}
+
+    def clean():
+        started = time.monotonic()
+        completed = subprocess.run(
+            command,
+            cwd=server.project,
+            env=server.env | {"DJANGO_SETTINGS_MODULE": server.settings},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        finished["seconds"] = time.monotonic() - started
+        finished["output"] = completed.stdout.strip()
+
+    # Tokens for every slice, issued before: issuing them is work of its own.
+    issued = (
+        issue_refresh_tokens(
+            server, workdir / "during.txt", options.slices * options.tokens_per_slice
+        )
+        .read_text()
+        .splitlines()
+    )
+    files = []
+    for index in range(options.slices):
+        path = workdir / f"during-{index}.txt"
+        start = index * options.tokens_per_slice
+        path.write_text("\n".join(issued[start : start + options.tokens_per_slice]))
+        files.append(path)
+    cleaner = threading.Thread(target=clean)
+    cleaner.start()
+    loads = []
+    while cleaner.is_alive() and files:
+        loads.append(
+            refresh_load(server, options, workdir, options.slice, tokens=files.pop())
+        )
+    cleaner.join()
+    return finished, loads
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--tokens", type=int, default=3000, help="fresh tokens per refresh load"
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per load")
+    parser.add_argument("--rounds", type=int, default=3, help="loads per table size")
+    parser.add_argument(
+        "--slice", type=int, default=3, help="seconds per load during the cleanup"
+    )
+    parser.add_argument(
+        "--slices", type=int, default=30, help="loads at most during the cleanup"
+    )
+    parser.add_argument("--tokens-per-slice", type=int, default=600)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--redis-url")
+    parser.add_argument("--json", type=Path)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk, brew install wrk).")
+
+    workdir = Path(tempfile.mkdtemp(prefix="token-tables-"))
+    database_url = f"{options.postgres_url}/bench_tables_{uuid.uuid4().hex[:8]}"
+    answers = {"setup_environment": "current", "database": "postgresql"}
+    report = {"options": {k: str(v) for k, v in vars(options).items()}}
+    try:
+        print("Baking a project with rotation and the blacklist...", flush=True)
+        project, _ = bake(
+            TEMPLATE,
+            workdir / "project",
+            answers | ROTATION_ANSWERS,
+            DATABASE_URL=database_url,
+        )
+        server = template_server("rotation", project, options, database_url)
+        with serving([server], options.workers):
+            refresh_load(server, options, workdir, 2)  # Warm up.
+            report["small"] = refresh_loads(server, options, workdir)
+            report["small"]["rows"] = sql(database_url, COUNTS)[0]
+            print(f"small tables {report['small']}", flush=True)
+
+            started = time.monotonic()
+            for statement in FILL:
+                sql(database_url, statement, rows=options.rows, username=USERNAME)
+            sql(database_url, "ANALYZE")
+            print(f"filled in {time.monotonic() - started:.1f} s", flush=True)
+            report["large"] = refresh_loads(server, options, workdir)
+            report["large"]["rows"] = sql(database_url, COUNTS)[0]
+            print(f"large tables {report['large']}", flush=True)
+
+            cleanup, loads = cleanup_under_load(server, options, workdir)
+            report["cleanup"] = cleanup | {
+                "loads": loads,
+                "rows_after": sql(database_url, COUNTS)[0],
+            }
+            print(f"cleanup {report['cleanup']}", flush=True)
+    finally:
+        drop_database(database_url)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    rate_ratio = report["large"]["rate"] / report["small"]["rate"]
+    p99_during = max(load["p99_ms"] for load in report["cleanup"]["loads"])
+    p99_ratio = p99_during / report["large"]["p99_ms"]
+    report["targets"] = {
+        "refresh rate, large / small tables (>= 0.9)": round(rate_ratio, 3),
+        "cleanup seconds (< 60)": round(report["cleanup"]["seconds"], 1),
+        "refresh p99 during cleanup / idle (< 2)": round(p99_ratio, 2),
+    }
+    print(json.dumps(report["targets"], indent=2))
+    if options.json:
+        options.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Start, refresh and end sessions.
+
+A session ends by logout, by ``DELETE /api/sessions/<id>/``, by logout-all,
+when its refresh token is reused (``reuse.py``), and when its user gets a new
+password or is deactivated (``signals.py``). Ending marks the row: the
+refresh endpoint reads it, so the session's refresh tokens are refused at
+once; its newest refresh token is also blacklisted, so ``/api/token/verify/``
+refuses it; its access tokens are refused by every worker within about a
+second (``ended.py``).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import (
+    BlacklistedToken,
+    OutstandingToken,
+)
+from rest_framework_simplejwt.tokens import RefreshToken, Token
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+from {{ cookiecutter.project_slug }}.jwt_auth.exceptions import client_address
+
+from .ended import announce_ended, ended_sessions
+from .models import SESSION_CLAIM, Session
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT_LENGTH = Session._meta.get_field("user_agent").max_length
+REFRESH_RECORD_INTERVAL = timedelta(seconds=60)
+
+
+def client_of(request: HttpRequest | None) -> tuple[str, str]:
+    """Return the client address (as the throttles see it) and user agent of ``request``."""
+    if request is None:
+        return "", ""
+    agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH]
+    return client_address(request), agent
+
+
+def start_session(
+    user: AbstractBaseUser, refresh: RefreshToken, request: HttpRequest | None
+) -> Session:
+    """Record a new session for ``refresh``, just issued to ``user``, and name it in the token."""
+    address, agent = client_of(request)
+    session = Session.objects.create(
+        user=user,
+        created_at=timezone.now(),
+        expires_at=datetime_from_epoch(refresh["exp"]),
+        client_address=address,
+        user_agent=agent,
+        password_fingerprint=refresh.get(api_settings.REVOKE_TOKEN_CLAIM, ""),
+        refresh_jti=refresh[api_settings.JTI_CLAIM],
+    )
+    refresh[SESSION_CLAIM] = str(session.pk)
+    return session
+
+
+def live_session(token: Token) -> Session | None:
+    """Return the session ``token`` belongs to while it is live, else None.
+
+    A token without a session (issued before sessions existed) has none.
+    """
+    session_id = token.get(SESSION_CLAIM)
+    if session_id is None:
+        return None
+    return Session.objects.filter(pk=session_id, ended_at=None).first()
+
+
+def record_rotation(
+    session_id: str,
+    presented: str,
+    rotated: RefreshToken,
+    request: HttpRequest | None,
+) -> bool:
+    """Record that the token ``presented`` was rotated into ``rotated``.
+
+    Return False when the session has ended (then nothing is recorded): one
+    UPDATE both checks and records, so rotation reads no session beforehand.
+    """
+    address, agent = client_of(request)
+    now = timezone.now()
+    updated = Session.objects.filter(pk=session_id, ended_at=None).update(
+        refreshed_at=now,
+        client_address=address,
+        user_agent=agent,
+        refresh_jti=rotated[api_settings.JTI_CLAIM],
+        previous_jti=presented,
+        rotated_at=now,
+        expires_at=datetime_from_epoch(rotated["exp"]),
+    )
+    return updated == 1
+
+
+def record_refresh(session: Session, request: HttpRequest | None) -> None:
+    """Record a refresh of ``session`` without rotation.
+
+    At most once per ``REFRESH_RECORD_INTERVAL`` from one client: a list's
+    "last refreshed" needs no more, and a write per refresh would serialize
+    refreshes on SQLite.
+    """
+    address, agent = client_of(request)
+    now = timezone.now()
+    if (
+        session.refreshed_at is not None
+        and now - session.refreshed_at < REFRESH_RECORD_INTERVAL
+        and (session.client_address, session.user_agent) == (address, agent)
+    ):
+        return
+    Session.objects.filter(pk=session.pk, ended_at=None).update(
+        refreshed_at=now, client_address=address, user_agent=agent
+    )
+
+
+def end_sessions(sessions: QuerySet[Session], reason: str) -> int:
+    """End the live sessions of ``sessions``; return how many ended.
+
+    Their newest refresh tokens are blacklisted; every worker refuses their
+    access tokens once the transaction commits (``ended.py``).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ending = list(
+            sessions.filter(ended_at=None)
+            .select_for_update()
+            .values_list("pk", "refresh_jti")
+        )
+        if not ending:
+            return 0
+        ids = [session_id for session_id, _jti in ending]
+        Session.objects.filter(pk__in=ids).update(ended_at=now, end_reason=reason)
+        blacklist([jti for _session_id, jti in ending])
+        # This worker refuses them at once; the others once this commits.
+        ended_sessions.add(map(str, ids), now)
+        transaction.on_commit(announce_ended, robust=True)
+    return len(ending)
+
+
+def end_session_of(token: Token, reason: str) -> int:
+    """End the session ``token`` belongs to, if it has one; return 1 if it ended."""
+    session_id = token.get(SESSION_CLAIM)
+    if session_id is None:
+        return 0
+    return end_sessions(Session.objects.filter(pk=session_id), reason)
+
+
+def blacklist(jtis: list[str]) -> None:
+    """Blacklist the outstanding tokens ``jtis`` that are not blacklisted yet."""
+    outstanding = OutstandingToken.objects.filter(
+        jti__in=jtis, blacklistedtoken__isnull=True
+    ).values_list("pk", flat=True)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token_id=pk) for pk in outstanding], ignore_conflicts=True
+    )

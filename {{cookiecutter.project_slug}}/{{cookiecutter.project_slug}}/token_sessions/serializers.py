@@ -1,0 +1,106 @@
+"""Token serializers that start, follow and end sessions."""
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+from rest_framework_simplejwt import serializers as simplejwt_serializers
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from {{ cookiecutter.project_slug }}.jwt_auth import serializers as jwt_serializers
+
+from .authentication import SESSION_ENDED, SessionJWTAuthentication
+from .lifecycle import (
+    end_session_of,
+    live_session,
+    record_refresh,
+    record_rotation,
+    start_session,
+)
+from .models import SESSION_CLAIM, Session
+from .reuse import replay_or_end
+
+
+class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
+    """Obtain a token pair that starts a session, named in both tokens."""
+
+    def get_token(self, user: AbstractBaseUser) -> RefreshToken:
+        """Return a refresh token for ``user`` in a new session."""
+        refresh = self.token_class.for_user(user)
+        start_session(user, refresh, self.context.get("request"))
+        # for_user recorded the token before it named its session.
+        OutstandingToken.objects.filter(jti=refresh[api_settings.JTI_CLAIM]).update(
+            token=str(refresh)
+        )
+        return refresh
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    """Refresh within a live session; a reused rotated token ends it (``reuse.py``)."""
+
+    session: Session | None = None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        data = super().validate(attrs)
+        if self.session is not None:
+            record_refresh(self.session, self.request)
+        return data
+
+    @property
+    def request(self) -> HttpRequest | None:
+        """Return the request being answered (None outside a view)."""
+        return self.context.get("request")
+
+    def check_user(self, refresh: RefreshToken) -> AbstractBaseUser:
+        """Return the token's user; refuse a token whose session has ended.
+
+        With rotation the session is checked when the rotation is recorded
+        (``rotated``), in the same statement.
+        """
+        user = super().check_user(refresh)
+        if (
+            refresh.get(SESSION_CLAIM) is not None
+            and not api_settings.ROTATE_REFRESH_TOKENS
+        ):
+            self.session = live_session(refresh)
+            if self.session is None:
+                raise TokenError(SESSION_ENDED)
+        return user
+
+    def used_up(self, refresh: RefreshToken) -> dict[str, str]:
+        """Replay the newest token to a client retrying its own refresh, else refuse."""
+        newest = replay_or_end(refresh, self.request)
+        if newest is None:
+            return super().used_up(refresh)
+        replayed = jwt_serializers.ClaimedRefreshToken(newest)
+        return {"access": str(replayed.access_token), "refresh": newest}
+
+    def rotated(self, presented: str, refresh: RefreshToken) -> None:
+        """Record the rotation in the session; refuse it if the session has ended.
+
+        The new token was recorded already: it belongs to an ended session,
+        which every endpoint refuses.
+        """
+        session_id = refresh.get(SESSION_CLAIM)
+        if session_id is not None and not record_rotation(
+            session_id, presented, refresh, self.request
+        ):
+            raise TokenError(SESSION_ENDED)
+
+
+class TokenBlacklistSerializer(jwt_serializers.TokenBlacklistSerializer):
+    """Logout that ends the session: its access tokens are refused too."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        data = super().validate(attrs)
+        end_session_of(self.token_class(attrs["refresh"]), reason="logout")
+        return data
+
+
+class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
+    """Verify as ``/api/`` would: the token's session must be live too."""
+
+    authentication_class = SessionJWTAuthentication

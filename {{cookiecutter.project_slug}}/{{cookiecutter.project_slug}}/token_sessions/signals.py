@@ -1,0 +1,32 @@
+"""End a user's sessions when they are deactivated or get a new password.
+
+Their tokens are already refused then (``jwt_auth``); ending the sessions
+makes the session list agree. Connected in ``apps.py`` against
+``settings.AUTH_USER_MODEL``: the users app knows nothing of sessions.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from rest_framework_simplejwt.utils import get_md5_hash_password
+
+from .lifecycle import end_sessions
+from .models import Session
+
+
+def user_saved(
+    sender: type,
+    instance: AbstractBaseUser,
+    created: bool,
+    update_fields: frozenset[str] | None,
+    **kwargs: object,
+) -> None:
+    """End the sessions a deactivation or a new password invalidated."""
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    sessions = Session.objects.filter(user=instance)
+    if not instance.is_active:
+        end_sessions(sessions, reason="deactivated")
+        return
+    fingerprint = get_md5_hash_password(instance.password)
+    end_sessions(
+        sessions.exclude(password_fingerprint=fingerprint), reason="password-changed"
+    )
