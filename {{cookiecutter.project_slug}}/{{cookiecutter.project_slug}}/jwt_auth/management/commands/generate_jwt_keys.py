@@ -28,6 +28,7 @@ from ...keys import (
     public_key_to_pem,
 )
 
+
 def ensure_hmac_secret(dotenv: Path, algorithm: str) -> str:
     """Give ``JWT_SIGNING_KEY`` a fresh secret unless it has one; say what was done."""
     if os.environ.get("JWT_SIGNING_KEY"):
