@@ -305,17 +305,19 @@ def validate_python_version(django_version, minimum, setup_environment, version_
         )
 
 
-def validate_service_role(service_role, jwt_algorithm, token_transport):
+def validate_service_role(service_role, jwt_algorithm, signing, token_transport):
     """Check that a verifier can verify its issuer's tokens, and needs no token endpoints.
 
-    Valid: ``("issuer", "HS256", "cookie")``, ``("verifier", "RS256", "header")``,
-    ``("verifier", "EdDSA", "header")``. Invalid: ``("verifier", "HS256", "header")``
-    (a shared secret cannot be published), ``("verifier", "ES256", "cookie")`` (a
-    verifier serves no token endpoint to set a cookie).
+    ``signing`` is cookiecutter.json's ``__signing`` for ``jwt_algorithm``.
+    Valid: ``("issuer", "HS256", "hmac", "cookie")``,
+    ``("verifier", "RS256", "asymmetric", "header")``.
+    Invalid: ``("verifier", "HS256", "hmac", "header")`` (a shared secret cannot
+    be published), ``("verifier", "ES256", "asymmetric", "cookie")`` (a verifier
+    serves no token endpoint to set a cookie).
     """
     if service_role != "verifier":
         return
-    if jwt_algorithm.startswith("HS"):
+    if signing == "hmac":
         raise ValueError(
             f"a verifier needs an asymmetric jwt_algorithm, and {jwt_algorithm} "
             "signs with a shared secret. Choose jwt_algorithm RS256, ES256, "
@@ -401,6 +403,7 @@ def find_problems(answers, version_info=sys.version_info):
             (
                 answers["service_role"],
                 answers["jwt_algorithm"],
+                answers["__signing"],
                 answers["token_transport"],
             ),
             {},

@@ -32,7 +32,7 @@ def default_answers(**overrides):
     answers = {
         key: (value[0] if isinstance(value, list) else value)
         for key, value in context.items()
-        if key != "__prompts__"
+        if key not in {"__prompts__", "__signing"}
     }
     answers["project_slug"] = "my_service"
     answers["access_token_lifetime_minutes"] = str(
@@ -40,11 +40,39 @@ def default_answers(**overrides):
     )
     answers["refresh_token_lifetime_days"] = str(answers["refresh_token_lifetime_days"])
     answers.update(overrides)
+    # cookiecutter renders this private variable from the answers (cookiecutter.json).
+    hmac = answers["jwt_algorithm"].startswith("HS")
+    answers.setdefault("__signing", "hmac" if hmac else "asymmetric")
     return answers
 
 
 def test_defaults_are_valid():
     assert pre_gen.collect_errors(default_answers(), version_info=(3, 11)) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"jwt_algorithm": "HS512"}, "needs an asymmetric jwt_algorithm"),
+        (
+            {"jwt_algorithm": "EdDSA", "token_transport": "cookie"},
+            "token_transport=header",
+        ),
+    ],
+)
+def test_a_verifier_needs_a_published_key_and_the_header_transport(overrides, message):
+    answers = default_answers(service_role="verifier", **overrides)
+
+    [error] = pre_gen.collect_errors(answers, version_info=(3, 11))
+
+    assert error.startswith("ERROR: service_role: ")
+    assert message in error
+
+
+def test_a_verifier_with_a_key_pair_and_the_header_transport_is_valid():
+    answers = default_answers(service_role="verifier", jwt_algorithm="ES256")
+
+    assert pre_gen.collect_errors(answers, version_info=(3, 11)) == []
 
 
 @pytest.mark.parametrize("slug", ["my_service", "billing2", "orders_api", "a"])
