@@ -184,26 +184,3 @@ def test_a_verifier_trusts_the_issuers_tokens_across_a_key_rotation(services, jo
         for case, token in refused.items():
             status, _ = me(verifier_url, token)
             assert status == 401, case
-
-
-def test_a_verifier_with_an_hmac_algorithm_is_refused_at_bake_time(
-    cookies, tmp_path, capfd
-):
-    result = cookies.bake(
-        extra_context={
-            "setup_environment": "skip",
-            "service_role": "verifier",
-            "jwt_algorithm": "HS256",
-        }
-    )
-
-    assert result.exit_code != 0
-    errors = [
-        line
-        for line in capfd.readouterr().err.splitlines()
-        if line.startswith("ERROR: ")
-    ]
-    assert len(errors) == 1, errors
-    assert errors[0].startswith("ERROR: service_role: ")
-    assert "jwt_algorithm" in errors[0]
-    assert [path for path in (tmp_path / "cookies").rglob("*") if path.is_file()] == []
