@@ -156,22 +156,22 @@ class Server:
     issuer: "Server | None" = None
     key_set: "CountingProxy | None" = None
 
-    def tokens(self):
-        """Return a fresh token pair of the superuser (of the issuer, for a verifier)."""
+    def log_in(self):
+        """Log the superuser in (at the issuer, for a verifier); return headers and body."""
         credentials = {"username": USERNAME, "password": SUPERUSER_PASSWORD}
         url = f"{(self.issuer or self).url}/api/token/"
-        status, _, body = http("POST", url, credentials, timeout=120)
-        if status != 200:
-            sys.exit(f"POST {url} answered {status}: {str(body)[:500]}")
-        return body
-
-    def cookies(self):
-        """Log in; return the cookies the answer sets (cookie transport), by name."""
-        credentials = {"username": USERNAME, "password": SUPERUSER_PASSWORD}
-        url = f"{self.url}/api/token/"
         status, headers, body = http("POST", url, credentials, timeout=120)
         if status != 200:
             sys.exit(f"POST {url} answered {status}: {str(body)[:500]}")
+        return headers, body
+
+    def tokens(self):
+        """Return a fresh token pair of the superuser (of the issuer, for a verifier)."""
+        return self.log_in()[1]
+
+    def cookies(self):
+        """Log in; return the cookies the answer sets (cookie transport), by name."""
+        headers, _ = self.log_in()
         jar = SimpleCookie()
         for header in headers.get_all("Set-Cookie") or []:
             jar.load(header)
