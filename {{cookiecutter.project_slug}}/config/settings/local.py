@@ -1,6 +1,9 @@
 """Settings for development on a workstation (``manage.py`` uses these)."""
 
-from config.jwt_keys import previous_verifying_keys_from_env, signing_keys_from_env
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    previous_verifying_keys_from_env,
+    signing_keys_from_env,
+)
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, REST_FRAMEWORK, SIMPLE_JWT, env

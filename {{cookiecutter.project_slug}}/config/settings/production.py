@@ -7,7 +7,10 @@ A missing or empty one stops the service at start, naming the variable.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.jwt_keys import previous_verifying_keys_from_env, signing_keys_from_env
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    previous_verifying_keys_from_env,
+    signing_keys_from_env,
+)
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, MIDDLEWARE, SIMPLE_JWT, env
