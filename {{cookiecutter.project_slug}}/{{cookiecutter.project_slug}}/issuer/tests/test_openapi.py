@@ -1,6 +1,8 @@
 """The token endpoints in the OpenAPI schema at /api/schema/."""
+{%- if cookiecutter.token_transport == "header" %}
 
 from rest_framework_simplejwt.settings import api_settings
+{%- endif %}
 
 
 def test_token_endpoints_document_their_request_fields(schema):
