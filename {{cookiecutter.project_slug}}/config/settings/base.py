@@ -9,10 +9,8 @@ module of their own, imported here.
 
 from datetime import timedelta
 
-{%- if cookiecutter.token_transport == "cookie" %}
-from .cookie_transport import *  # noqa: F403
-{%- endif %}
-from .environment import BASE_DIR, env
+{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
+{% endif %}from .environment import BASE_DIR, env
 {%- if cookiecutter.__sessions == "yes" %}
 from .token_sessions import *  # noqa: F403
 {%- endif %}
