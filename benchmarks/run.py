@@ -54,22 +54,20 @@ TEMPLATE = BENCHMARKS.parent
 # The helpers it shares with the template's tests: run commands, serve, speak HTTP.
 sys.path.insert(0, str(TEMPLATE))
 
-from tests.serving import (  # noqa: E402
+from tests.support.baking import SUPERUSER_PASSWORD  # noqa: E402
+from tests.support.commands import manage, project_env, run  # noqa: E402
+from tests.support.databases import (  # noqa: E402
+    POSTGRES_URL,
+    create_database,
+    drop_database,
+)
+from tests.support.serving import (  # noqa: E402
     GENEROUS_THROTTLE_RATES,
     PRODUCTION_SETTINGS,
     free_port,
     http,
     production_environment,
     served,
-)
-from tests.support import (  # noqa: E402
-    POSTGRES_URL,
-    SUPERUSER_PASSWORD,
-    create_database,
-    drop_database,
-    manage,
-    project_env,
-    run,
 )
 
 ARTICLE_PROJECT = BENCHMARKS / "jwt_authentication_with_drf"

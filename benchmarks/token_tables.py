@@ -45,7 +45,8 @@ from benchmarks.run import (  # noqa: E402
     serving,
     template_server,
 )
-from tests.support import POSTGRES_URL, drop_database, run  # noqa: E402
+from tests.support.commands import run  # noqa: E402
+from tests.support.databases import POSTGRES_URL, drop_database  # noqa: E402
 
 FILL = [
     """

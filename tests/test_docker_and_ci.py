@@ -17,7 +17,9 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
-from tests.containers import (
+from tests.support.baking import TEMPLATE_DIR, project_files
+from tests.support.commands import manage, project_env, run
+from tests.support.container_files import (
     build_context,
     compose_file,
     dockerfile_instructions,
@@ -27,18 +29,13 @@ from tests.containers import (
     ignored_by_docker,
     stages,
 )
-from tests.support import (
-    TEMPLATE_DIR,
+from tests.support.databases import (
     create_database,
     drop_database,
-    manage,
     postgres_available,
-    project_env,
-    project_files,
-    run,
     throwaway_database_url,
 )
-from tests.variants import VARIANTS, variants
+from tests.support.variants import VARIANTS, variants
 
 TOOLS = Path(sys.executable).parent
 SLUG_DIR = "{{cookiecutter.project_slug}}"

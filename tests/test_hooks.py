@@ -10,7 +10,7 @@ from importlib.metadata import packages_distributions
 import pytest
 
 from tests.install_project_requirements import ANSWER_SETS, declared_requirements
-from tests.support import TEMPLATE_DIR
+from tests.support.baking import TEMPLATE_DIR
 
 
 def load_hook(name):

@@ -23,21 +23,17 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from tests.serving import (
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import manage, project_env, run_failing
+from tests.support.databases import require_redis
+from tests.support.serving import (
     concurrently,
     http,
     production_copy,
     production_environment,
     served,
 )
-from tests.support import (
-    SUPERUSER_PASSWORD,
-    manage,
-    project_env,
-    require_redis,
-    run_failing,
-)
-from tests.variants import VARIANTS, variants
+from tests.support.variants import VARIANTS, variants
 
 PRODUCTION = "config.settings.production"
 HTTPS = {"X-Forwarded-Proto": "https"}

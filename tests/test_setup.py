@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.serving import http, served
-from tests.support import (
-    SUPERUSER_PASSWORD,
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import (
     bake_environment,
     execute,
     project_env,
-    require_postgres,
     run,
     run_failing,
 )
+from tests.support.databases import require_postgres
+from tests.support.serving import http, served
 
 HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 PASSWORD_LINE = re.compile(
