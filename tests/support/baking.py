@@ -1,5 +1,6 @@
 """What a bake is made from and what it leaves: the template, the superuser, the files."""
 
+import shutil
 from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2]
@@ -30,3 +31,17 @@ def project_files(project):
             and not skipped & set(path.relative_to(project).parts)
         ):
             yield path
+
+
+def fresh_checkout(project, destination):
+    """Copy the files a clone of ``project``'s repository would have."""
+    for path in project_files(project):
+        relative = path.relative_to(project)
+        if relative.parts[0] in {"staticfiles", ".cache"} or relative.name.endswith(
+            ".egg-info"
+        ):
+            continue
+        target = Path(destination) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return Path(destination)

@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
+# The tools of the test requirements, installed next to the test interpreter.
+TOOLS = Path(sys.executable).parent
 # Variables of the developer's shell that would leak into a baked project.
 PROJECT_ENV_NOISE = (
     "DJANGO_SETTINGS_MODULE",
@@ -81,3 +84,12 @@ def manage(project, *arguments, settings="config.settings.local", env=None):
     environment = env or project_env()
     environment["DJANGO_SETTINGS_MODULE"] = settings
     return run([sys.executable, "manage.py", *arguments], project, env=environment)
+
+
+def tool(name):
+    """Return the path of a command installed next to the test interpreter."""
+    path = TOOLS / name
+    assert path.exists(), (
+        f"{name} is not installed: pip install -r tests/requirements.txt"
+    )
+    return str(path)
