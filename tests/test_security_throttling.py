@@ -14,11 +14,7 @@ import pytest
 from tests.support.baking import SUPERUSER_PASSWORD
 from tests.support.commands import project_env
 from tests.support.databases import require_redis
-from tests.support.serving import (
-    concurrently,
-    http,
-    served,
-)
+from tests.support.serving import concurrently, http, served
 from tests.support.variants import VARIANTS
 
 LIMIT = 5

@@ -11,11 +11,7 @@ import pytest
 import yaml
 
 from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import (
-    bake_environment,
-    project_env,
-    run,
-)
+from tests.support.commands import bake_environment, project_env, run
 from tests.support.serving import http, served
 from tests.support.setup_script import baked_module, bootstrap
 

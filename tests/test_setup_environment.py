@@ -10,10 +10,7 @@ import pytest
 import yaml
 
 from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import (
-    bake_environment,
-    run,
-)
+from tests.support.commands import bake_environment, run
 from tests.support.setup_script import (
     baked_module,
     bootstrap,

@@ -6,12 +6,7 @@ import sys
 
 import pytest
 
-from tests.support.commands import (
-    bake_environment,
-    execute,
-    project_env,
-    run_failing,
-)
+from tests.support.commands import bake_environment, execute, project_env, run_failing
 from tests.support.databases import require_postgres
 from tests.support.setup_script import (
     offline_package_index,

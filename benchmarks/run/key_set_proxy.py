@@ -4,9 +4,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.support.serving import (
-    http,
-)
+from tests.support.serving import http
 
 
 class CountingProxy:

@@ -20,9 +20,7 @@ from benchmarks.run.projects import (
 from tests.support.baking import SUPERUSER_PASSWORD
 from tests.support.commands import run
 from tests.support.databases import drop_database
-from tests.support.serving import (
-    free_port,
-)
+from tests.support.serving import free_port
 
 
 def wrk(url, options, *, headers=(), script=None, script_args=()):
