@@ -1,13 +1,13 @@
 """Benchmark refresh with rotation against large token tables, and their cleanup.
 
-    python benchmarks/token_tables.py              # 1,000,000 tokens (about 4 minutes)
-    python benchmarks/token_tables.py --rows 100000 --duration 5   # to try it
+    python -m benchmarks.token_tables              # 1,000,000 tokens (about 4 minutes)
+    python -m benchmarks.token_tables --rows 100000 --duration 5   # to try it
 
 simplejwt records every refresh token it issues; with rotation and the
 blacklist, every refresh adds a row to two tables. The generated project
 indexes what its cleanup (``manage.py prune_tokens``) filters on and deletes
 in batches. This measures, on PostgreSQL, with the project's production
-settings and gunicorn configuration (the same machinery as ``run.py``):
+settings and gunicorn configuration (the same machinery as ``benchmarks.run``):
 
 1. refresh with rotation on a small table (the tokens of the run: ``--tokens``);
 2. the same once ``--rows`` outstanding tokens are added, half of them
@@ -33,19 +33,18 @@ import time
 import uuid
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parent
-TEMPLATE = BENCHMARKS.parent
-sys.path.insert(0, str(TEMPLATE))
-
-from benchmarks.run import (  # noqa: E402
+from benchmarks.run.projects import (
+    BENCHMARKS,
     ROTATION_ANSWERS,
+    TEMPLATE,
     USERNAME,
     bake,
     issue_refresh_tokens,
     serving,
     template_server,
 )
-from tests.support import POSTGRES_URL, drop_database, run  # noqa: E402
+from tests.support.commands import run
+from tests.support.databases import POSTGRES_URL, drop_database
 
 FILL = [
     """
@@ -178,7 +177,10 @@ def cleanup_under_load(server, options, workdir):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.token_tables",
+        description=__doc__.split("\n\n")[0],
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument(
         "--tokens", type=int, default=3000, help="fresh tokens per refresh load"

@@ -1,15 +1,15 @@
-"""Fixtures of the template's tests; the helpers they share are in tests/support.py."""
+"""Fixtures of the template's tests; the helpers they share are in tests/support/."""
 
 import pytest
 
-from tests.support import (
-    SUPERUSER_PASSWORD,
-    bake_environment,
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import bake_environment
+from tests.support.databases import (
     drop_database,
     require_postgres,
     throwaway_database_url,
 )
-from tests.variants import VARIANTS
+from tests.support.variants import VARIANTS
 
 
 @pytest.fixture(scope="session")
@@ -46,5 +46,5 @@ def bake(cookies_session):
 
 @pytest.fixture
 def project(bake, variant):
-    """The project baked with the answers of ``variant`` (see tests/variants.py)."""
+    """The project baked with the answers of ``variant`` (see tests/support/variants.py)."""
     return bake(**VARIANTS[variant]).project_path

@@ -14,8 +14,8 @@ import uuid
 
 import pytest
 
-from tests.serving import http, served
-from tests.support import manage, project_env
+from tests.support.commands import manage, project_env
+from tests.support.serving import http, served
 
 # The same worker as the default variant's checks: the bake is shared.
 pytestmark = pytest.mark.xdist_group("default")

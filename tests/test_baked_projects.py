@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
-from tests.support import manage, project_files, run
-from tests.variants import VARIANTS, variants
+from tests.support.baking import project_files
+from tests.support.commands import manage, run
+from tests.support.variants import VARIANTS, variants
 
 # The algorithms not in VARIANTS: baked and proven by their own suites only.
 OTHER_ALGORITHMS = ("HS384", "RS384", "RS512", "ES384", "ES512", "PS384", "PS512")

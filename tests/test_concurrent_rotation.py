@@ -18,9 +18,10 @@ be rotated).
 
 import pytest
 
-from tests.serving import GENEROUS_THROTTLE_RATES, concurrently, http, served
-from tests.support import SUPERUSER_PASSWORD, project_env
-from tests.variants import VARIANTS, variants
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import project_env
+from tests.support.serving import GENEROUS_THROTTLE_RATES, concurrently, http, served
+from tests.support.variants import VARIANTS, variants
 
 RACE_VARIANTS = {
     "rotation-blacklist": VARIANTS["rotation-blacklist"],

@@ -3,7 +3,7 @@
 The article's flow (401 without a token, obtain, the greeting, refresh), the
 current user and logout, through the container and through the stack. Where
 no registry answers, the base images are stand-ins built from Debian's
-packages (see tests/engine.py); the test output says so.
+packages (see tests/support/engine.py); the test output says so.
 """
 
 import re
@@ -13,7 +13,15 @@ import uuid
 
 import pytest
 
-from tests.engine import (
+from tests.support.baking import SUPERUSER_PASSWORD, read_dotenv
+from tests.support.commands import execute, run
+from tests.support.databases import (
+    create_database,
+    drop_database,
+    require_redis,
+    throwaway_database_url,
+)
+from tests.support.engine import (
     build_image,
     engine_env,
     podman,
@@ -22,17 +30,7 @@ from tests.engine import (
     require_engine,
     wait_for_exit,
 )
-from tests.serving import GENEROUS_THROTTLE_RATES, free_port, http
-from tests.support import (
-    SUPERUSER_PASSWORD,
-    create_database,
-    drop_database,
-    execute,
-    read_dotenv,
-    require_redis,
-    run,
-    throwaway_database_url,
-)
+from tests.support.serving import GENEROUS_THROTTLE_RATES, free_port, http
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("containers")]
 

@@ -18,10 +18,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.serving import GENEROUS_THROTTLE_RATES, served
-from tests.support import SUPERUSER_PASSWORD, project_env
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import project_env
+from tests.support.serving import GENEROUS_THROTTLE_RATES, served
+from tests.support.variants import VARIANTS, variants
 from tests.test_openapi import browser  # noqa: F401 - the headless Chromium fixture
-from tests.variants import VARIANTS, variants
 
 REFRESH_COOKIE = "refresh_token"
 SPA_PATH = "/api/token/spa/index.html"

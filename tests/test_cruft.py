@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from tests.support import SUPERUSER_PASSWORD, TEMPLATE_DIR, project_env, run
+from tests.support.baking import SUPERUSER_PASSWORD, TEMPLATE_DIR
+from tests.support.commands import project_env, run
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Tests",

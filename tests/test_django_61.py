@@ -14,7 +14,8 @@ import subprocess
 
 import pytest
 
-from tests.support import SUPERUSER_PASSWORD, bake_environment, in_ci, project_env, run
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import bake_environment, in_ci, project_env, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("django-6.1")]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.serving import http, served
-from tests.support import SUPERUSER_PASSWORD
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.serving import http, served
 
 FLOWS = {
     "default": {},

@@ -16,14 +16,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from tests.serving import (
+from tests.support.commands import in_ci, manage, project_env
+from tests.support.serving import (
     GENEROUS_THROTTLE_RATES,
     free_port,
     http,
     obtain_access_token,
     served,
 )
-from tests.support import in_ci, manage, project_env
 
 ISSUER = "https://auth.example.com"
 AUDIENCE = "https://services.example.com"

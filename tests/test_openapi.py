@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import http, obtain_access_token, production_server
-from tests.support import in_ci
-from tests.variants import VARIANTS, variants
+from tests.support.commands import in_ci
+from tests.support.serving import http, obtain_access_token, production_server
+from tests.support.variants import VARIANTS, variants
 
 # Debian's chromium and chromium-driver, unless the environment names others.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -9,20 +9,17 @@ import re
 import sys
 import uuid
 
-from tests.serving import free_port, http, served
-from tests.support import (
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import bake_environment, manage, project_env, run
+from tests.support.databases import (
     POSTGRES_URL,
-    SUPERUSER_PASSWORD,
-    bake_environment,
     drop_database,
-    manage,
-    project_env,
     require_postgres,
     require_redis,
-    run,
     throwaway_database_url,
 )
-from tests.variants import variants
+from tests.support.serving import free_port, http, served
+from tests.support.variants import variants
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import free_port, http
-from tests.support import SUPERUSER_PASSWORD, TEMPLATE_DIR, in_ci, project_env, run
+from tests.support.baking import SUPERUSER_PASSWORD, TEMPLATE_DIR
+from tests.support.commands import in_ci, project_env, run
+from tests.support.serving import free_port, http
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]
 

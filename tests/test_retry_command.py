@@ -18,7 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.support import TEMPLATE_DIR
+from tests.support.baking import TEMPLATE_DIR
 
 # What a person types, by a fragment of the prompt's label; every other prompt
 # gets Enter (its default). Choices are given by value, typed as their number.

@@ -15,15 +15,11 @@ import uuid
 
 import pytest
 
-from tests.serving import concurrently, http, served
-from tests.support import (
-    SUPERUSER_PASSWORD,
-    manage,
-    project_env,
-    require_postgres,
-    require_redis,
-)
-from tests.variants import VARIANTS
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import manage, project_env
+from tests.support.databases import require_postgres, require_redis
+from tests.support.serving import concurrently, http, served
+from tests.support.variants import VARIANTS
 
 ANSWERS = VARIANTS["rotation-blacklist"] | {"database": "postgresql"}
 REDIS_URL = "redis://127.0.0.1:6379/0"

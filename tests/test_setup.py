@@ -1,28 +1,19 @@
-"""The setup a bake runs (the project's bootstrap.py): results, reruns, secrets, failures."""
+"""The setup a bake runs (the project's bootstrap.py): what it leaves, secrets, reruns."""
 
-import importlib.util
-import json
 import os
 import re
 import shutil
 import stat
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.serving import http, served
-from tests.support import (
-    SUPERUSER_PASSWORD,
-    bake_environment,
-    execute,
-    project_env,
-    require_postgres,
-    run,
-    run_failing,
-)
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import bake_environment, project_env, run
+from tests.support.serving import http, served
+from tests.support.setup_script import baked_module, bootstrap
 
 HMAC_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 PASSWORD_LINE = re.compile(
@@ -48,44 +39,6 @@ def secrets_of(project):
     if private_key.exists():
         found["private key"] = private_key.read_text()
     return found
-
-
-def path_without_uv():
-    """Return PATH without the directories that hold a uv executable."""
-    return os.pathsep.join(
-        folder
-        for folder in os.environ.get("PATH", "").split(os.pathsep)
-        if not (Path(folder) / "uv").exists()
-    )
-
-
-def path_with_uv():
-    uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
-    if not Path(uv).exists():
-        pytest.skip("uv is not installed in the test environment")
-    return os.pathsep.join([str(Path(uv).parent), os.environ.get("PATH", "")])
-
-
-def offline_package_index():
-    """Environment variables that point pip and uv at a package index that refuses."""
-    return {
-        "PIP_CONFIG_FILE": os.devnull,
-        "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
-        "PIP_FIND_LINKS": "",
-        "PIP_RETRIES": "0",
-        "PIP_TIMEOUT": "2",
-        "UV_INDEX_URL": "http://127.0.0.1:9/simple",
-        "UV_NO_CACHE": "1",
-        "UV_HTTP_TIMEOUT": "2",
-    }
-
-
-def bootstrap(project, *arguments, **environment):
-    return run(
-        [sys.executable, "bootstrap.py", *arguments],
-        project,
-        env=project_env(**environment),
-    )
 
 
 # What one bake leaves behind ---------------------------------------------------------
@@ -315,260 +268,6 @@ def test_fresh_clone_runs_the_setup_command_and_serves_tokens(cookies, tmp_path)
             headers={"Authorization": f"Bearer {tokens['access']}"},
         )
         assert (status, body) == (200, {"message": "Hello, My Service"})
-
-
-# Newcomer bakes: a real virtual environment ---------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_newcomer_bake_creates_a_working_virtual_environment(cookies, capfd, installer):
-    path = path_with_uv() if installer == "uv" else path_without_uv()
-    with bake_environment(PATH=path, DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD):
-        result = cookies.bake(extra_context={"setup_environment": "venv"})
-    output = capfd.readouterr().out
-
-    assert result.exit_code == 0, output
-    project = result.project_path
-    python = project / ".venv" / "bin" / "python"
-    assert f"created .venv with {'uv' if installer == 'uv' else 'venv'}" in output
-    assert ("installed uv" in output) == (installer == "pip")
-    assert "created uv.lock" in output
-    assert ".venv holds exactly uv.lock" in output
-    run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
-    run([python, "manage.py", "check"], project)
-
-
-# The lock file ----------------------------------------------------------------------------
-
-
-def locked_versions(project):
-    """Return ``{package: version}`` of a baked project's uv.lock."""
-    lock = tomllib.loads((project / "uv.lock").read_text())
-    return {entry["name"]: entry["version"] for entry in lock["package"]}
-
-
-def installed_versions(python):
-    """Return ``{package: version}`` of what ``python``'s environment holds."""
-    uv = Path(sys.executable).with_name("uv")
-    listing = run(
-        [uv, "pip", "list", "--format", "json", "--python", python], Path.cwd()
-    )
-    return {
-        entry["name"].lower().replace("_", "-"): entry["version"]
-        for entry in json.loads(listing.stdout)
-    }
-
-
-def test_a_bake_writes_the_lock_file_the_team_commits(bake, tmp_path):
-    project = bake().project_path
-    locked = locked_versions(project)
-
-    assert {"django", "djangorestframework-simplejwt", "pytest", "uv"} <= set(locked)
-    clone = tmp_path / "project"
-    shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".venv"))
-    run(["git", "init", "-q"], clone)
-    run(["git", "add", "-A"], clone)
-    staged = run(["git", "diff", "--cached", "--name-only"], clone).stdout.split()
-    assert "uv.lock" in staged
-
-
-def test_a_rerun_keeps_the_lock_it_finds(bake, capfd):
-    project = bake(jwt_algorithm="HS384").project_path
-    before = (project / "uv.lock").read_text()
-    capfd.readouterr()
-
-    output = bootstrap(project, "--env", "current", "--no-superuser").stdout
-
-    assert "bootstrap: lock file: kept uv.lock" in output
-    assert (project / "uv.lock").read_text() == before
-
-
-@pytest.mark.slow
-def test_a_rerun_makes_the_virtual_environment_match_the_lock_exactly(cookies):
-    with bake_environment(
-        PATH=path_with_uv(), DJANGO_SUPERUSER_PASSWORD=SUPERUSER_PASSWORD
-    ):
-        project = cookies.bake(extra_context={"setup_environment": "venv"}).project_path
-    python = project / ".venv" / "bin" / "python"
-    locked = locked_versions(project)
-    uv = str(project / ".venv" / "bin" / "uv")
-    run([uv, "pip", "uninstall", "--python", python, "whitenoise"], project)
-    run([uv, "pip", "install", "--python", python, "ptyprocess"], project)
-    assert "whitenoise" not in installed_versions(python)
-
-    output = bootstrap(project, "--no-superuser", PATH=path_without_uv()).stdout
-
-    installed = installed_versions(python)
-    assert installed["whitenoise"] == locked["whitenoise"]
-    assert "ptyprocess" not in installed
-    assert {name: installed[name] for name in locked if name in installed} == {
-        name: version for name, version in locked.items() if name in installed
-    }
-    assert "bootstrap: lock file: kept uv.lock" in output
-
-
-def test_the_setup_reads_the_version_the_lock_pins(baked_bootstrap, tmp_path):
-    lock = tmp_path / "uv.lock"
-    lock.write_text(
-        'version = 1\n[[package]]\nname = "uv"\nversion = "0.9.1"\n'
-        '[[package]]\nname = "django"\nversion = "5.2.7"\n'
-    )
-    baked_bootstrap.LOCK = lock
-
-    assert baked_bootstrap.locked_version("uv") == "0.9.1"
-    assert baked_bootstrap.locked_version("flask") is None
-    baked_bootstrap.LOCK = tmp_path / "missing.lock"
-    assert baked_bootstrap.locked_version("uv") is None
-
-
-@pytest.mark.parametrize(
-    ("ci_provider", "present"), [("github", True), ("none", False)]
-)
-def test_dependabot_keeps_the_lock_and_the_actions_current(
-    cookies, ci_provider, present
-):
-    with bake_environment():
-        project = cookies.bake(
-            extra_context={"setup_environment": "skip", "ci_provider": ci_provider}
-        ).project_path
-    config = project / ".github" / "dependabot.yml"
-
-    assert config.exists() == present
-    if present:
-        updates = yaml.safe_load(config.read_text())["updates"]
-        assert {update["package-ecosystem"] for update in updates} == {
-            "uv",
-            "github-actions",
-        }
-        checker = str(Path(sys.executable).with_name("check-jsonschema"))
-        run([checker, "--builtin-schema", "vendor.dependabot", str(config)], project)
-
-
-# Failures keep the files and say how to finish ------------------------------------------
-
-
-@pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_unreachable_package_index_keeps_the_files_and_prints_the_command(
-    cookies, capfd, installer
-):
-    path = path_with_uv() if installer == "uv" else path_without_uv()
-    with bake_environment(PATH=path, **offline_package_index()):
-        result = cookies.bake(extra_context={"setup_environment": "venv"})
-    output = "".join(capfd.readouterr())
-
-    assert result.exit_code == 0
-    project = result.project_path
-    assert (project / "bootstrap.py").exists()
-    assert (project / "manage.py").exists()
-    assert (project / ".venv").is_dir()
-    # With uv, locking is the first step that needs the index; pip first fetches uv.
-    failed = "lock file" if installer == "uv" else "dependencies"
-    assert f"bootstrap: {failed} failed:" in output
-    assert "every file written so far is kept" in output
-    finish = f"cd {project} && {sys.executable} bootstrap.py --env venv"
-    assert finish in output
-
-
-def test_unreachable_package_index_fails_the_bake_in_strict_mode(cookies, capfd):
-    with bake_environment(
-        PATH=path_without_uv(), TEMPLATE_STRICT_SETUP="1", **offline_package_index()
-    ):
-        result = cookies.bake(extra_context={"setup_environment": "venv"})
-    output = "".join(capfd.readouterr())
-
-    assert result.exit_code != 0
-    assert "TEMPLATE_STRICT_SETUP is set: failing the bake" in output
-
-
-def test_unreachable_database_keeps_the_files_and_prints_the_command(cookies, capfd):
-    require_postgres()
-    with bake_environment(DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere"):
-        result = cookies.bake(
-            extra_context={"database": "postgresql", "setup_environment": "current"}
-        )
-    output = "".join(capfd.readouterr())
-
-    assert result.exit_code == 0
-    project = result.project_path
-    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
-    assert "bootstrap: database failed:" in output
-    assert f"cd {project} && {sys.executable} bootstrap.py --env current" in output
-
-
-def test_unreachable_database_fails_the_bake_in_strict_mode(cookies, capfd):
-    with bake_environment(
-        DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere",
-        TEMPLATE_STRICT_SETUP="true",
-    ):
-        result = cookies.bake(
-            extra_context={"database": "postgresql", "setup_environment": "current"}
-        )
-
-    assert result.exit_code != 0
-    assert "TEMPLATE_STRICT_SETUP is set" in "".join(capfd.readouterr())
-
-
-def test_skip_writes_files_only_and_says_how_to_set_up(cookies, capfd):
-    with bake_environment():
-        result = cookies.bake(extra_context={"setup_environment": "skip"})
-    output = capfd.readouterr().out
-
-    project = result.project_path
-    assert not (project / ".env").exists()
-    assert not (project / ".venv").exists()
-    assert not (project / "db.sqlite3").exists()
-    assert f"cd {project} && python3 bootstrap.py" in output
-
-
-def test_setup_command_refuses_to_continue_without_secrets_in_place(cookies):
-    with bake_environment():
-        project = cookies.bake(extra_context={"setup_environment": "skip"}).project_path
-
-    output = run_failing([sys.executable, "manage.py", "check"], project, project_env())
-
-    assert "DJANGO_SECRET_KEY" in output
-
-
-def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
-    old_python = shutil.which("python3.10")
-    if old_python is None:
-        pytest.skip("no Python 3.10 on this machine")
-    project = bake().project_path
-
-    completed = execute(
-        [old_python, "bootstrap.py"], project, project_env(PYENV_VERSION="3.10.13")
-    )
-
-    assert completed.returncode == 1
-    assert "needs Python 3.11 or newer (requires-python" in completed.stderr
-
-
-def baked_module(project):
-    """Return the bootstrap.py module of ``project``, imported (it runs nothing)."""
-    spec = importlib.util.spec_from_file_location("bootstrap", project / "bootstrap.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def baked_bootstrap(cookies):
-    """The bootstrap.py module of a project baked with the defaults (files only)."""
-    with bake_environment():
-        project = cookies.bake(extra_context={"setup_environment": "skip"}).project_path
-    return baked_module(project)
-
-
-def test_the_setup_installs_every_declared_requirement(baked_bootstrap):
-    declared = baked_bootstrap.declared_requirements()
-
-    assert any(requirement.startswith("django>=") for requirement in declared)
-    assert any(requirement.startswith("pytest") for requirement in declared)
-
-
-def test_the_setup_reads_the_minimum_python_from_pyproject(baked_bootstrap):
-    assert baked_bootstrap.minimum_python() == (3, 11)
 
 
 def test_each_setup_step_is_a_management_command_that_runs_alone(bake):

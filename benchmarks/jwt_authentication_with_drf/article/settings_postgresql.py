@@ -1,4 +1,4 @@
-"""Not in the article: its settings on PostgreSQL, for ``run.py --database postgresql``.
+"""Not in the article: its settings on PostgreSQL, for the benchmark's ``--database``.
 
 Django's PostgreSQL backend with Django's defaults, so still no connection
 reuse (``CONN_MAX_AGE = 0``), on the database ``DATABASE_URL`` names.

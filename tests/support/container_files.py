@@ -2,7 +2,7 @@
 
 The checks that need no container engine: the files parse, every path they
 name exists in the build context, and the commands they run work when run
-here. tests/engine.py runs them in containers.
+here. tests/support/engine.py runs them in containers.
 """
 
 import re

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import execute, in_ci, project_env, run
+from tests.support.commands import execute, in_ci, project_env, run
 
-CONFIGURATION = Path(__file__).with_name("containers.conf")
+CONFIGURATION = Path(__file__).resolve().parents[1] / "containers.conf"
 STAND_IN_LABEL = "template-tests.stand-in"
 DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 DEBIAN_SUITE = "bookworm"

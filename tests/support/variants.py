@@ -64,3 +64,8 @@ def variants(*names):
             for name in names
         ],
     )
+
+
+def answers(variant):
+    """Return the answers, beyond the defaults, that ``variant`` bakes with."""
+    return VARIANTS[variant]

@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support import SUPERUSER_PASSWORD, manage, project_env, read_dotenv
+from tests.support.baking import SUPERUSER_PASSWORD, read_dotenv
+from tests.support.commands import manage, project_env
 
 PRODUCTION_SETTINGS = "config.settings.production"
 # Throttling rates no test reaches, for served projects whose subject is not

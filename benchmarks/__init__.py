@@ -1,0 +1,1 @@
+"""Benchmarks of the template: run them from its root, as ``python -m benchmarks.<name>``."""

@@ -1,0 +1,198 @@
+"""Load the served projects with wrk, alternating the servers within each round."""
+
+import argparse
+import json
+import re
+import uuid
+
+from benchmarks.run.key_set_proxy import CountingProxy
+from benchmarks.run.projects import (
+    BENCHMARKS,
+    CLAIMS,
+    USERNAME,
+    VARIANTS,
+    article_server,
+    bake,
+    issue_refresh_tokens,
+    serving,
+    template_server,
+)
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.commands import run
+from tests.support.databases import drop_database
+from tests.support.serving import free_port
+
+
+def wrk(url, options, *, headers=(), script=None, script_args=()):
+    """Load ``url`` with wrk; return requests per second and the failed requests."""
+    command = [
+        "wrk",
+        f"--threads={options.threads}",
+        f"--connections={options.connections}",
+        f"--duration={options.duration}s",
+        "--timeout=60s",
+    ]
+    for header in headers:
+        command += ["--header", header]
+    if script:
+        command += ["--script", BENCHMARKS / script]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    output = run(command, BENCHMARKS).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    failed = sum(
+        int(count) for count in re.findall(r"Non-2xx or 3xx responses: (\d+)", output)
+    )
+    errors = re.search(r"Socket errors: (.*)", output)
+    failed += sum(int(n) for n in re.findall(r"\d+", errors[1])) if errors else 0
+    return {"rate": rate, "failed": failed}
+
+
+class Loads:
+    """The loads of one benchmark, each as a function of a server."""
+
+    def __init__(self, options, workdir):
+        self.options = options
+        self.workdir = workdir
+
+    def health(self, server):
+        return wrk(f"{server.url}/api/health/", self.options)
+
+    def api(self, server):
+        # A fresh access token: the run outlasts the default 5-minute lifetime.
+        access = server.tokens()["access"]
+        fetched_before = server.key_set.count if server.key_set else None
+        outcome = wrk(
+            f"{server.url}/api/",
+            self.options,
+            headers=[f"Authorization: Bearer {access}"],
+        )
+        if server.key_set:
+            outcome["key_set_fetches"] = server.key_set.count - fetched_before
+        return outcome
+
+    def jwks(self, server):
+        return wrk(f"{server.url}/.well-known/jwks.json", self.options)
+
+    def obtain(self, server):
+        body = json.dumps({"username": USERNAME, "password": SUPERUSER_PASSWORD})
+        return wrk(
+            f"{server.url}/api/token/",
+            self.options,
+            script="post_json.lua",
+            script_args=[body],
+        )
+
+    def refresh(self, server):
+        body = json.dumps({"refresh": server.tokens()["refresh"]})
+        return wrk(
+            f"{server.url}/api/token/refresh/",
+            self.options,
+            script="post_json.lua",
+            script_args=[body],
+        )
+
+    def refresh_cookie(self, server):
+        # The browser's request: the refresh and CSRF cookies, the CSRF header.
+        cookies = server.cookies()
+        return wrk(
+            f"{server.url}/api/token/refresh/",
+            self.options,
+            headers=[
+                "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                f"X-CSRFToken: {cookies['csrftoken']}",
+            ],
+            script="post_json.lua",
+            script_args=[""],
+        )
+
+    def refresh_once(self, server):
+        # Enough single-use tokens for a fast server's whole run.
+        count = 1000 * self.options.duration
+        path = issue_refresh_tokens(server, self.workdir / "refresh-tokens.txt", count)
+        return wrk(
+            f"{server.url}/api/token/refresh/",
+            self.options,
+            script="refresh_once.lua",
+            script_args=[str(path), str(self.options.threads)],
+        )
+
+
+def measure_rates(options, workdir, servers):
+    """Return ``{load: {server: [rates]}}``, alternating servers within each round."""
+    baseline, ours, rotation, cookie, issuer, verifier = servers
+    loads = Loads(options, workdir)
+    plan = [
+        ("health", loads.health, (baseline, ours)),
+        ("api", loads.api, (baseline, ours)),
+        ("obtain", loads.obtain, (baseline, ours)),
+        ("refresh", loads.refresh, (baseline, ours)),
+        ("refresh_cookie", loads.refresh_cookie, (cookie,)),
+        ("refresh_rotation", loads.refresh_once, (rotation,)),
+        # Ratios within one server: each load right after its health.
+        ("health", loads.health, (issuer,)),
+        ("api", loads.api, (issuer,)),
+        ("jwks", loads.jwks, (issuer,)),
+        ("health", loads.health, (verifier,)),
+        ("api", loads.api, (verifier,)),
+    ]
+    warm_up = argparse.Namespace(**{**vars(options), "duration": 2})
+    for server in servers:
+        Loads(warm_up, workdir).health(server)
+        Loads(warm_up, workdir).api(server)
+    results = {}
+    for round_number in range(1, options.rounds + 1):
+        for name, load, targets in plan:
+            for server in targets:
+                outcome = load(server)
+                print(
+                    f"  round {round_number}: {name:<17} {server.name:<9} "
+                    f"{outcome['rate']:9.1f} req/s"
+                    + (f"  ({outcome['failed']} failed!)" if outcome["failed"] else ""),
+                    flush=True,
+                )
+                results.setdefault(name, {}).setdefault(server.name, []).append(outcome)
+    return results
+
+
+def measure_all_rates(options, workdir):
+    """Set up the projects, serve them, and load them."""
+    print("Baking the projects and setting up the article's project...", flush=True)
+    databases = {}
+    if options.database == "postgresql":
+        run_id = uuid.uuid4().hex[:8]
+        databases = {
+            name: f"{options.postgres_url}/bench_{name}_{run_id}"
+            for name in ("baseline", *VARIANTS)
+        }
+    try:
+        servers = [
+            article_server(
+                workdir / "baseline" / "article_service", databases.get("baseline")
+            )
+        ]
+        for name, extra_answers in VARIANTS.items():
+            answers = {"setup_environment": "current", **extra_answers}
+            env = {}
+            if databases:
+                answers["database"] = "postgresql"
+                env["DATABASE_URL"] = databases[name]
+            project, _ = bake(options.template, workdir / name, answers, **env)
+            servers.append(template_server(name, project, options, databases.get(name)))
+        issuer, verifier = servers[-2:]
+        issuer.port = free_port()
+        issuer.env |= CLAIMS
+        verifier.env |= CLAIMS
+        verifier.issuer = issuer
+        print("Measuring request rates...", flush=True)
+        with CountingProxy(f"http://127.0.0.1:{issuer.port}") as key_set:
+            verifier.key_set = key_set
+            verifier.env["JWT_JWKS_URL"] = f"{key_set.url}/.well-known/jwks.json"
+            with serving(servers, options.workers):
+                rates = measure_rates(options, workdir, servers)
+            rates["key_set_fetches_whole_run"] = {"verifier": key_set.count}
+            return rates
+    finally:
+        for url in databases.values():
+            drop_database(url)
