@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.files import set_dotenv_value, write_private_file
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     generate_hmac_key,
     generate_private_key,
-    is_hmac,
     private_key_to_pem,
     public_key_to_pem,
 )
