@@ -23,12 +23,6 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import load_key_set
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
-from {{ cookiecutter.project_slug }}.jwt_keys.files import (
-    dotenv_value,
-    replace_file,
-    set_dotenv_value,
-    write_private_file,
-)
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     generate_hmac_key,
     generate_private_key,
@@ -36,6 +30,13 @@ from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     public_key_to_pem,
 )
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import retired_at, retired_key_name
+
+from .key_files import (
+    dotenv_value,
+    replace_file,
+    set_dotenv_value,
+    write_private_file,
+)
 
 
 class RotationError(Exception):

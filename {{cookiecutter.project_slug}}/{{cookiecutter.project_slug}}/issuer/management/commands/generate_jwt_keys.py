@@ -20,13 +20,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
-from {{ cookiecutter.project_slug }}.jwt_keys.files import set_dotenv_value, write_private_file
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     generate_hmac_key,
     generate_private_key,
     private_key_to_pem,
     public_key_to_pem,
 )
+
+from ...key_files import set_dotenv_value, write_private_file
 
 
 def ensure_hmac_secret(dotenv: Path, algorithm: str) -> str:
