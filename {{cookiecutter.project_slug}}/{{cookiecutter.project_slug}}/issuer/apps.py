@@ -12,9 +12,9 @@ class IssuerConfig(AppConfig):
         # Both modules import simplejwt's token classes: only once apps are ready.
         from {{ cookiecutter.project_slug }}.jwt_auth.backends import (  # noqa: PLC0415
             install_token_backend,
-            local_token_backend,
         )
 
+        from .backend import local_token_backend  # noqa: PLC0415
         from .checks import check_jwt_configuration, check_key_set  # noqa: PLC0415
 
         # Every token, of simplejwt's classes too, carries and checks kid.

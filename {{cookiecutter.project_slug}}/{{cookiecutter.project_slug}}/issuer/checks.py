@@ -26,9 +26,10 @@ from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
     as_bytes,
     supported_algorithm,
 )
-from {{ cookiecutter.project_slug }}.jwt_auth.conf import jwt_auth_settings
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS, Algorithm, describe_key, is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import is_public
+
+from .conf import issuer_settings
 
 GENERATE_KEYS = "python manage.py generate_jwt_keys"
 SECRET_HINT = (
@@ -223,7 +224,7 @@ def check_key_set(
     if algorithm not in ALGORITHMS:
         return []  # check_jwt_configuration reports it.
     errors = []
-    previous_keys = jwt_auth_settings.JWT_PREVIOUS_VERIFYING_KEYS
+    previous_keys = issuer_settings.JWT_PREVIOUS_VERIFYING_KEYS
     for position, key in enumerate(previous_keys):
         try:
             prepare_key(algorithm, key)

@@ -24,15 +24,12 @@ from typing import Any, Protocol
 import jwt
 from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
-from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
-
-from .conf import jwt_auth_settings
 
 # The settings the backend is built from: a test changing one builds it again.
 BACKEND_SETTINGS = frozenset(
@@ -155,22 +152,6 @@ class KeySetTokenBackend(TokenBackend):
         if key is None:
             raise TokenBackendError(_("Token is invalid"))
         return key
-
-
-def local_token_backend() -> KeySetTokenBackend:
-    """Return the backend of a service that holds its keys (``SIMPLE_JWT`` and ``JWT_*``)."""
-    jwt_settings = simplejwt_settings.api_settings
-    return KeySetTokenBackend(
-        jwt_settings.ALGORITHM,
-        jwt_settings.SIGNING_KEY,
-        jwt_settings.VERIFYING_KEY,
-        jwt_settings.AUDIENCE,
-        jwt_settings.ISSUER,
-        None,  # JWK_URL: the keys of an issuer come through remote keys.
-        jwt_settings.LEEWAY,
-        jwt_settings.JSON_ENCODER,
-        previous_keys=jwt_auth_settings.JWT_PREVIOUS_VERIFYING_KEYS,
-    )
 
 
 def install_token_backend(build: Callable[[], KeySetTokenBackend]) -> None:

@@ -6,7 +6,5 @@ jwt_auth_settings = AppSettings(
     {
         # How long a worker may trust a user it read (base.py, from the environment).
         "JWT_USER_CACHE_SECONDS": REQUIRED,
-        # Keys retired by `manage.py rotate_jwt_key` that still verify tokens.
-        "JWT_PREVIOUS_VERIFYING_KEYS": [],
     }
 )
