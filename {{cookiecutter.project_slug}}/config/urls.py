@@ -7,7 +7,10 @@ urlpatterns = [
 {%- if cookiecutter.service_role == "issuer" %}
     # /api/token/ and the other token endpoints, /.well-known/jwks.json
     path("api/", include("{{ cookiecutter.project_slug }}.issuer.urls")),
-    path(".well-known/", include("{{ cookiecutter.project_slug }}.issuer.well_known_urls")),
+    path(
+        ".well-known/",
+        include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),
+    ),
 {%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     # /api/sessions/ and /api/token/logout-all/

@@ -26,7 +26,12 @@ from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
     as_bytes,
     supported_algorithm,
 )
-from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS, Algorithm, describe_key, is_hmac
+from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import (
+    ALGORITHMS,
+    Algorithm,
+    describe_key,
+    is_hmac,
+)
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import is_public
 
 from .conf import issuer_settings

@@ -29,7 +29,10 @@ from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     private_key_to_pem,
     public_key_to_pem,
 )
-from {{ cookiecutter.project_slug }}.jwt_keys.loading import retired_at, retired_key_name
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    retired_at,
+    retired_key_name,
+)
 
 from .key_files import (
     dotenv_value,

@@ -26,7 +26,9 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
-from {{ cookiecutter.project_slug }}.jwt_auth.authentication import CachedJWTAuthentication
+from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
+    CachedJWTAuthentication,
+)
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"

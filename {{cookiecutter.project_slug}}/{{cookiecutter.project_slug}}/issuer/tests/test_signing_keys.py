@@ -9,7 +9,10 @@ from django.conf import settings
 from django.test import override_settings
 
 from {{ cookiecutter.project_slug }}.issuer.checks import check_jwt_configuration
-from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS, MIN_RSA_KEY_BITS
+from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import (
+    ALGORITHMS,
+    MIN_RSA_KEY_BITS,
+)
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_signing_keys
 
 KEY_VARIABLES = (

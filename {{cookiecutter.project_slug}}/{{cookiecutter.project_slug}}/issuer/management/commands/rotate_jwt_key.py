@@ -12,7 +12,10 @@ import environ
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from {{ cookiecutter.project_slug }}.jwt_keys.loading import previous_keys_dir, retired_keys_lifetime
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    previous_keys_dir,
+    retired_keys_lifetime,
+)
 
 from ...rotation import RotationError, prune_previous_keys, rotate_signing_key
 
