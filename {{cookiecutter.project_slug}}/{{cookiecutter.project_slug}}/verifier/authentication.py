@@ -4,7 +4,9 @@ from rest_framework_simplejwt.authentication import JWTStatelessUserAuthenticati
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.tokens import Token
 
-from {{ cookiecutter.project_slug }}.jwt_auth.authentication import CachedJWTAuthentication
+from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
+    CachedJWTAuthentication,
+)
 
 
 class CachedTokenUserAuthentication(CachedJWTAuthentication):

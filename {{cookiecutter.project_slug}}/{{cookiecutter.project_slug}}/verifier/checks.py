@@ -4,7 +4,10 @@ from django.apps import AppConfig
 from django.core import checks
 from rest_framework_simplejwt import settings as simplejwt_settings
 
-from {{ cookiecutter.project_slug }}.jwt_auth.checks import JWTConfigurationError, supported_algorithm
+from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
+    JWTConfigurationError,
+    supported_algorithm,
+)
 
 from .conf import verifier_settings
 

@@ -21,7 +21,9 @@ from {{ cookiecutter.project_slug }}.jwt_auth.backends import install_token_back
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_private_key
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk
 from {{ cookiecutter.project_slug }}.verifier import remote_keys
-from {{ cookiecutter.project_slug }}.verifier.checks import check_verifier_configuration
+from {{ cookiecutter.project_slug }}.verifier.checks import (
+    check_verifier_configuration,
+)
 from {{ cookiecutter.project_slug }}.verifier.remote_keys import remote_token_backend
 
 from tests.helpers import authorization_header
