@@ -3,7 +3,7 @@
 Obtaining a token checks a password: it counts per client address, then per
 username. Refreshing counts per client address. Verifying and logging out
 check no password and cost nothing to call again, so they keep simplejwt's
-views unthrottled. See ``throttles.py`` for how requests are counted.
+views unthrottled. See ``throttling/throttles.py`` for how requests are counted.
 """
 
 from rest_framework.request import Request

@@ -2,8 +2,8 @@
 
 simplejwt signs with one key and verifies with one key. To rotate keys without
 logging everybody out, this backend signs with the current key, names it in
-the token's header (``kid``, see ``jwk.py``), and verifies each token with the
-key its ``kid`` names: the current one or one of the previous keys still
+the token's header (``kid``, see ``jwt_keys/jwk.py``), and verifies each token
+with the key its ``kid`` names: the current one or one of the previous keys still
 configured (``JWT_PREVIOUS_VERIFYING_KEYS``), or, in a verifier, a key of the
 issuer's published set (``verifier/remote_keys.py``). A token whose ``kid`` names no
 known key is invalid, like one with a bad signature. A token without ``kid``

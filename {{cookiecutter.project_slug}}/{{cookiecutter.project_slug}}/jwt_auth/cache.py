@@ -27,7 +27,7 @@ reaches the workers:
    login after a password change elsewhere is accepted at once.
 
 Refreshing a token checks its user through ``read_user`` with the same bounds
-(``serializers.py``).
+(``issuer/serializers.py``).
 """
 
 import threading

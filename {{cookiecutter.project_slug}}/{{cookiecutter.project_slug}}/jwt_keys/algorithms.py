@@ -1,7 +1,7 @@
 """What each JWT algorithm signs with: the one table the rest of the app reads.
 
-``keys.py`` makes keys from it, ``checks.py`` judges the configured keys by it,
-and the tests take their expectations from it. Key types and curves carry
+``generation.py`` makes keys from it, the system checks judge the configured
+keys by it, and the tests take their expectations from it. Key types and curves carry
 their JWK names (RFC 7518, sections 6.1 and 6.2.1.1; RFC 8037 for OKP), the
 names a published key set uses.
 
