@@ -95,6 +95,11 @@ DATABASES = {
         default="postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}",
     ),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Give up on an unreachable server after 2 seconds (libpq's minimum) instead
+    # of TCP's minutes: a request, and the readiness probe, fail fast. A
+    # ?connect_timeout= in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 {%- else %}
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -125,6 +130,9 @@ if REDIS_URL := env.str("REDIS_URL", default=""):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Seconds to connect and to wait for an answer: a Redis that hangs
+            # fails the request (and the readiness probe) instead of stalling it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
     }
 else:

@@ -47,7 +47,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Probes of an orchestrator or load balancer may reach the service over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$", r"^api/ready/$"]
 # Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=true so
 # Django trusts its X-Forwarded-Proto header (only if the proxy always sets it).
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):

@@ -10,6 +10,20 @@ class HealthSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class CheckSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "unavailable"])
+    reason = serializers.CharField(
+        required=False, help_text="The kind of error, when the check failed."
+    )
+
+
+class ReadinessSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "unavailable"])
+    checks = serializers.DictField(
+        child=CheckSerializer(), help_text="database and cache, each with its status."
+    )
+
+
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = get_user_model()

@@ -1,13 +1,20 @@
 from django.contrib.auth.base_user import AbstractBaseUser
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.status import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from rest_framework.views import APIView
 
+from .readiness import run_checks
 from .schema import UNAUTHENTICATED
-from .serializers import HealthSerializer, MessageSerializer, UserSerializer
+from .serializers import (
+    HealthSerializer,
+    MessageSerializer,
+    ReadinessSerializer,
+    UserSerializer,
+)
 
 GREETING = "Hello, {{ cookiecutter.project_name }}"
 
@@ -44,3 +51,29 @@ class HealthView(APIView):
     @extend_schema(responses=HealthSerializer)
     def get(self, request: Request) -> Response:
         return Response({"status": "ok"})
+
+
+class ReadinessView(APIView):
+    """Readiness probe: 200 when the database and the cache answer, else 503."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    # Throttling counts in the cache, which may be the dependency that is down.
+    throttle_classes = ()
+
+    @extend_schema(
+        responses={
+            200: ReadinessSerializer,
+            503: OpenApiResponse(
+                ReadinessSerializer,
+                description="The database or the cache is unavailable.",
+            ),
+        }
+    )
+    def get(self, request: Request) -> Response:
+        checks = run_checks()
+        ready = all(check["status"] == "ok" for check in checks.values())
+        return Response(
+            {"status": "ok" if ready else "unavailable", "checks": checks},
+            status=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE,
+        )
