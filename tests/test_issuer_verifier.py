@@ -16,7 +16,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from tests.support.baking import read_dotenv
 from tests.support.commands import in_ci, manage, project_env
+from tests.support.databases import listening
 from tests.support.serving import (
     GENEROUS_THROTTLE_RATES,
     free_port,
@@ -108,6 +110,49 @@ def jose(tmp_path_factory):
         timeout=300,
     )
     return [node, str(folder / "verify.mjs")]
+
+
+@pytest.mark.xdist_group("issuer-ES256")
+def test_an_issuer_and_a_verifier_work_together_with_their_defaults(bake, tmp_path):
+    """Two bakes, nothing configured: the issuer on 8000, the verifier on 8001 (README).
+
+    The verifier's defaults name the issuer's port, issuer and audience; a
+    token for another audience is refused and the verifier's log says which
+    claim did not match, never the token.
+    """
+    issuer = bake(jwt_algorithm="ES256").project_path
+    verifier = bake(jwt_algorithm="ES256", service_role="verifier").project_path
+    issuer_url = read_dotenv(verifier)["JWT_JWKS_URL"].removesuffix(
+        "/.well-known/jwks.json"
+    )
+    issuer_port, verifier_port = int(issuer_url.rpartition(":")[2]), 8001
+    assert issuer_port == 8000
+    for port in (issuer_port, verifier_port):
+        if listening(port):
+            if in_ci():
+                pytest.fail(f"port {port} is taken")
+            pytest.skip(f"port {port}, a default of the pair, is taken on this machine")
+    verifier_log = tmp_path / "verifier.log"
+
+    with (
+        served(issuer, port=issuer_port),
+        served(verifier, port=verifier_port, log=verifier_log) as verifier_url,
+    ):
+        token = obtain_access_token(issuer_url)
+        status, body = me(verifier_url, token)
+        assert status == 200, body
+
+        private_key = load_pem_private_key(
+            (issuer / "keys/jwt_private.pem").read_bytes(), password=None
+        )
+        elsewhere = resigned(token, private_key, "ES256", aud="https://other.example")
+        status, _ = me(verifier_url, elsewhere)
+        assert status == 401
+
+    logged = verifier_log.read_text()
+    assert "Token refused: its aud claim" in logged, logged
+    assert token.split(".")[1] not in logged
+    assert elsewhere.split(".")[1] not in logged
 
 
 def test_a_verifier_trusts_the_issuers_tokens_across_a_key_rotation(services, jose):

@@ -47,6 +47,9 @@ PROJECT_NAME = "{{ cookiecutter.project_name }}"
 HEADER_TYPE = "{{ cookiecutter.auth_header_types.split(",")[0].strip() }}"
 # A verifier signs no token: its callers bring tokens of the issuer.
 ISSUES_TOKENS = {{ cookiecutter.service_role == "issuer" }}
+# The issuer serves on runserver's default port; a verifier next to it on the
+# next one (README.md, "Run it").
+PORT = {{ 8000 if cookiecutter.service_role == "issuer" else 8001 }}
 CREATE_SUPERUSER = {{ cookiecutter.create_superuser }}
 SUPERUSER = {
     "DJANGO_SUPERUSER_USERNAME": "{{ cookiecutter.superuser_username }}",
@@ -303,21 +306,24 @@ def print_next_steps(python: Path, superuser: bool) -> None:
     shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
     lines = [
         f"{PROJECT_NAME} is ready in {ROOT}",
-        f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver",
+        f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver {PORT}",
     ]
     if ISSUES_TOKENS:
         username = SUPERUSER["DJANGO_SUPERUSER_USERNAME"] if superuser else "<username>"
         credentials = json.dumps({"username": username, "password": "<password>"})
         lines.append(
-            "  Get a token:  curl -X POST http://127.0.0.1:8000/api/token/ "
+            f"  Get a token:  curl -X POST http://127.0.0.1:{PORT}/api/token/ "
             f"-H 'Content-Type: application/json' -d {shlex.quote(credentials)}"
         )
         access = "<access token>"
     else:
-        lines.append("  Configure:    JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE in .env")
+        lines.append(
+            "  Its issuer:   JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE in .env"
+            " (an issuer of this template on port 8000 by default)"
+        )
         access = "<access token from the issuer>"
     lines += [
-        "  Call the API: curl http://127.0.0.1:8000/api/ "
+        f"  Call the API: curl http://127.0.0.1:{PORT}/api/ "
         f"-H 'Authorization: {HEADER_TYPE} {access}'",
         f"  Run tests:    {shown} -m pytest",
     ]

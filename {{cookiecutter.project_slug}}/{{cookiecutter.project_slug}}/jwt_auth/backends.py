@@ -16,6 +16,7 @@ installs this one there, so simplejwt's token classes, views and serializers,
 and any subclass, use it.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,16 @@ from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
+
+logger = logging.getLogger(__name__)
+
+# PyJWT's refusals of a claim, by the claim they concern.
+CLAIM_ERRORS = (
+    (jwt.InvalidIssuerError, "iss"),
+    (jwt.InvalidAudienceError, "aud"),
+    (jwt.ExpiredSignatureError, "exp"),
+    (jwt.ImmatureSignatureError, "nbf or iat"),
+)
 
 # The settings the backend is built from: a test changing one builds it again.
 BACKEND_SETTINGS = frozenset(
@@ -135,6 +146,32 @@ class KeySetTokenBackend(TokenBackend):
             json_encoder=self.json_encoder,
         )
 
+    def decode(self, token: Token | str | bytes, verify: bool = True) -> dict[str, Any]:
+        """Return the token's verified claims; log which check refused it, if one did.
+
+        The log line names the claim and the values this service expects,
+        never the token or the values it carries.
+        """
+        try:
+            return super().decode(token, verify)
+        except TokenBackendError as error:
+            if isinstance(error.__cause__, jwt.InvalidTokenError):
+                self.log_refusal(error.__cause__)
+            raise
+
+    def log_refusal(self, error: jwt.InvalidTokenError) -> None:
+        claim = refused_claim(error)
+        if claim is None:
+            logger.info("Token refused: %s", error)
+            return
+        logger.info(
+            "Token refused: its %s claim (%s); this service expects iss=%s, aud=%s",
+            claim,
+            error,
+            self.issuer,
+            self.audience,
+        )
+
     def get_verifying_key(self, token: str | bytes) -> Any:
         """Return the key that verifies ``token``: the one its ``kid`` names.
 
@@ -152,6 +189,16 @@ class KeySetTokenBackend(TokenBackend):
         if key is None:
             raise TokenBackendError(_("Token is invalid"))
         return key
+
+
+def refused_claim(error: jwt.InvalidTokenError) -> str | None:
+    """Return the claim PyJWT refused a token for (``iss``, ``aud``...), or None."""
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return error.claim
+    for kind, claim in CLAIM_ERRORS:
+        if isinstance(error, kind):
+            return claim
+    return None
 
 
 def install_token_backend(build: Callable[[], KeySetTokenBackend]) -> None:

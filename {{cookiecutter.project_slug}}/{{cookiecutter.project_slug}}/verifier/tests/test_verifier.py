@@ -5,6 +5,7 @@ algorithm, its public key served by a stand-in for the HTTP fetch of
 ``verifier/remote_keys.py``.
 """
 
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -218,6 +219,40 @@ def test_tokens_not_meant_for_this_service_are_refused(
     api_client: APIClient, issuer: Issuer, changes: dict
 ) -> None:
     assert get(api_client, issuer.token(**changes)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("changes", "logged"),
+    [
+        ({"iss": "https://other-issuer.example"}, "its iss claim"),
+        ({"iss": None}, "its iss claim"),
+        ({"aud": "https://other-service.example"}, "its aud claim"),
+        ({"exp": 1}, "its exp claim"),
+    ],
+    ids=["other-issuer", "no-issuer", "other-audience", "expired"],
+)
+def test_the_log_says_which_claim_refused_a_token_never_the_token(
+    api_client: APIClient,
+    issuer: Issuer,
+    caplog: pytest.LogCaptureFixture,
+    changes: dict,
+    logged: str,
+) -> None:
+    token = issuer.token(**changes)
+    caplog.set_level(logging.INFO)
+
+    assert get(api_client, token).status_code == 401
+
+    refusals = [
+        record.getMessage()
+        for record in caplog.records
+        if record.getMessage().startswith("Token refused")
+    ]
+    assert len(refusals) == 1
+    assert logged in refusals[0]
+    assert f"expects iss={ISSUER}, aud={AUDIENCE}" in refusals[0]
+    assert "other" not in refusals[0]
+    assert token.split(".")[1] not in caplog.text
 
 
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
