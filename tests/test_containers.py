@@ -6,8 +6,10 @@ no registry answers, the base images are stand-ins built from Debian's
 packages (see tests/support/engine.py); the test output says so.
 """
 
+import os
 import re
 import secrets
+import shutil
 import time
 import uuid
 
@@ -236,16 +238,80 @@ def test_compose_stack_comes_up_in_order_and_serves_the_article_flow(image):
         logs = container_logs(f"{name}_web_1")
         assert not LOGGED_DEFECTS.search(logs), logs
     finally:
-        execute(
-            ["podman-compose", "--project-name", name, "down", "--volumes"],
-            project,
-            engine_env(WEB_PORT=port),
-            600,
+        take_down(project, name, port)
+
+
+def take_down(project, name, port):
+    """Remove a stack ``compose`` started: its containers, volumes, images and network."""
+    execute(
+        ["podman-compose", "--project-name", name, "down", "--volumes"],
+        project,
+        engine_env(WEB_PORT=port),
+        600,
+    )
+    images = podman(
+        "images", "--quiet", "--filter", f"reference=*{name}_*"
+    ).stdout.split()
+    remove("image", *images)
+    execute(
+        ["podman", "network", "rm", "--force", f"{name}_default"], "/", engine_env()
+    )
+
+
+def owned_by(directory, uid):
+    """Give ``directory`` and everything in it to ``uid``, as a checkout of that user."""
+    for path in [directory, *directory.rglob("*")]:
+        os.chown(path, uid, uid, follow_symlinks=False)
+
+
+@pytest.mark.parametrize("owner", [0, 4242], ids=["root", "another-uid"])
+def test_compose_stack_with_a_key_pair_serves_whoever_owns_the_checkout(
+    bake, tmp_path, owner
+):
+    """ES256: the private key, readable by the checkout's owner only, signs in the stack.
+
+    The image runs as its own user (uid 1000), which owns neither checkout.
+    """
+    require_engine()
+    if os.geteuid() != 0:
+        pytest.skip("giving a checkout to another user needs root")
+    project = shutil.copytree(
+        bake(jwt_algorithm="ES256").project_path, tmp_path / "project"
+    )
+    owned_by(project, owner)
+    assert (project / "keys/jwt_private.pem").stat().st_mode & 0o777 == 0o600
+    for reference in base_images(project):
+        print(provide_image(reference))
+    # compose builds from the cache this build fills (with this machine's CA bundle).
+    tag = f"localhost/template-test-es256:{uuid.uuid4().hex[:8]}"
+    build_image(project, tag)
+    name = f"tt{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    try:
+        compose(project, name, "up", "--detach", port=port)
+        base_url = f"http://127.0.0.1:{port}"
+        assert wait_for_exit(f"{name}_migrate_1") == 0, container_logs(
+            f"{name}_migrate_1"
         )
-        images = podman(
-            "images", "--quiet", "--filter", f"reference=*{name}_*"
-        ).stdout.split()
-        remove("image", *images)
-        execute(
-            ["podman", "network", "rm", "--force", f"{name}_default"], "/", engine_env()
-        )
+        wait_until_healthy(base_url, lambda: container_logs(f"{name}_web_1"))
+        exec_environment = [
+            f"--env={variable}={value}" for variable, value in SUPERUSER.items()
+        ]
+        podman(
+            "exec", "--user", "app", *exec_environment, f"{name}_web_1",
+            "python", "manage.py", "createsuperuser", "--noinput",
+        )  # fmt: skip
+
+        superuser_can_log_in_and_out(base_url)
+        status, _, jwks = http("GET", f"{base_url}/.well-known/jwks.json")
+        assert status == 200
+        assert [key["crv"] for key in jwks["keys"]] == ["P-256"]
+
+        users = podman("top", f"{name}_web_1", "user").stdout.split()[1:]
+        assert set(users) == {"app"}, users
+        podman("healthcheck", "run", f"{name}_web_1")
+        logs = container_logs(f"{name}_web_1")
+        assert not LOGGED_DEFECTS.search(logs), logs
+    finally:
+        take_down(project, name, port)
+        remove("image", tag)
