@@ -535,6 +535,9 @@ def retry_command(answers, refused, *, executable=sys.executable, shell_cwd=None
         if text is None:
             continue
         if name in refused:
+            # An answer pasted back unedited already carries the mark: once is enough.
+            if FIX_MARK in text:
+                text = text.replace(FIX_MARK, "").rstrip()
             marked.append(f"{name}={shlex.quote(f'{text} {FIX_MARK}'.lstrip())}")
         else:
             given.append(f"{name}={shlex.quote(text)}")

@@ -66,6 +66,17 @@ def test_an_empty_refused_answer_is_just_the_mark():
     assert command.endswith(" auth_header_types='<-fix'")
 
 
+@pytest.mark.parametrize("pasted", ["abc <-fix", "abc <-fix <-fix", "abc<-fix"])
+def test_a_retry_command_pasted_back_unedited_marks_the_answer_once(pasted):
+    answers = given_answers(access_token_lifetime_minutes=pasted)
+
+    command = pre_gen.retry_command(
+        answers, {"access_token_lifetime_minutes"}, shell_cwd="/home/ana/src"
+    )
+
+    assert command_answers(command)["access_token_lifetime_minutes"] == "abc <-fix"
+
+
 def test_retry_command_repeats_checkout_and_a_chosen_output_dir():
     answers = given_answers(_checkout="v2.1", _output_dir="/srv/projects")
 
