@@ -105,6 +105,49 @@ def run_setup(command, project_dir):
         return 127
 
 
+def git(*arguments, cwd):
+    """Run git; return it completed, whatever its exit status (None without git)."""
+    try:
+        return subprocess.run(
+            ["git", *arguments], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+
+
+def inside_repository(directory):
+    """Return True when ``directory`` is inside a git work tree already."""
+    completed = git("rev-parse", "--is-inside-work-tree", cwd=directory)
+    return completed is not None and completed.stdout.strip() == "true"
+
+
+def init_repository(project_dir, author_name, author_email):
+    """Make ``project_dir`` a git repository with a first commit; return what was done.
+
+    Nothing is done inside an existing repository (the project is a folder of
+    it) or without git. The commit is the author's answers' when git knows
+    no user, so that it never stops at "Please tell me who you are".
+    """
+    if inside_repository(project_dir):
+        return "git: inside an existing repository, so no repository of its own"
+    if git("init", "--quiet", cwd=project_dir) is None:
+        return "git: not installed, so no repository (git init later)"
+    git("add", "--all", cwd=project_dir)
+    identity = []
+    for key, answer in (("user.name", author_name), ("user.email", author_email)):
+        configured = git("config", key, cwd=project_dir)
+        if not configured.stdout.strip():
+            identity += ["-c", f"{key}={answer}"]
+    committed = git(
+        *identity, "commit", "--quiet", "--message", "Generate the project",
+        cwd=project_dir,
+    )  # fmt: skip
+    if committed.returncode != 0:
+        reason = (committed.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"git: initialized, but the first commit failed ({reason})"
+    return "git: initialized with a first commit of every file (git log)"
+
+
 def main():
     answers = json.loads(RENDERED_ANSWERS)
     project_dir = Path.cwd()
@@ -117,13 +160,20 @@ def main():
         )
         return
     command = bootstrap_command(answers)
+    # After the setup, so that the first commit holds the uv.lock it creates.
+    status = 0 if command is None else run_setup(command, project_dir)
+    if answers["init_git"]:
+        print(
+            init_repository(
+                project_dir, answers["author_name"], answers["author_email"]
+            )
+        )
     if command is None:
         print(
             f"Generated {project_dir} (files only). To set it up, run:\n"
             f"  cd {shlex.quote(str(project_dir))} && python3 bootstrap.py"
         )
         return
-    status = run_setup(command, project_dir)
     if status == 0:
         return
     if strict_setup():

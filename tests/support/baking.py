@@ -21,7 +21,14 @@ def read_dotenv(project):
 
 def project_files(project):
     """Yield the files a baked project was generated with (not state made later)."""
-    skipped = {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+    skipped = {
+        ".venv",
+        ".git",
+        "__pycache__",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+    }
     skipped |= {"keys", ".cache", ".superuser-password"}
     for path in sorted(Path(project).rglob("*")):
         state = path.name in {".env", "db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"}
