@@ -95,6 +95,25 @@ def test_first_command_needs_no_pip_install_into_the_system_python():
     assert not [block for block in blocks if "--user" in block]
 
 
+def test_every_command_that_bakes_starts_cookiecutter_as_a_route_installs_it():
+    """Bare ``cookiecutter`` is installed by no route of the README."""
+    section = readme_section("Generate a project")
+    blocks = re.findall(r"```\w*\n(.*?)```", section, re.DOTALL)
+    commands = [
+        line.strip()
+        for block in blocks
+        for line in block.splitlines()
+        if "cookiecutter gh:ORG/REPO" in line
+    ]
+    routes = ("pipx run ", "uvx ", "~/.cookiecutter-venv/bin/cookiecutter ")
+
+    assert len(commands) >= 4
+    assert [command for command in commands if not command.startswith(routes)] == []
+    # Django 6.1 needs Python 3.12+, whatever python3 is: both routes say how.
+    assert "pipx run --python python3.12 cookiecutter gh:ORG/REPO" in commands
+    assert "uvx --python 3.12 cookiecutter gh:ORG/REPO" in commands
+
+
 def test_venv_route_runs_as_written_with_the_system_python(tmp_path):
     if not SYSTEM_PYTHON.exists():
         pytest.skip("no system Python at /usr/bin/python3")
