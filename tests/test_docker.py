@@ -7,7 +7,9 @@ with podman.
 """
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 import tomllib
 
@@ -100,6 +102,23 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image(project, tm
     # The tests stay out too, the project's and those beside each package.
     assert {name for name in sent if "tests" in name.split("/")} == set()
     assert "conftest.py" not in sent
+
+
+@variants("cookie")
+def test_the_readmes_cookie_jar_stays_out_of_git_and_the_image(project):
+    """The curl examples of the cookie transport write a refresh token to a file."""
+    readme = (project / "README.md").read_text()
+    jars = set(re.findall(r"curl (?:-b \S+ )?-c (\S+)", readme))
+    assert jars
+    patterns = dockerignore_patterns(project)
+    for jar in jars:
+        assert ignored_by_docker(jar, patterns), jar
+        ignored = subprocess.run(
+            ["git", "check-ignore", "--no-index", "--quiet", jar],
+            cwd=project,
+            check=False,
+        )
+        assert ignored.returncode == 0, f"{jar} is not git-ignored"
 
 
 @variants("default", "rs256", "postgresql")
