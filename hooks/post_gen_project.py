@@ -148,6 +148,61 @@ def init_repository(project_dir, author_name, author_email):
     return "git: initialized with a first commit of every file (git log)"
 
 
+# Where this machine found the template and put the project: no use elsewhere.
+MACHINE_KEYS = ("_output_dir", "_repo_dir")
+
+
+def template_source(answers):
+    """Return ``(url, commit)`` of the template the bake used, or None.
+
+    A local template is named by its absolute path, a cloned one by the URL
+    cookiecutter cloned it from (``gh:`` expanded); either must be a git
+    repository, whose commit is what cruft updates from.
+    """
+    repo_dir = answers.get("_repo_dir")
+    if not repo_dir:
+        return None
+    head = git("rev-parse", "HEAD", cwd=repo_dir)
+    if head is None or head.returncode != 0:
+        return None
+    if Path(str(answers.get("_template", ""))).expanduser().is_dir():
+        url = str(Path(repo_dir).resolve())
+    else:
+        origin = git("remote", "get-url", "origin", cwd=repo_dir)
+        if origin.returncode != 0:
+            return None
+        url = origin.stdout.strip()
+    return url, head.stdout.strip()
+
+
+def cruft_state(answers, url, commit):
+    """Return the ``.cruft.json`` content ``cruft create`` would have written."""
+    context = {key: value for key, value in answers.items() if key not in MACHINE_KEYS}
+    context |= {"_template": url, "_commit": commit}
+    return {
+        "template": url,
+        "commit": commit,
+        "checkout": answers.get("_checkout"),
+        "context": {"cookiecutter": context},
+        "directory": None,
+    }
+
+
+def record_template_state(project_dir, answers):
+    """Write ``.cruft.json`` so that ``cruft update`` works without prompts; say so.
+
+    Nothing is written when the template is not a git repository (a zip file,
+    a copy): no commit to update from.
+    """
+    source = template_source(answers)
+    if source is None:
+        return "cruft: the template is no git repository, so no .cruft.json"
+    state = cruft_state(answers, *source)
+    text = json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": "))
+    (Path(project_dir) / ".cruft.json").write_text(text + "\n")
+    return "cruft: .cruft.json records the template and its commit (cruft update)"
+
+
 def main():
     answers = json.loads(RENDERED_ANSWERS)
     project_dir = Path.cwd()
@@ -159,6 +214,7 @@ def main():
             "run 'python3 bootstrap.py' once to set it up."
         )
         return
+    print(record_template_state(project_dir, answers))
     command = bootstrap_command(answers)
     # After the setup, so that the first commit holds the uv.lock it creates.
     status = 0 if command is None else run_setup(command, project_dir)

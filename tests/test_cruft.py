@@ -129,3 +129,45 @@ def test_cruft_update_applies_template_changes_and_keeps_state(
     assert json.loads((project / ".cruft.json").read_text())["commit"] == (
         git(template_repository, "rev-parse", "HEAD").stdout.strip()
     )
+
+
+def test_a_project_baked_by_cookiecutter_updates_with_cruft_without_prompts(
+    tmp_path, template_repository
+):
+    """The README's first command leaves a .cruft.json: ``cruft update`` works at once."""
+    output = tmp_path / "baked"
+    output.mkdir()
+    run(
+        [
+            sys.executable, "-m", "cookiecutter", str(template_repository),
+            "--no-input", "setup_environment=skip", "project_name=Order Desk",
+            "jwt_algorithm=ES256",
+        ],
+        output,
+        env=project_env(**GIT_IDENTITY),
+    )  # fmt: skip
+    project = output / "order_desk"
+    assert git(project, "status", "--porcelain").stdout == ""
+
+    readme = template_repository / "{{cookiecutter.project_slug}}" / "README.md"
+    readme.write_text(
+        readme.read_text() + "\n## Changelog\n\nA template improvement.\n"
+    )
+    git(template_repository, "commit", "-q", "-am", "Improve the generated README")
+
+    execute_update = run(
+        [sys.executable, "-m", "cruft", "update", "--skip-apply-ask"],
+        project,
+        env=project_env(**GIT_IDENTITY),
+        timeout=300,
+    )
+
+    assert "A template improvement." in (project / "README.md").read_text(), (
+        execute_update.stdout + execute_update.stderr
+    )
+    # The answers held: no prompt asked for them again.
+    assert "# Order Desk" in (project / "README.md").read_text()
+    assert "ES256" in (project / ".env.example").read_text()
+    assert json.loads((project / ".cruft.json").read_text())["commit"] == (
+        git(template_repository, "rev-parse", "HEAD").stdout.strip()
+    )
