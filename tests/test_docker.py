@@ -177,7 +177,10 @@ def test_compose_file_names_existing_files_services_and_volumes(project, variant
     assert ("redis" in services) == (chosen.get("use_redis") == "yes")
     for name, service in services.items():
         if "build" in service:
-            assert (project / service["build"] / "Dockerfile").exists(), name
+            context = service["build"]["context"]
+            assert (project / context / "Dockerfile").exists(), name
+            for secret in service["build"].get("secrets", []):
+                assert secret in compose["secrets"], f"{name}: {secret}"
         if "env_file" in service:
             assert (project / service["env_file"]).exists(), name
         assert set(service.get("depends_on", {})) <= set(services), name
@@ -247,7 +250,13 @@ def test_dependencies_install_from_the_lock_as_the_dockerfile_does(project, tmp_
         if keyword == "COPY":
             for name in arguments.split()[:-1]:
                 shutil.copy2(project / name, context / name)
-    install = next(args for key, args in build if key == "RUN" and "uv sync" in args)
+    install = next(
+        part
+        for key, args in build
+        if key == "RUN"
+        for part in args.split("&&")
+        if "uv sync" in part
+    )
     assignments, command = env_assignments_and_command(install)
     venv = tmp_path / "venv"
     assignments["UV_PROJECT_ENVIRONMENT"] = str(venv)

@@ -29,7 +29,6 @@ DEBIAN_SUITE = "bookworm"
 # The Python of DEBIAN_SUITE: the only python:X-slim a stand-in can be.
 DEBIAN_PYTHON = "3.11"
 HOST_CA_BUNDLE = os.environ.get("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt")
-IMAGE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 
 class NoStandInError(Exception):
@@ -267,16 +266,16 @@ def service_stand_in(reference, containerfile, package):
 
 
 def host_ca_bundle_options():
-    """Return podman build options giving RUN steps this machine's CA bundle.
+    """Return podman build options giving the build this machine's CA bundle.
 
     Where TLS goes through an intercepting proxy, only this machine's bundle
-    lets pip and uv reach the package index. It is mounted over the image's
-    own bundle (which the Dockerfile's uv trusts, as pip does) for the RUN
-    steps only: nothing of it stays in the image.
+    lets pip and uv reach the package index. It is the build secret
+    ``ca_bundle``, as the generated README tells users behind such a proxy
+    to give it: nothing of it stays in the image.
     """
     if not Path(HOST_CA_BUNDLE).is_file():
         return []
-    return ["--volume", f"{HOST_CA_BUNDLE}:{IMAGE_CA_BUNDLE}:ro"]
+    return ["--secret", f"id=ca_bundle,src={HOST_CA_BUNDLE}"]
 
 
 def build_image(project, tag):
