@@ -187,6 +187,8 @@ def test_image_serves_the_article_flow_as_an_unprivileged_user(image, tmp_path):
 
         user = podman("exec", name, "id", "--user", "--name").stdout.strip()
         assert user == "app"
+        # The image's HEALTHCHECK command: ready, on the port the container serves.
+        podman("exec", name, "python", "-m", "config.healthcheck")
         logs = container_logs(name)
         assert not LOGGED_DEFECTS.search(logs), logs
     finally:
