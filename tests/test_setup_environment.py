@@ -76,7 +76,7 @@ def test_a_bake_writes_the_lock_file_the_team_commits(bake, tmp_path):
 
     assert {"django", "djangorestframework-simplejwt", "pytest", "uv"} <= set(locked)
     clone = tmp_path / "project"
-    shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".venv"))
+    shutil.copytree(project, clone, ignore=shutil.ignore_patterns(".venv", ".git"))
     run(["git", "init", "-q"], clone)
     run(["git", "add", "-A"], clone)
     staged = run(["git", "diff", "--cached", "--name-only"], clone).stdout.split()
