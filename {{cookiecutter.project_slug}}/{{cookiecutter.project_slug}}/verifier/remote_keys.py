@@ -178,4 +178,6 @@ def remote_token_backend() -> KeySetTokenBackend:
         remote_keys=RemoteKeySet(
             verifier_settings.JWT_JWKS_URL, jwt_settings.ALGORITHM
         ),
+        # A verifier takes access tokens only: a refresh token is the issuer's.
+        token_types=("access",),
     )

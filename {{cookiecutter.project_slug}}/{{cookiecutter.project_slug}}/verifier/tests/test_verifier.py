@@ -58,7 +58,9 @@ class Issuer:
             "keys": [public_jwk(key.public_key(), ALGORITHM) for key in self.published]
         }
 
-    def token(self, key: Any = None, **changes: Any) -> str:
+    def token(
+        self, key: Any = None, header_type: object = "at+jwt", **changes: Any
+    ) -> str:
         key = key or self.keys[0]
         now = int(time.time())
         claims = {
@@ -66,7 +68,7 @@ class Issuer:
             "exp": now + 300,
             "iat": now,
             "jti": "a1b2c3",
-            "user_id": "42",
+            "sub": "42",
             "iss": ISSUER,
             "aud": AUDIENCE,
         }
@@ -76,7 +78,8 @@ class Issuer:
             else:
                 claims[name] = value
         kid = public_jwk(key.public_key(), ALGORITHM)["kid"]
-        return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+        headers = {"typ": header_type, "kid": kid}
+        return jwt.encode(claims, key, algorithm=ALGORITHM, headers=headers)
 
 
 class Clock:
@@ -138,7 +141,7 @@ def test_hello_greets_a_user_of_the_issuer(
 
 def test_keys_are_fetched_once(api_client: APIClient, issuer: Issuer) -> None:
     for user_id in ("1", "2", "3"):
-        assert get(api_client, issuer.token(user_id=user_id)).status_code == 200
+        assert get(api_client, issuer.token(sub=user_id)).status_code == 200
     assert issuer.fetches == 1
 
 
@@ -147,7 +150,7 @@ def test_other_workers_take_the_keys_from_the_shared_cache(
 ) -> None:
     assert get(api_client, issuer.token()).status_code == 200
     another_worker()
-    assert get(api_client, issuer.token(user_id="7")).status_code == 200
+    assert get(api_client, issuer.token(sub="7")).status_code == 200
     assert issuer.fetches == 1
 
 
@@ -220,9 +223,27 @@ def test_tokens_not_meant_for_this_service_are_refused(
     assert get(api_client, issuer.token(**changes)).status_code == 401
 
 
+@pytest.mark.parametrize("header_type", ["JWT", "rt+jwt", ["at+jwt"]], ids=repr)
+def test_tokens_not_typed_as_access_tokens_are_refused(
+    api_client: APIClient, issuer: Issuer, header_type: object
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    assert get(api_client, issuer.token(header_type=header_type)).status_code == 401
+
+
+def test_a_refresh_token_of_the_issuer_is_refused(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    # What the issuer signs as a refresh token: its own type and audience.
+    refresh = issuer.token(header_type="rt+jwt", token_type="refresh", aud=ISSUER)
+    assert get(api_client, refresh).status_code == 401
+
+
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
     claims = jwt.decode(issuer.token(), options={"verify_signature": False})
-    token = jwt.encode(claims, issuer.keys[0], algorithm=ALGORITHM)
+    token = jwt.encode(
+        claims, issuer.keys[0], algorithm=ALGORITHM, headers={"typ": "at+jwt"}
+    )
     assert get(api_client, token).status_code == 401
 
 
@@ -232,11 +253,11 @@ def test_known_keys_keep_working_while_the_issuer_is_away(
     assert get(api_client, issuer.token()).status_code == 200
     issuer.reachable = False
     another_worker()
-    assert get(api_client, issuer.token(user_id="8")).status_code == 200
+    assert get(api_client, issuer.token(sub="8")).status_code == 200
     clock.now += remote_keys.REFETCH_SECONDS
     stranger = issuer.token(key=generate_private_key(ALGORITHM))
     assert get(api_client, stranger).status_code == 401
-    assert get(api_client, issuer.token(user_id="9")).status_code == 200
+    assert get(api_client, issuer.token(sub="9")).status_code == 200
 
 
 def test_without_any_key_the_answer_is_503_with_retry_after(
