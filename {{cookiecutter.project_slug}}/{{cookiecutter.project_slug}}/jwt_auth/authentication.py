@@ -9,8 +9,9 @@ how long, and how a change to a user reaches every worker.
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
@@ -24,12 +25,32 @@ from .cache import (
 )
 
 
+def refuses_a_token(refusal: Exception) -> bool:
+    """Return True when ``refusal`` refuses a token presented (RFC 6750 ``invalid_token``).
+
+    Not a request without a token, nor a wrong password at login: those are
+    no bearer token's fault.
+    """
+    return isinstance(refusal, InvalidToken) or getattr(
+        refusal, "refuses_a_token", False
+    )
+
+
 class CachedJWTAuthentication(JWTAuthentication):
     """simplejwt's ``JWTAuthentication``, without a query per request.
 
     ``request.user`` and ``request.auth`` are new objects on every request: a
     view may change them.
     """
+
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, Token] | None:
+        """Return the user and token of ``request``; mark a refusal as the token's."""
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed as refusal:
+            # The token's user is gone, inactive or has a new password.
+            refusal.refuses_a_token = True
+            raise
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         """Return the token ``raw_token`` carries; verify its signature once per worker."""

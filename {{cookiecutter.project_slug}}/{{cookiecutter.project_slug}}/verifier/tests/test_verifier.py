@@ -239,6 +239,17 @@ def test_a_refresh_token_of_the_issuer_is_refused(
     assert get(api_client, refresh).status_code == 401
 
 
+def test_a_refused_token_gets_error_invalid_token(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    response = get(api_client, issuer.token(aud="https://other-service.example"))
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].endswith(
+        ' realm="api", error="invalid_token"'
+    )
+
+
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
     claims = jwt.decode(issuer.token(), options={"verify_signature": False})
     token = jwt.encode(
