@@ -245,9 +245,7 @@ def test_a_refused_token_gets_error_invalid_token(
     response = get(api_client, issuer.token(aud="https://other-service.example"))
 
     assert response.status_code == 401
-    assert response["WWW-Authenticate"].endswith(
-        ' realm="api", error="invalid_token"'
-    )
+    assert response["WWW-Authenticate"].endswith(' realm="api", error="invalid_token"')
 
 
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
