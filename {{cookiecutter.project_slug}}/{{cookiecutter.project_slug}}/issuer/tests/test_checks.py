@@ -10,6 +10,7 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -211,3 +212,20 @@ def test_manage_py_check_stops_on_a_broken_key():
         pytest.raises(SystemCheckError, match=r"jwt_auth\.E003"),
     ):
         call_command("check")
+
+
+@pytest.mark.parametrize(
+    ("issuer", "errors"),
+    [
+        (None, []),
+        ("https://auth.example.com", []),
+        ("http://auth.example.com", ["jwt_auth.E016"]),
+    ],
+    ids=["unset", "https", "http"],
+)
+def test_deploy_checks_require_an_https_issuer(
+    issuer: str | None, errors: list[str]
+) -> None:
+    with override_settings(SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}):
+        found = checks.run_checks(include_deployment_checks=True)
+    assert [error.id for error in found if error.id == "jwt_auth.E016"] == errors

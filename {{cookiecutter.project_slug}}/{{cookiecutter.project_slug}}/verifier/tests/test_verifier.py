@@ -13,6 +13,7 @@ from typing import Any
 import jwt
 import pytest
 from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -335,3 +336,26 @@ def test_schema_generates_without_warnings(tmp_path: Path) -> None:
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "schema.yml"
     )
+
+
+HTTPS_CHECKS = {"jwt_auth.E015", "jwt_auth.E016"}
+
+
+@pytest.mark.parametrize(
+    ("jwks_url", "issuer", "errors"),
+    [
+        (JWKS_URL, ISSUER, []),
+        ("http://issuer.example/keys", ISSUER, ["jwt_auth.E015"]),
+        (JWKS_URL, "http://issuer.example", ["jwt_auth.E016"]),
+        ("ftp://issuer.example/keys", "issuer", ["jwt_auth.E015", "jwt_auth.E016"]),
+    ],
+    ids=["https", "http-jwks", "http-issuer", "neither"],
+)
+def test_deploy_checks_require_https_for_the_issuer(
+    jwks_url: str, issuer: str, errors: list[str]
+) -> None:
+    with override_settings(
+        JWT_JWKS_URL=jwks_url, SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}
+    ):
+        found = checks.run_checks(include_deployment_checks=True)
+    assert sorted(error.id for error in found if error.id in HTTPS_CHECKS) == errors
