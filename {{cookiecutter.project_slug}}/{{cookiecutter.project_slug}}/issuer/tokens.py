@@ -7,16 +7,18 @@ client the tokens were issued to, and the stamp that ends them when the
 user's password changes (``jwt_auth/password_stamp.py``).
 """
 
-from typing import Self
+from typing import TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.tokens import AuthUser
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 
 from .conf import issuer_settings
 
 CLIENT_ID_CLAIM = "client_id"
+
+IssuedTokenT = TypeVar("IssuedTokenT", bound=tokens.Token)
 
 
 class IssuedToken(tokens.Token):
@@ -27,7 +29,7 @@ class IssuedToken(tokens.Token):
     """
 
     @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> Self:
+    def for_user(cls: type[IssuedTokenT], user: AuthUser) -> IssuedTokenT:
         """Return a token for ``user``, with the client and the password stamp."""
         token = super().for_user(user)
         token[CLIENT_ID_CLAIM] = issuer_settings.JWT_CLIENT_ID

@@ -10,7 +10,7 @@ how long, and how a change to a user reaches every worker.
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
-from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.authentication import AuthUser, JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
@@ -31,9 +31,7 @@ def refuses_a_token(refusal: Exception) -> bool:
     Not a request without a token, nor a wrong password at login: those are
     no bearer token's fault.
     """
-    return isinstance(refusal, InvalidToken) or getattr(
-        refusal, "refuses_a_token", False
-    )
+    return isinstance(refusal, InvalidToken)
 
 
 class CachedJWTAuthentication(JWTAuthentication):
@@ -43,14 +41,17 @@ class CachedJWTAuthentication(JWTAuthentication):
     view may change them.
     """
 
-    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, Token] | None:
-        """Return the user and token of ``request``; mark a refusal as the token's."""
+    def authenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
+        """Return the user and token of ``request``; every refusal is the token's."""
         try:
             return super().authenticate(request)
-        except AuthenticationFailed as refusal:
-            # The token's user is gone, inactive or has a new password.
-            refusal.refuses_a_token = True
+        except InvalidToken:
             raise
+        except AuthenticationFailed as refusal:
+            # The token's user is gone, inactive or has a new password: the
+            # token is refused, with the same body (detail and code).
+            detail = refusal.detail if isinstance(refusal.detail, dict) else None
+            raise InvalidToken(detail) from refusal
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         """Return the token ``raw_token`` carries; verify its signature once per worker."""
