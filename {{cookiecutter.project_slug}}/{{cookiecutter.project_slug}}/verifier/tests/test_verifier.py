@@ -5,6 +5,7 @@ algorithm, its public key served by a stand-in for the HTTP fetch of
 ``verifier/remote_keys.py``.
 """
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.jwt_auth.backends import install_token_backend
+from {{ cookiecutter.project_slug }}.jwt_auth.backends import (
+    install_token_backend,
+    token_backend,
+)
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_private_key
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk
 from {{ cookiecutter.project_slug }}.verifier import remote_keys
@@ -84,12 +88,15 @@ class Issuer:
 
 
 class Clock:
-    """The monotonic clock ``remote_keys`` reads, moved by hand."""
+    """The clocks ``remote_keys`` reads (monotonic and wall), moved by hand."""
 
     def __init__(self) -> None:
         self.now = 1000.0
 
     def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
         return self.now
 
 
@@ -285,6 +292,102 @@ def test_without_any_key_the_answer_is_503_with_retry_after(
     issuer.reachable = True
     clock.now += remote_keys.REFETCH_SECONDS
     assert get(api_client, issuer.token()).status_code == 200
+
+
+def after_the_background_refresh(verifier_keys: remote_keys.RemoteKeySet) -> None:
+    if verifier_keys.refresher is not None:
+        verifier_keys.refresher.join(timeout=10)
+
+
+def verifier_keys() -> remote_keys.RemoteKeySet:
+    return token_backend().remote_keys
+
+
+def test_a_key_the_issuer_stopped_publishing_is_refused_within_one_max_age(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    old_key = issuer.keys[0]
+    retired = issuer.token()
+    assert get(api_client, retired).status_code == 200
+    issuer.rotate()
+    issuer.published = issuer.keys[:1]
+
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+    # The first token after max-age starts a fetch and is not kept waiting.
+    assert get(api_client, issuer.token(key=old_key, jti="2")).status_code == 200
+    after_the_background_refresh(verifier_keys())
+
+    assert get(api_client, issuer.token(key=old_key, jti="3")).status_code == 401
+    # Nor does a verification this worker remembers outlive the key.
+    assert get(api_client, retired).status_code == 401
+    assert get(api_client, issuer.token()).status_code == 200
+
+
+def test_a_restarted_worker_does_not_bring_back_a_retired_key(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    old_key = issuer.keys[0]
+    assert get(api_client, issuer.token()).status_code == 200
+    issuer.rotate()
+    issuer.published = issuer.keys[:1]
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+
+    another_worker()  # It finds the old set in the shared cache: stale.
+    get(api_client, issuer.token(key=old_key, jti="2"))
+    after_the_background_refresh(verifier_keys())
+
+    assert get(api_client, issuer.token(key=old_key, jti="3")).status_code == 401
+
+
+def test_a_poisoned_key_set_is_forgotten_at_the_next_good_fetch(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    attacker = generate_private_key(ALGORITHM)
+    genuine = list(issuer.published)
+    issuer.published = [attacker]
+    clock.now += remote_keys.REFETCH_SECONDS
+    # An unknown kid fetches the poisoned answer, which holds the attacker's key.
+    forged = issuer.token(key=attacker)
+    assert get(api_client, forged).status_code == 200
+
+    issuer.published = genuine
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+    get(api_client, issuer.token(key=attacker, jti="2"))
+    after_the_background_refresh(verifier_keys())
+
+    assert get(api_client, issuer.token(key=attacker, jti="3")).status_code == 401
+    assert get(api_client, forged).status_code == 401
+    assert get(api_client, issuer.token(jti="4")).status_code == 200
+
+
+def test_a_hung_issuer_does_not_delay_tokens_of_known_keys(
+    api_client: APIClient, issuer: Issuer, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    released = threading.Event()
+
+    def hang(url: str, timeout: float = 5) -> dict[str, Any]:
+        released.wait(timeout=30)
+        message = "timed out"
+        raise OSError(message)
+
+    monkeypatch.setattr(remote_keys, "fetch_jwks", hang)
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+    try:
+        started = time.monotonic()
+        tokens = [issuer.token(jti=f"new-{n}") for n in range(5)]
+        statuses = [get(api_client, token).status_code for token in tokens]
+        elapsed = time.monotonic() - started
+        refreshing = verifier_keys().refresher
+        assert refreshing is not None
+        assert refreshing.is_alive()
+    finally:
+        released.set()
+        after_the_background_refresh(verifier_keys())
+
+    assert statuses == [200] * 5
+    assert elapsed < 2
 
 
 def test_a_request_without_token_needs_no_keys(
