@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ParseError
 
-from {{ cookiecutter.project_slug }}.jwt_auth.parsers import BoundedJSONParser
+from {{ cookiecutter.project_slug }}.jwt_auth.parsers import JSON_STRING, BoundedJSONParser
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,32 @@ def test_the_json_parser_does_not_count_brackets_inside_strings():
     text = json.dumps({"password": nested(500) + '\\"' + nested(500, "{", "}")})
 
     assert parse(text) == json.loads(text)
+
+
+# An opening quote then escaped quotes and no end: the string pattern of the
+# nesting guard once retried from every quote, 30 s of a worker for 120 KB.
+UNTERMINATED_STRINGS = [
+    pytest.param(b'"' + b'\\"' * 60_000, id="escaped-quotes"),
+    pytest.param(b'"' + b'\\"' * 60_000 + b"\\", id="escaped-quotes-then-backslash"),
+    pytest.param(b'"' + b"[" * 120_000, id="brackets"),
+]
+
+
+@pytest.mark.parametrize("string", UNTERMINATED_STRINGS)
+def test_the_nesting_guard_reads_an_unterminated_string_once(string):
+    # One match from the opening quote to the end of the body: no quote inside
+    # it is tried again as the start of another string, so the scan is linear.
+    assert JSON_STRING.match(string).end() == len(string)
+
+
+@pytest.mark.parametrize("string", UNTERMINATED_STRINGS)
+def test_a_body_with_an_unterminated_string_is_a_bad_request(api_client, string):
+    body = b'{"token": ' + string
+
+    response = post(api_client, "/api/token/verify/", body)
+
+    assert response.status_code == 400
+    assert_answered_with_json(response)
 
 
 # --- Strategies ----------------------------------------------------------------------
