@@ -29,6 +29,7 @@ from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.tokens import Token
 
 from .algorithms import is_hmac
+from .claims import has_odd_claims
 from .jwk import public_jwk, secret_kid
 from .remote_keys import RemoteKeySet, jwks_url
 
@@ -130,6 +131,17 @@ class KeySetTokenBackend(TokenBackend):
             headers={"kid": self.key_set.signing_kid},
             json_encoder=self.json_encoder,
         )
+
+    def decode(self, token: str | bytes, verify: bool = True) -> dict[str, Any]:
+        """Return the claims of ``token``; a claim of the wrong type makes it invalid.
+
+        ``claims.py`` says which types: a token that would break the code that
+        reads it is refused like one with a bad signature (401, not 500).
+        """
+        payload = super().decode(token, verify)
+        if has_odd_claims(payload):
+            raise TokenBackendError(_("Token is invalid"))
+        return payload
 
     def get_verifying_key(self, token: str | bytes) -> Any:
         """Return the key that verifies ``token``: the one its ``kid`` names.
