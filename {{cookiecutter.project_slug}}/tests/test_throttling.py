@@ -441,12 +441,12 @@ def admin_login(client, username, password=WRONG_PASSWORD, address="192.0.2.1"):
     )
 
 
-def assert_throttled_form(response):
+def assert_throttled_form(response, field="password"):
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 24 * 60 * 60
     page = response.content.decode()
     assert f"Too many attempts. Try again in {response['Retry-After']} s." in page
-    assert 'name="password"' in page  # The form again.
+    assert f'name="{field}"' in page  # The form again.
 
 
 def test_the_right_password_logs_in_to_the_admin(client, staff):
@@ -518,3 +518,63 @@ def test_the_login_form_fails_closed_when_the_cache_is_unreachable(
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert "Signing in is unavailable for a moment." in response.content.decode()
+
+
+# --- The admin's password change form checks a password too --------------------------
+
+ADMIN_PASSWORD_CHANGE = "/admin/password_change/"
+NEW_PASSWORD = "a new password nobody guesses"
+
+
+def change_password(client, old_password=WRONG_PASSWORD, address="192.0.2.1"):
+    return client.post(
+        ADMIN_PASSWORD_CHANGE,
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        REMOTE_ADDR=address,
+    )
+
+
+def test_wrong_old_passwords_in_the_admin_end_in_429(client, staff):
+    client.force_login(staff)
+    statuses = [
+        change_password(client, address=f"192.0.2.{number}").status_code
+        for number in range(OBTAIN_PER_USERNAME)
+    ]
+
+    assert statuses == [200] * OBTAIN_PER_USERNAME
+    response = change_password(client, PASSWORD, address="192.0.2.99")
+    assert_throttled_form(response, field="old_password")
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_one_client_changing_passwords_in_the_admin_ends_in_429(client, staff):
+    client.force_login(staff)
+    for _ in range(OBTAIN_PER_CLIENT):
+        change_password(client)
+
+    assert_throttled_form(change_password(client, PASSWORD), field="old_password")
+
+
+def test_admin_password_changes_count_with_logins(client, api_client, staff):
+    client.force_login(staff)
+    for number in range(OBTAIN_PER_USERNAME):
+        change_password(client, address=f"192.0.2.{number}")
+
+    assert_throttled(
+        obtain(api_client, staff.username, PASSWORD, REMOTE_ADDR="192.0.2.99")
+    )
+
+
+def test_the_right_old_password_changes_it_in_the_admin(client, staff):
+    client.force_login(staff)
+
+    response = change_password(client, PASSWORD)
+
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password(NEW_PASSWORD)

@@ -1,12 +1,13 @@
 """Brute-force throttling of password attempts and refreshes, counted in the shared cache.
 
-Who is counted. Every place that checks a password (``/api/token/`` and the
-admin's login form) counts against the same two limits: per client address,
-then per username; ``/api/token/refresh/`` counts per client address. The
-views that pay for it name their throttles (``jwt_auth/views.py``,
-``jwt_auth/admin_site.py``); every other endpoint pays nothing. The rates are
-``DEFAULT_THROTTLE_RATES`` (from the ``DJANGO_THROTTLE_*`` variables); over a
-limit the answer is 429 with ``Retry-After``.
+Who is counted. Every place that checks a password (``/api/token/``, the
+admin's login and password change forms) counts against the same two limits:
+per client address, then per username; ``/api/token/refresh/`` counts per
+client address. The views that pay for it name their throttles
+(``jwt_auth/views.py``, ``jwt_auth/admin_site.py``); every other endpoint pays
+nothing. The rates are ``DEFAULT_THROTTLE_RATES`` (from the
+``DJANGO_THROTTLE_*`` variables); over a limit the answer is 429 with
+``Retry-After``.
 
 Which username. The per-username counter is keyed on the value authentication
 will look up, after the form's or serializer's own cleaning (surrounding
