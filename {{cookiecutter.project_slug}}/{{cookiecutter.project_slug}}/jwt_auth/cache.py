@@ -53,11 +53,14 @@ logger = logging.getLogger(__name__)
 USERS_CHANGED_KEY = "jwt_auth:users-changed"
 # How often a worker reads that key, at most.
 ANNOUNCEMENT_POLL_SECONDS = 1.0
+# After the shared cache failed to answer, how long the polls leave it alone.
+CACHE_PAUSE_SECONDS = 30.0
 DEFAULT_USER_CACHE_SECONDS = 30
 # Bounds on what one worker keeps in memory (about 1 KB per entry).
 MAX_TOKENS = 4096
 MAX_USERS = 4096
-_NOT_READ = object()
+# What a poll read when the shared cache did not answer.
+NOT_READ = object()
 
 
 def user_cache_seconds() -> float:
@@ -71,6 +74,43 @@ def leeway_seconds() -> float:
     if isinstance(leeway, timedelta):
         return leeway.total_seconds()
     return leeway
+
+
+class Announcements:
+    """Reads of the announcements in the shared cache, paused after a failure.
+
+    Each worker polls the cache once a second, on the request path. A cache
+    that stops answering would make every poll wait for its timeout; after a
+    failure, the polls leave it alone for ``CACHE_PAUSE_SECONDS`` and fall
+    back on the database instead (each poller says how), so a worker pays one
+    timeout per pause, not one per poll.
+    """
+
+    def __init__(self) -> None:
+        self._paused_until = 0.0
+
+    def read(self, key: str) -> object:
+        """Return the value of ``key`` (None when unset), or NOT_READ on failure."""
+        now = time.monotonic()
+        if now < self._paused_until:
+            return NOT_READ
+        try:
+            return cache.get(key)
+        except Exception:
+            logger.exception(
+                "Cannot read %s from the cache; trying again in %s s",
+                key,
+                CACHE_PAUSE_SECONDS,
+            )
+            self._paused_until = now + CACHE_PAUSE_SECONDS
+            return NOT_READ
+
+    def resume(self) -> None:
+        """Ask the cache again at the next poll (tests start from nothing)."""
+        self._paused_until = 0.0
+
+
+announcements = Announcements()
 
 
 class VerifiedTokens:
@@ -129,7 +169,7 @@ class KnownUsers:
         self._entries = {}
         self._lock = threading.Lock()
         self._next_poll = 0.0
-        self._announcement = _NOT_READ
+        self._announcement = NOT_READ
 
     def get(self, user_id: object, max_age: float) -> tuple[UserSnapshot, str] | None:
         """Return ``(UserSnapshot, password fingerprint)`` if fresh, else None.
@@ -175,18 +215,14 @@ class KnownUsers:
         with self._lock:
             self.generation += 1
             self._entries.clear()
-            self._announcement = _NOT_READ
+            self._announcement = NOT_READ
             self._next_poll = 0.0
 
     def check_announcement(self, now: float) -> None:
         """Forget every user when another process has announced a change."""
-        try:
-            announcement = cache.get(USERS_CHANGED_KEY)
-        except Exception:
-            # Without the shared cache, trust nothing that may be stale.
-            logger.exception("Cannot read %s from the cache", USERS_CHANGED_KEY)
-            announcement = _NOT_READ
-        if announcement is _NOT_READ or announcement != self._announcement:
+        # Without the shared cache, trust nothing that may be stale.
+        announcement = announcements.read(USERS_CHANGED_KEY)
+        if announcement is NOT_READ or announcement != self._announcement:
             self.clear()
             self._announcement = announcement
         self._next_poll = now + ANNOUNCEMENT_POLL_SECONDS
@@ -238,6 +274,7 @@ def clear_worker_caches() -> None:
     """Forget every token and user this process remembers (tests start from nothing)."""
     verified_tokens.clear()
     known_users.clear()
+    announcements.resume()
 
 
 def copy_token(token: Token) -> Token:

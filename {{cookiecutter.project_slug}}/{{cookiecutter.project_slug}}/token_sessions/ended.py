@@ -28,7 +28,11 @@ from django.db import DatabaseError
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.jwt_auth.cache import leeway_seconds
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import (
+    NOT_READ,
+    announcements,
+    leeway_seconds,
+)
 
 from .models import Session
 
@@ -39,7 +43,6 @@ ANNOUNCEMENT_POLL_SECONDS = 1.0
 # Read again what ended this long before the last read: ends committed late,
 # and clocks of machines that differ a little.
 READ_MARGIN = timedelta(seconds=60)
-_NOT_READ = object()
 
 
 def remembered_for() -> timedelta:
@@ -54,7 +57,7 @@ class EndedSessions:
         self._ended: dict[str, datetime] = {}
         self._lock = threading.Lock()
         self._next_poll = 0.0
-        self._announcement = _NOT_READ
+        self._announcement = NOT_READ
         self._read_until: datetime | None = None
 
     def __contains__(self, session_id: str) -> bool:
@@ -73,18 +76,14 @@ class EndedSessions:
         """Forget everything (tests start from nothing)."""
         with self._lock:
             self._ended = {}
-            self._announcement = _NOT_READ
+            self._announcement = NOT_READ
             self._read_until = None
             self._next_poll = 0.0
 
     def check_announcement(self, now: float) -> None:
         """Read the sessions ended since the last read when another process ended one."""
-        try:
-            announcement = cache.get(SESSIONS_ENDED_KEY)
-        except Exception:
-            logger.exception("Cannot read %s from the cache", SESSIONS_ENDED_KEY)
-            announcement = _NOT_READ
-        if announcement is _NOT_READ or announcement != self._announcement:
+        announcement = announcements.read(SESSIONS_ENDED_KEY)
+        if announcement is NOT_READ or announcement != self._announcement:
             try:
                 self.read_ended()
             except DatabaseError:
