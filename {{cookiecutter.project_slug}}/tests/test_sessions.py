@@ -372,6 +372,30 @@ def test_logout_with_a_token_of_an_ended_session_is_refused(api_client, tokens):
     assert logout(api_client, tokens["refresh"]).status_code == 401
 
 
+# Admin ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["list", "change"])
+def test_the_admin_never_shows_a_refresh_token(client, tokens, page):
+    staff = get_user_model().objects.create_superuser(
+        username="boss", email="boss@example.com", password=PASSWORD
+    )
+    client.force_login(staff)
+    outstanding = OutstandingToken.objects.get(
+        jti=token_part(tokens["refresh"], 1)["jti"]
+    )
+    path = "/admin/token_blacklist/outstandingtoken/"
+    if page == "change":
+        path += f"{outstanding.pk}/change/"
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert outstanding.jti in response.content.decode()
+    for segment in tokens["refresh"].split(".")[1:]:
+        assert segment not in response.content.decode()
+
+
 # Cleanup ----------------------------------------------------------------------------
 
 
