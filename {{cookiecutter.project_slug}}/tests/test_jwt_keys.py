@@ -22,9 +22,16 @@ from django.apps import apps
 from django.conf import settings
 from django.test import override_settings
 
-from config.jwt_keys import signing_keys_from_env, throwaway_signing_keys
+from config.jwt_keys import (
+    secret_key_files,
+    signing_keys_from_env,
+    throwaway_signing_keys,
+)
 from {{ cookiecutter.project_slug }}.jwt_auth.algorithms import ALGORITHMS
-from {{ cookiecutter.project_slug }}.jwt_auth.checks import check_jwt_configuration
+from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
+    check_jwt_configuration,
+    check_secret_file_modes,
+)
 from {{ cookiecutter.project_slug }}.jwt_auth.keys import (
     generate_private_key,
     private_key_to_pem,
@@ -173,3 +180,51 @@ def test_the_users_app_imports_no_other_app_of_the_project():
         if name.startswith(f"{PACKAGE}.") and not name.startswith(f"{PACKAGE}.users")
     }
     assert other_apps == set()
+
+
+# Files that hold secrets: readable by their owner only --------------------------------
+
+
+def test_the_secret_files_are_the_private_key_file_and_the_retired_secrets(
+    key_env, tmp_path
+):
+    retired = tmp_path / "keys" / "previous"
+    retired.mkdir(parents=True)
+    for name in ("20260101T000000Z-a.secret", "20260101T000000Z-b.pem"):
+        (retired / name).write_text("retired")
+    env = key_env(JWT_PRIVATE_KEY_FILE="keys/private.pem")
+
+    assert secret_key_files(env, tmp_path) == [
+        str(tmp_path / "keys" / "private.pem"),
+        str(retired / "20260101T000000Z-a.secret"),
+    ]
+
+
+def test_a_private_key_given_as_text_names_no_file(key_env, tmp_path):
+    env = key_env(JWT_PRIVATE_KEY="pem text", JWT_PRIVATE_KEY_FILE="keys/private.pem")
+
+    assert secret_key_files(env, tmp_path) == []
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_secret_file_others_can_read_stops_the_start(tmp_path, mode):
+    key_file = tmp_path / "private.pem"
+    key_file.write_text("private pem")
+    key_file.chmod(mode)
+
+    with override_settings(JWT_SECRET_FILES=[str(key_file)]):
+        (error,) = check_secret_file_modes()
+
+    assert error.id == "jwt_auth.E015"
+    assert error.hint == f"Run: chmod 600 {key_file}"
+
+
+def test_secret_files_of_their_owner_only_pass(tmp_path):
+    key_file = tmp_path / "private.pem"
+    key_file.write_text("private pem")
+    key_file.chmod(0o600)
+
+    with override_settings(
+        JWT_SECRET_FILES=[str(key_file), str(tmp_path / "not-made-yet.pem")]
+    ):
+        assert check_secret_file_modes() == []

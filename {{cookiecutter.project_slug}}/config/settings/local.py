@@ -1,6 +1,10 @@
 """Settings for development on a workstation (``manage.py`` uses these)."""
 
-from config.jwt_keys import previous_verifying_keys_from_env, signing_keys_from_env
+from config.jwt_keys import (
+    previous_verifying_keys_from_env,
+    secret_key_files,
+    signing_keys_from_env,
+)
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, REST_FRAMEWORK, SIMPLE_JWT, env
@@ -15,6 +19,8 @@ SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
     env, BASE_DIR, SIMPLE_JWT
 )
+# The files those keys came from: refused at start if others can read them.
+JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
 
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",

@@ -7,7 +7,11 @@ A missing or empty one stops the service at start, naming the variable.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.jwt_keys import previous_verifying_keys_from_env, signing_keys_from_env
+from config.jwt_keys import (
+    previous_verifying_keys_from_env,
+    secret_key_files,
+    signing_keys_from_env,
+)
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, MIDDLEWARE, SIMPLE_JWT, env
@@ -33,6 +37,8 @@ SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
     env, BASE_DIR, SIMPLE_JWT
 )
+# The files those keys came from: refused at start if others can read them.
+JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
 # base.py reads DATABASE_URL already; production has no local default for it.
 required("DATABASE_URL")
 

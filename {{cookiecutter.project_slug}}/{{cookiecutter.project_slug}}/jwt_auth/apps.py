@@ -16,6 +16,7 @@ class JwtAuthConfig(AppConfig):
         from .checks import (  # noqa: PLC0415
             check_jwt_configuration,
             check_key_set,
+            check_secret_file_modes,
             check_throttle_rates,
         )
         from .signals import user_deleted, user_saved  # noqa: PLC0415
@@ -27,6 +28,7 @@ class JwtAuthConfig(AppConfig):
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
         checks.register(check_throttle_rates, checks.Tags.security)
+        checks.register(check_secret_file_modes, checks.Tags.security)
         # The users app does not know this one: it is this app that listens.
         post_save.connect(
             user_saved,
