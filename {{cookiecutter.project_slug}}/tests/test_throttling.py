@@ -282,6 +282,35 @@ def test_a_full_window_refuses_new_clients_and_keeps_counting_known_ones(
     assert "Throttle counters full" in caplog.text
 
 
+def test_requests_that_check_no_password_open_no_counter(
+    api_client, user, file_cache, monkeypatch
+):
+    # Neither a body without credentials nor a token that is not ours costs a
+    # password check or a query: counting them would let anybody fill a window.
+    monkeypatch.setattr(counters, "MAX_COUNTERS_PER_WINDOW", 2)
+    for number in range(10):
+        address = {"REMOTE_ADDR": f"198.51.100.{number}"}
+        empty = api_client.post("/api/token/", {}, format="json", **address)
+        garbage = api_client.post(
+            "/api/token/refresh/", {"refresh": "not.a.token"}, format="json", **address
+        )
+        assert (empty.status_code, garbage.status_code) == (400, 401)
+
+    response = obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.50")
+
+    assert response.status_code == 200, response.content
+
+
+def test_the_addresses_of_one_ipv6_network_share_a_client_counter(api_client):
+    # One IPv6 subscriber gets a /64 (RFC 6177): 2**64 addresses, one client.
+    for number in range(OBTAIN_PER_CLIENT):
+        obtain(api_client, f"guess{number}", REMOTE_ADDR=f"2001:db8:1:2::{number + 1}")
+
+    assert_throttled(obtain(api_client, "another", REMOTE_ADDR="2001:db8:1:2:ffff::9"))
+    other_network = obtain(api_client, "another", REMOTE_ADDR="2001:db8:1:3::1")
+    assert other_network.status_code == 401
+
+
 def test_a_lone_surrogate_in_the_username_is_a_400(api_client):
     response = api_client.post(
         "/api/token/",

@@ -69,7 +69,10 @@ class ThrottledAuthenticationForm(ThrottledPasswordForm, AdminAuthenticationForm
 
     def clean(self) -> dict:
         # The username as authentication receives it: stripped and NFKC-normalized.
-        self.count_attempt(self.request, self.cleaned_data.get("username"))
+        username = self.cleaned_data.get("username")
+        # Without both, Django checks no password: nothing to count.
+        if username is not None and self.cleaned_data.get("password"):
+            self.count_attempt(self.request, username)
         return super().clean()
 
 

@@ -19,8 +19,13 @@ Counting. Each throttle counts clock-aligned fixed windows (``counters.py``).
 The throttles of a view run in order, client first, and stop at the first
 refusal (DRF's ``check_throttles`` asks every throttle): a request already
 refused counts nowhere else, so one client creates at most its own rate of
-username counters per window. A window that already holds as many counters as
-``counters.py`` allows refuses clients and usernames new to it (429).
+username counters per window. Only requests that cost something count: a
+login with a username and a password, a refresh with a token this service
+signed; the others are answered at once and open no counter, so filling a
+window takes a password check or a real token per counter, each from an
+address (an IPv6 /64) of its own. A window that already holds as many
+counters as ``counters.py`` allows refuses clients and usernames new to it
+(429).
 
 When counting fails. If the shared cache cannot be reached (Redis down, the
 cache folder unwritable), the token endpoints and the admin's login fail
@@ -32,6 +37,7 @@ clients retry after ``Retry-After``. Access tokens keep working meanwhile.
 """
 
 import hashlib
+import ipaddress
 import logging
 import unicodedata
 
@@ -47,7 +53,9 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenBackendError
 
+from .backends import token_backend
 from .counters import CountersFull, count_request
 
 logger = logging.getLogger(__name__)
@@ -150,20 +158,57 @@ class FixedWindowThrottle(SimpleRateThrottle):
         """Return the cache key that counts requests from the client's address.
 
         The address is the connection's, unless ``NUM_PROXIES`` says how many
-        proxies in front of the service append to ``X-Forwarded-For``.
+        proxies in front of the service append to ``X-Forwarded-For``. An IPv6
+        address counts by its /64 network: one subscriber gets a whole /64
+        (RFC 6177), so counting single addresses would give it 2**64 budgets.
         """
         return self.cache_format % {
             "scope": self.scope,
-            "ident": self.get_ident(request),
+            "ident": client_network(self.get_ident(request)),
         }
 
 
+def client_network(address: str | None) -> str:
+    """Return ``address``, or the /64 network of an IPv6 address."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def validated_field(view: GenericAPIView, request: Request, name: str) -> object:
+    """Return the body's value of the serializer field ``name``, cleaned; None if refused.
+
+    The serializer's own field cleans it, exactly as the view will receive it.
+    """
+    field = view.get_serializer().fields.get(name)
+    if field is None:
+        return None
+    data = request.data
+    value = data.get(name, empty) if hasattr(data, "get") else empty
+    try:
+        return field.run_validation(value)
+    except serializers.ValidationError:
+        return None
+
+
 class LoginPerClientThrottle(FixedWindowThrottle):
-    """Password attempts from one client address."""
+    """Password attempts from one client address.
+
+    Only requests that will check a password count: a body without a username
+    and a password is answered 400 at no cost, and counting it would let
+    anybody fill the window's counters from many addresses (``counters.py``).
+    """
 
     scope = "token_obtain_per_client"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str:
+    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+        username = validated_field(view, request, get_user_model().USERNAME_FIELD)
+        if not username or not validated_field(view, request, "password"):
+            return None
         return self.client_key(request)
 
 
@@ -179,15 +224,8 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
         receive it. None when the field refuses it: the serializer answers 400
         without checking a password.
         """
-        name = get_user_model().USERNAME_FIELD
-        field = view.get_serializer().fields.get(name)
-        if field is None:
-            return None
-        data = request.data
-        value = data.get(name, empty) if hasattr(data, "get") else empty
-        try:
-            username = field.run_validation(value)
-        except serializers.ValidationError:
+        username = validated_field(view, request, get_user_model().USERNAME_FIELD)
+        if username is None:
             return None
         return self.username_key(username)
 
@@ -209,11 +247,26 @@ def canonical_username(username: str) -> str:
 
 
 class RefreshPerClientThrottle(FixedWindowThrottle):
-    """Refreshes from one client address."""
+    """Refreshes from one client address.
+
+    Only a token this service signed counts: any other is refused after a
+    signature check, at no cost, and counting it would let anybody fill the
+    window's counters from many addresses (``counters.py``).
+    """
 
     scope = "token_refresh_per_client"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str:
+    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+        # The view's serializer takes the token from the body or the cookie;
+        # a body that cannot be parsed, or no cookie, is answered from here.
+        data = view.get_serializer(data=request.data).initial_data
+        token = data.get("refresh") if hasattr(data, "get") else None
+        if not isinstance(token, str):
+            return None
+        try:
+            token_backend().decode(token)
+        except (TokenBackendError, ValueError):  # ValueError: a lone surrogate.
+            return None
         return self.client_key(request)
 
 
