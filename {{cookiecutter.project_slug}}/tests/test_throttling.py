@@ -8,11 +8,14 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
+from django.test import override_settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.jwt_auth import counters
 from {{ cookiecutter.project_slug }}.jwt_auth.counters import (
@@ -20,6 +23,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.counters import (
     counters_directory,
     remove_expired_windows,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.devices import DEVICE_COOKIE_NAME, SALT
 from {{ cookiecutter.project_slug }}.jwt_auth.throttles import parse_rate
 
 from .helpers import PASSWORD
@@ -84,6 +88,78 @@ def test_username_limit_holds_across_client_addresses(api_client, user):
         obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
 
     assert_throttled(obtain(api_client, user.username, REMOTE_ADDR="192.0.2.99"))
+
+
+# --- A device that logged in before keeps its own budget (OWASP device cookies) -------
+
+
+@pytest.fixture
+def attacker():
+    """Another client: no cookie of the user's device."""
+    return APIClient()
+
+
+def exhaust_the_username_limit(client, user):
+    for number in range(OBTAIN_PER_USERNAME):
+        obtain(client, user.username, REMOTE_ADDR=f"203.0.113.{number}")
+
+
+def test_a_device_that_logged_in_before_keeps_its_own_budget(
+    api_client, attacker, user
+):
+    assert obtain(api_client, user.username, PASSWORD).status_code == 200
+    exhaust_the_username_limit(attacker, user)
+
+    owner = obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.7")
+
+    assert owner.status_code == 200, owner.content
+    assert_throttled(
+        obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="203.0.113.99")
+    )
+
+
+def test_the_device_cookie_is_httponly_and_sent_to_the_login_only(api_client, user):
+    response = obtain(api_client, user.username, PASSWORD)
+
+    cookie = response.cookies[DEVICE_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["path"] == "/api/token/"
+    assert cookie["samesite"] == "Strict"
+    assert user.username not in cookie.value
+
+
+def test_a_device_has_a_limit_of_its_own(api_client, user):
+    assert obtain(api_client, user.username, PASSWORD).status_code == 200
+    for number in range(OBTAIN_PER_USERNAME):
+        response = obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
+        assert response.status_code == 401
+
+    assert_throttled(obtain(api_client, user.username, REMOTE_ADDR="192.0.2.99"))
+
+
+def test_the_device_cookie_of_another_user_gives_no_budget(
+    api_client, attacker, user, django_user_model
+):
+    other = django_user_model.objects.create_user(username="mallory", password=PASSWORD)
+    assert obtain(api_client, other.username, PASSWORD).status_code == 200
+    exhaust_the_username_limit(attacker, user)
+
+    assert_throttled(
+        obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.8")
+    )
+
+
+def test_a_forged_device_cookie_gives_no_budget(api_client, attacker, user):
+    obtain(api_client, user.username, PASSWORD)
+    genuine = api_client.cookies[DEVICE_COOKIE_NAME].value
+    # The same user and device, signed with another key.
+    claims = signing.loads(genuine, salt=SALT)
+    with override_settings(SECRET_KEY="another secret key, not the service's own"):
+        forged = signing.dumps(claims, salt=SALT)
+    attacker.cookies[DEVICE_COOKIE_NAME] = forged
+    exhaust_the_username_limit(APIClient(), user)
+
+    assert_throttled(obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="192.0.2.9"))
 
 
 def test_username_limit_ignores_letter_case(api_client, user):

@@ -57,6 +57,7 @@ from rest_framework_simplejwt.exceptions import TokenBackendError
 
 from .backends import token_backend
 from .counters import CountersFull, count_request
+from .devices import trusted_device
 
 logger = logging.getLogger(__name__)
 
@@ -227,14 +228,25 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
         username = validated_field(view, request, get_user_model().USERNAME_FIELD)
         if username is None:
             return None
-        return self.username_key(username)
+        return self.username_key(username, request)
 
-    def username_key(self, username: str) -> str:
-        """Return the cache key of ``username``, the same for every spelling of it."""
-        digest = hashlib.sha256(
-            canonical_username(username).encode("utf-8", "surrogatepass")
-        ).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": digest}
+    def username_key(self, username: str, request: HttpRequest) -> str:
+        """Return the cache key of ``username``, the same for every spelling of it.
+
+        A client with a device cookie of this user counts on a key of its own
+        (``devices.py``); every other client shares the username's.
+        """
+        digest = username_digest(username)
+        device = trusted_device(request, digest)
+        ident = digest if device is None else f"{digest}:device:{device}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def username_digest(username: str) -> str:
+    """Return a hash of ``username``, the same for every spelling of it."""
+    return hashlib.sha256(
+        canonical_username(username).encode("utf-8", "surrogatepass")
+    ).hexdigest()
 
 
 def canonical_username(username: str) -> str:
@@ -293,7 +305,7 @@ def check_password_attempt(request: HttpRequest, username: str | None) -> None:
     by_client, by_username = LoginPerClientThrottle(), LoginPerUsernameThrottle()
     keys = [(by_client, by_client.client_key(request))]
     if username:
-        keys.append((by_username, by_username.username_key(username)))
+        keys.append((by_username, by_username.username_key(username, request)))
     for throttle, key in keys:
         if throttle.rate is not None and not throttle.allow(request, key):
             raise exceptions.Throttled(throttle.wait())
