@@ -162,6 +162,20 @@ def test_a_forged_device_cookie_gives_no_budget(api_client, attacker, user):
     assert_throttled(obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="192.0.2.9"))
 
 
+def test_each_username_has_a_window_of_its_own(api_client):
+    # Windows that all end at the top of the hour (or day) would let every
+    # guesser start again at the same moment; each counter's ends on its own.
+    waits = set()
+    for username in ("alice", "bob", "carol"):
+        for number in range(OBTAIN_PER_USERNAME):
+            obtain(api_client, username, REMOTE_ADDR=f"192.0.2.{number}")
+        response = obtain(api_client, username, REMOTE_ADDR="192.0.2.99")
+        assert_throttled(response)
+        waits.add(int(response["Retry-After"]))
+
+    assert len(waits) == 3
+
+
 def test_username_limit_ignores_letter_case(api_client, user):
     for number, name in enumerate(["alice", "ALICE", "Alice"]):
         obtain(api_client, name, REMOTE_ADDR=f"192.0.2.{number}")

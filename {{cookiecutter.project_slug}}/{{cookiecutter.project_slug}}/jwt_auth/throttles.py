@@ -15,7 +15,8 @@ whitespace trimmed, a JSON number turned into text), normalized as the user
 model normalizes usernames (NFKC) and case-folded: no spelling of a username
 opens a fresh counter. The cache holds a hash of it, not what people typed.
 
-Counting. Each throttle counts clock-aligned fixed windows (``counters.py``).
+Counting. Each throttle counts fixed windows (``counters.py``), shifted per
+client and per username so that they do not all end at the same moment.
 The throttles of a view run in order, client first, and stop at the first
 refusal (DRF's ``check_throttles`` asks every throttle): a request already
 refused counts nowhere else, so one client creates at most its own rate of
@@ -39,6 +40,7 @@ clients retry after ``Retry-After``. Access tokens keep working meanwhile.
 import hashlib
 import ipaddress
 import logging
+import math
 import unicodedata
 
 from django.contrib.auth import get_user_model
@@ -126,12 +128,20 @@ class FixedWindowThrottle(SimpleRateThrottle):
         Raise ThrottlingUnavailable when the shared cache cannot count.
         """
         self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_end = (window + 1) * self.duration
+        # Each key's windows are shifted by an offset of its own, so that the
+        # counters of every client and username do not all start again at the
+        # same moment (the top of the hour), when all guessers could burst.
+        offset = window_offset(ident_key, self.duration)
+        window = int((self.now + offset) // self.duration)
+        self.window_end = (window + 1) * self.duration - offset
         # The window number is part of the key: a new window starts a new counter.
         key = f"{ident_key}:{self.duration}:{window}"
+        # Stored with the counters of the clock-aligned window it ends in.
+        stored_until = math.ceil(self.window_end / self.duration) * self.duration
         try:
-            count = count_request(caches["default"], key, self.window_end)
+            count = count_request(
+                caches["default"], key, self.window_end, stored_until=stored_until
+            )
         except CountersFull:
             logger.warning(
                 "Throttle counters full until the window of %s ends: "
@@ -167,6 +177,12 @@ class FixedWindowThrottle(SimpleRateThrottle):
             "scope": self.scope,
             "ident": client_network(self.get_ident(request)),
         }
+
+
+def window_offset(ident_key: str, duration: int) -> int:
+    """Return how many seconds the windows of ``ident_key`` are shifted (0 to duration-1)."""
+    digest = hashlib.sha256(ident_key.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % duration
 
 
 def client_network(address: str | None) -> str:
