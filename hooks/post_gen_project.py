@@ -24,71 +24,41 @@ STRICT_SETUP_VARIABLE = "TEMPLATE_STRICT_SETUP"
 
 
 def unused_paths(answers):
-    """Return the generated paths (relative to the project) the answers do not use."""
+    """Return the generated paths (relative to the project) the answers do not use.
+
+    Code is grouped by role and by option, each package with its tests, so an
+    answer not chosen removes a folder or a module, and its tests go with it.
+    """
+    package = answers["project_slug"]
     paths = []
     if not answers["use_docker"]:
         paths += ["Dockerfile", "compose.yaml", ".dockerignore"]
     if answers["ci_provider"] != "github":
         paths += [".github"]
-    if not answers["rotate_refresh_tokens"]:
-        paths += ["tests/test_rotation.py"]
-    if not answers["use_token_blacklist"]:
-        # Sessions are recorded with the blacklist's outstanding tokens.
-        paths += ["tests/test_logout.py", "tests/test_sessions.py"]
-        paths += [f"{answers['project_slug']}/token_sessions"]
+    if answers["service_role"] == "issuer":
+        paths += [f"{package}/verifier", "config/settings/verifier.py"]
+    else:
+        paths += [f"{package}/issuer"]
+    if answers["__sessions"] != "yes":
+        paths += [f"{package}/token_sessions", "config/settings/token_sessions.py"]
     if answers["token_transport"] != "cookie":
         paths += [
-            f"{answers['project_slug']}/jwt_auth/cookies.py",
-            "tests/test_cookie_transport.py",
+            f"{package}/issuer/cookies.py",
+            f"{package}/issuer/tests/test_cookie_transport.py",
+            "config/settings/cookie_transport.py",
         ]
-    database = f"{answers['project_slug']}/database"
+    if not answers["rotate_refresh_tokens"]:
+        paths += [f"{package}/issuer/tests/test_rotation.py"]
     if answers["database"] == "sqlite":
         # SQLite creates its file itself (database/base.py makes it owner-only).
-        paths += [f"{database}/management"]
+        paths += [f"{package}/database/management"]
     else:
-        paths += [f"{database}/{name}" for name in ("apps.py", "base.py", "checks.py")]
-        paths += ["tests/test_database_file.py"]
-    if answers["service_role"] == "verifier":
-        paths += verifier_unused_paths(answers["project_slug"])
-    else:
-        paths += ["tests/test_verifier.py"]
+        # PostgreSQL keeps the create_database command only.
+        paths += [
+            f"{package}/database/{name}"
+            for name in ("apps.py", "base.py", "checks.py", "tests")
+        ]
     return paths
-
-
-def verifier_unused_paths(package):
-    """Return what only an issuer needs: signing, publishing keys, token endpoints' tests."""
-    jwt_auth = f"{package}/jwt_auth"
-    return [
-        f"{jwt_auth}/wellknown.py",
-        f"{jwt_auth}/urls.py",
-        f"{jwt_auth}/rotation.py",
-        f"{jwt_auth}/management/commands/rotate_jwt_key.py",
-        f"{jwt_auth}/management/commands/generate_jwt_keys.py",
-        f"{package}/token_sessions",
-        *(
-            f"tests/test_{name}.py"
-            for name in (
-                "answers",
-                "attacks",
-                "auth_cache",
-                "endpoints",
-                "issuer_audience",
-                "jwks",
-                "jwt_checks",
-                "jwt_keys",
-                "key_set",
-                "logout",
-                "malformed_requests",
-                "openapi",
-                "redaction",
-                "rotate_jwt_key",
-                "rotation",
-                "sessions",
-                "throttling",
-                "verify",
-            )
-        ),
-    ]
 
 
 def remove_paths(project_dir, paths):

@@ -97,6 +97,9 @@ def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image(project, tm
     leaked = {name for name in sent if name == ".env" or name.startswith(local_state)}
     assert leaked == set()
     assert {"manage.py", "pyproject.toml", "config/settings/production.py"} <= sent
+    # The tests stay out too, the project's and those beside each package.
+    assert {name for name in sent if "tests" in name.split("/")} == set()
+    assert "conftest.py" not in sent
 
 
 @variants("default", "rs256", "postgresql")

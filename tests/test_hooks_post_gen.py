@@ -13,27 +13,28 @@ pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
 
-def test_nothing_is_pruned_for_the_defaults_but_unchosen_tests_and_commands():
+def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_options():
     assert sorted(post_gen.unused_paths(default_answers())) == [
+        "config/settings/cookie_transport.py",
+        "config/settings/verifier.py",
         "my_service/database/management",
-        "my_service/jwt_auth/cookies.py",
-        "tests/test_cookie_transport.py",
-        "tests/test_rotation.py",
-        "tests/test_verifier.py",
+        "my_service/issuer/cookies.py",
+        "my_service/issuer/tests/test_cookie_transport.py",
+        "my_service/issuer/tests/test_rotation.py",
+        "my_service/verifier",
     ]
 
 
 def test_postgresql_keeps_create_database_and_drops_the_sqlite_backend():
-    assert sorted(post_gen.unused_paths(default_answers(database="postgresql"))) == [
+    pruned = post_gen.unused_paths(default_answers(database="postgresql"))
+
+    assert "my_service/database/management" not in pruned
+    assert {
         "my_service/database/apps.py",
         "my_service/database/base.py",
         "my_service/database/checks.py",
-        "my_service/jwt_auth/cookies.py",
-        "tests/test_cookie_transport.py",
-        "tests/test_database_file.py",
-        "tests/test_rotation.py",
-        "tests/test_verifier.py",
-    ]
+        "my_service/database/tests",
+    } <= set(pruned)
 
 
 def test_unchosen_options_prune_their_files():
@@ -49,22 +50,33 @@ def test_unchosen_options_prune_their_files():
         ".github",
         "Dockerfile",
         "compose.yaml",
+        "config/settings/cookie_transport.py",
+        "config/settings/token_sessions.py",
+        "config/settings/verifier.py",
         "my_service/database/management",
-        "my_service/jwt_auth/cookies.py",
+        "my_service/issuer/cookies.py",
+        "my_service/issuer/tests/test_cookie_transport.py",
+        "my_service/issuer/tests/test_rotation.py",
         "my_service/token_sessions",
-        "tests/test_cookie_transport.py",
-        "tests/test_logout.py",
-        "tests/test_rotation.py",
-        "tests/test_sessions.py",
-        "tests/test_verifier.py",
+        "my_service/verifier",
     ]
 
 
 def test_the_cookie_transport_keeps_its_module_and_tests():
     pruned = post_gen.unused_paths(default_answers(token_transport="cookie"))
 
-    assert "my_service/jwt_auth/cookies.py" not in pruned
-    assert "tests/test_cookie_transport.py" not in pruned
+    assert "my_service/issuer/cookies.py" not in pruned
+    assert "my_service/issuer/tests/test_cookie_transport.py" not in pruned
+    assert "config/settings/cookie_transport.py" not in pruned
+
+
+def test_a_verifier_prunes_the_issuer_package_and_the_sessions_with_it():
+    answers = default_answers(service_role="verifier", jwt_algorithm="ES256")
+
+    assert answers["__sessions"] == "no"
+    pruned = post_gen.unused_paths(answers)
+    assert {"my_service/issuer", "my_service/token_sessions"} <= set(pruned)
+    assert not any(path.startswith("my_service/verifier") for path in pruned)
 
 
 def test_the_cookie_transport_needs_the_blacklist_for_its_logout():

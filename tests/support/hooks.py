@@ -3,6 +3,8 @@
 import importlib.util
 import json
 
+from jinja2 import Environment
+
 from tests.support.baking import TEMPLATE_DIR
 
 
@@ -22,7 +24,7 @@ def default_answers(**overrides):
     answers = {
         key: (value[0] if isinstance(value, list) else value)
         for key, value in context.items()
-        if key not in {"__prompts__", "__signing"}
+        if key != "__prompts__"
     }
     answers["project_slug"] = "my_service"
     answers["access_token_lifetime_minutes"] = str(
@@ -30,7 +32,9 @@ def default_answers(**overrides):
     )
     answers["refresh_token_lifetime_days"] = str(answers["refresh_token_lifetime_days"])
     answers.update(overrides)
-    # cookiecutter renders this private variable from the answers (cookiecutter.json).
-    hmac = answers["jwt_algorithm"].startswith("HS")
-    answers.setdefault("__signing", "hmac" if hmac else "asymmetric")
+    # cookiecutter renders its private variables (``__signing``, ``__sessions``)
+    # from the answers, in the order of cookiecutter.json.
+    for key, value in context.items():
+        if key.startswith("__") and key != "__prompts__" and key not in overrides:
+            answers[key] = Environment().from_string(value).render(cookiecutter=answers)
     return answers

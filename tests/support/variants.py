@@ -46,6 +46,9 @@ VARIANTS = {
     },
     "redis": {"use_redis": "yes"},
     "unicode-name": {"project_name": "Zürich Bob's Orders"},
+    # A package that sorts before config (and tests): ruff's import order of the
+    # generated code must not depend on the name.
+    "slug-before-config": {"project_slug": "api_gateway"},
     # The longest names the validators accept must still give ruff-stable code.
     "longest-names": {
         "project_name": "Northwind Traders Customer Billing and Invoicing Platform EU",

@@ -5,7 +5,16 @@ from django.urls import include, path
 urlpatterns = [
     path("api/", include("{{ cookiecutter.project_slug }}.api.urls")),
 {%- if cookiecutter.service_role == "issuer" %}
-    path(".well-known/", include("{{ cookiecutter.project_slug }}.jwt_auth.urls")),
+    # /api/token/ and the other token endpoints, /.well-known/jwks.json
+    path("api/", include("{{ cookiecutter.project_slug }}.issuer.urls")),
+    path(
+        ".well-known/",
+        include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),
+    ),
+{%- endif %}
+{%- if cookiecutter.__sessions == "yes" %}
+    # /api/sessions/ and /api/token/logout-all/
+    path("api/", include("{{ cookiecutter.project_slug }}.token_sessions.api.urls")),
 {%- endif %}
 ]
 # Production may move the admin (DJANGO_ADMIN_URL) or leave it out (empty).

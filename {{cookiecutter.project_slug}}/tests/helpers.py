@@ -12,6 +12,11 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
 PASSWORD = "correct horse battery staple"
+WRONG_PASSWORD = "not the password"
+# The low rates the throttling tests set (the low_rates fixture).
+OBTAIN_PER_CLIENT = 4
+OBTAIN_PER_USERNAME = 3
+REFRESH_PER_CLIENT = 2
 
 
 def authorization_header(token: str, header_type: str | None = None) -> str:
@@ -38,6 +43,46 @@ def verify(client: APIClient, token: str) -> Response:
 def logout(client: APIClient, token: str) -> Response:
     """Blacklist the refresh token ``token`` through the logout endpoint."""
     return client.post("/api/token/blacklist/", {"refresh": token}, format="json")
+
+
+def counter_files(directory):
+    """Return the files of the throttle counters under ``directory``."""
+    return [path for path in directory.rglob("*") if path.is_file()]
+
+
+ADMIN_LOGIN = "/admin/login/"
+
+
+def admin_login(client, username, password=WRONG_PASSWORD, address="192.0.2.1"):
+    return client.post(
+        ADMIN_LOGIN,
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+def assert_throttled_form(response, field="password"):
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 24 * 60 * 60
+    page = response.content.decode()
+    assert f"Too many attempts. Try again in {response['Retry-After']} s." in page
+    assert f'name="{field}"' in page  # The form again.
+
+
+ADMIN_PASSWORD_CHANGE = "/admin/password_change/"
+NEW_PASSWORD = "a new password nobody guesses"
+
+
+def change_password(client, old_password=WRONG_PASSWORD, address="192.0.2.1"):
+    return client.post(
+        ADMIN_PASSWORD_CHANGE,
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        REMOTE_ADDR=address,
+    )
 {%- if cookiecutter.token_transport == "cookie" %}
 
 

@@ -1,20 +1,22 @@
 """Settings shared by every environment.
 
-Values come from the environment, and from a git-ignored ``.env`` file in the
-project root when there is one (``bootstrap.py`` writes it; ``.env.example``
+Values come from the environment (``environment.py``; ``.env.example``
 documents every variable). Secrets are read in ``local.py`` and
-``production.py`` only, so this module never holds a default secret.
+``production.py`` only, so this module never holds a default secret. The
+settings of an integration chosen when the project was generated are in a
+module of their own, imported here.
 """
 
 from datetime import timedelta
-from pathlib import Path
 
-import environ
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-env = environ.Env()
-env.read_env(BASE_DIR / ".env")
+{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
+{% endif %}from .environment import BASE_DIR, env
+{%- if cookiecutter.__sessions == "yes" %}
+from .token_sessions import *  # noqa: F403
+{%- endif %}
+{%- if cookiecutter.service_role == "verifier" %}
+from .verifier import *  # noqa: F403
+{%- endif %}
 
 # https://docs.djangoproject.com/en/stable/ref/settings/#debug
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -25,7 +27,7 @@ INSTALLED_APPS = [
     # First, so that its createsuperuser command replaces django.contrib.auth's.
     "{{ cookiecutter.project_slug }}.users",
     # django.contrib.admin, with password attempts throttled on its login form.
-    "{{ cookiecutter.project_slug }}.jwt_auth.apps.ThrottledAdminConfig",
+    "{{ cookiecutter.project_slug }}.throttling.apps.ThrottledAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,9 +43,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "{{ cookiecutter.project_slug }}.jwt_auth",
-{%- if cookiecutter.use_token_blacklist and cookiecutter.service_role == "issuer" %}
+    # The role of this service, chosen when it was generated.
+    "{{ cookiecutter.project_slug }}.{{ cookiecutter.service_role }}",
+{%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
 {%- endif %}
+    "{{ cookiecutter.project_slug }}.throttling",
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.database",
 ]
@@ -173,9 +178,9 @@ REST_FRAMEWORK = {
 {%- if cookiecutter.service_role == "verifier" %}
     # The issuer's tokens; request.user is built from their claims.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "{{ cookiecutter.project_slug }}.jwt_auth.authentication.CachedTokenUserAuthentication",
+        "{{ cookiecutter.project_slug }}.verifier.authentication.CachedTokenUserAuthentication",
     ],
-{%- elif cookiecutter.use_token_blacklist %}
+{%- elif cookiecutter.__sessions == "yes" %}
     # simplejwt's JWTAuthentication without a database query per request,
     # refusing the tokens of ended sessions.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -194,15 +199,15 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
     ],
     # DRF's parsers, with a JSON parser that answers a deeply nested body
-    # with 400 instead of running out of stack (jwt_auth/parsers.py).
+    # with 400 instead of running out of stack (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "{{ cookiecutter.project_slug }}.jwt_auth.parsers.BoundedJSONParser",
+        "{{ cookiecutter.project_slug }}.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Brute-force protection: the rates of the throttles that the token views
-    # and the admin's login name (jwt_auth/views.py, jwt_auth/admin_site.py),
+    # and the admin's login name (issuer/views.py, throttling/admin_site.py),
     # counted in the shared cache; a limit hit answers 429. Other views are
     # not throttled.
     "DEFAULT_THROTTLE_RATES": {
@@ -220,7 +225,7 @@ REST_FRAMEWORK = {
     # X-Forwarded-For. 0: the connection's address, which clients cannot forge.
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     # Logs refused credentials and throttling, never the token itself.
-    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.jwt_auth.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.api.exceptions.exception_handler",
 }
 
 # How long (seconds) a worker may trust a user it read for a token: a user
@@ -229,12 +234,6 @@ REST_FRAMEWORK = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
-{%- if cookiecutter.service_role == "verifier" %}
-
-# This service signs no token: it verifies those of its issuer with the public
-# keys the issuer publishes there (jwt_auth/remote_keys.py).
-JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
-{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the
@@ -255,45 +254,17 @@ SIMPLE_JWT = {
     # and required on every verification (JWT_ISSUER, JWT_AUDIENCE).
     "ISSUER": env.str("JWT_ISSUER", default="") or None,
     "AUDIENCE": env.str("JWT_AUDIENCE", default="") or None,
-{%- if cookiecutter.use_token_blacklist and cookiecutter.service_role == "issuer" %}
+{%- if cookiecutter.__sessions == "yes" %}
     # A login starts a session that every token names (token_sessions app).
     "TOKEN_OBTAIN_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenObtainPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenVerifySerializer",
     "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenBlacklistSerializer",
-{%- else %}
-    "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenRefreshSerializer",
-    "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.jwt_auth.serializers.TokenVerifySerializer",
+{%- elif cookiecutter.service_role == "issuer" %}
+    "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.issuer.serializers.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.issuer.serializers.TokenVerifySerializer",
 {%- endif %}
 }
-{%- if cookiecutter.token_transport == "cookie" %}
-
-# The refresh token travels in a cookie scripts cannot read (HttpOnly), sent
-# only to the token endpoints (jwt_auth/cookies.py). Strict: no request from
-# another site carries it (the README explains the choice).
-REFRESH_COOKIE_NAME = "refresh_token"
-REFRESH_COOKIE_SAMESITE = "Strict"
-# production.py sends it over HTTPS only.
-REFRESH_COOKIE_SECURE = False
-
-# Browser apps served from other origins (scheme://host:port, comma-separated)
-# that may call the API with their cookies; empty: the same origin only.
-# https://github.com/adamchainz/django-cors-headers
-CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
-CORS_ALLOW_CREDENTIALS = True
-CORS_URLS_REGEX = r"^/api/"
-# Refresh and logout check CSRF; the same origins may send those requests.
-CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
-{%- endif %}
-{%- if cookiecutter.use_token_blacklist and cookiecutter.service_role == "issuer" %}
-
-# Sessions (README, "Sessions"). Seconds after a rotation during which the
-# same client may retry the rotated token and get the same new one back.
-JWT_REFRESH_GRACE_SECONDS = env.int("JWT_REFRESH_GRACE_SECONDS", default=5)
-# Declares that "manage.py prune_tokens" is scheduled where this service runs
-# (its deploy check warns otherwise).
-JWT_TOKEN_CLEANUP_SCHEDULED = env.bool("JWT_TOKEN_CLEANUP_SCHEDULED", default=False)
-{%- endif %}
 
 # The OpenAPI schema at /api/schema/ and Swagger UI at /api/docs/, whose files
 # come from drf-spectacular-sidecar and are served by this service, not a CDN.
@@ -315,7 +286,7 @@ LOGGING = {
     "filters": {
         # A safety net: anything shaped like a JWT is replaced before it is written.
         "redact_tokens": {
-            "()": "{{ cookiecutter.project_slug }}.jwt_auth.redaction.RedactTokens",
+            "()": "{{ cookiecutter.project_slug }}.api.redaction.RedactTokens",
         },
     },
     "formatters": {

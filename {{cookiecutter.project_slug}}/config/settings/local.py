@@ -1,6 +1,6 @@
 """Settings for development on a workstation (``manage.py`` uses these)."""
 
-from config.jwt_keys import (
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     previous_verifying_keys_from_env,
     secret_key_files,
     signing_keys_from_env,

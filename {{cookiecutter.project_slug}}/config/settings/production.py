@@ -7,7 +7,7 @@ A missing or empty one stops the service at start, naming the variable.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.jwt_keys import (
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     previous_verifying_keys_from_env,
     secret_key_files,
     signing_keys_from_env,

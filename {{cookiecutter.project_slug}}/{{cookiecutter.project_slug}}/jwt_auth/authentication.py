@@ -8,11 +8,7 @@ how long, and how a change to a user reaches every worker.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from rest_framework_simplejwt.authentication import (
-    JWTAuthentication,
-    JWTStatelessUserAuthentication,
-)
-from rest_framework_simplejwt.models import TokenUser
+from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
@@ -67,18 +63,3 @@ class CachedJWTAuthentication(JWTAuthentication):
         return not api_settings.CHECK_REVOKE_TOKEN or (
             validated_token.get(api_settings.REVOKE_TOKEN_CLAIM) == fingerprint
         )
-
-
-class CachedTokenUserAuthentication(CachedJWTAuthentication):
-    """Authentication of a verifier: the user is the token's, not a database row.
-
-    A verifier trusts its issuer for who the user is: ``request.user`` is
-    simplejwt's ``TokenUser``, whose ``id`` is the issuer's user id and whose
-    other attributes are the token's claims. Nothing is read from the
-    database, and nothing can be checked there either: a user deactivated on
-    the issuer is refused here once the access token expires.
-    """
-
-    def get_user(self, validated_token: Token) -> TokenUser:
-        """Return the stateless user the token describes."""
-        return JWTStatelessUserAuthentication.get_user(self, validated_token)

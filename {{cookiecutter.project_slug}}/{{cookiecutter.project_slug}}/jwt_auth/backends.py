@@ -2,36 +2,41 @@
 
 simplejwt signs with one key and verifies with one key. To rotate keys without
 logging everybody out, this backend signs with the current key, names it in
-the token's header (``kid``, see ``jwk.py``), and verifies each token with the
-key its ``kid`` names: the current one or one of the previous keys still
+the token's header (``kid``, see ``jwt_keys/jwk.py``), and verifies each token
+with the key its ``kid`` names: the current one or one of the previous keys still
 configured (``JWT_PREVIOUS_VERIFYING_KEYS``), or, in a verifier, a key of the
-issuer's published set (``remote_keys.py``). A token whose ``kid`` names no
+issuer's published set (``verifier/remote_keys.py``). A token whose ``kid`` names no
 known key is invalid, like one with a bad signature. A token without ``kid``
 (signed before this project named its keys) verifies with the current key.
 
 simplejwt's ``Token`` takes its backend from the class attribute
 ``_token_backend``, and only when that is None builds its own in
-``rest_framework_simplejwt.state``. ``apps.py`` sets this one there, so
-simplejwt's token classes, views and serializers, and any subclass, use it.
+``rest_framework_simplejwt.state``. The role's app (``issuer`` or ``verifier``)
+installs this one there, so simplejwt's token classes, views and serializers,
+and any subclass, use it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
 import jwt
-from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
-from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.tokens import Token
 
-from .algorithms import is_hmac
+from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
+from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
+
 from .claims import has_odd_claims
-from .jwk import public_jwk, secret_kid
-from .remote_keys import RemoteKeySet, jwks_url
+
+# The settings the backend is built from: a test changing one builds it again.
+BACKEND_SETTINGS = frozenset(
+    {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}
+)
 
 
 class KeySource(Protocol):
@@ -162,55 +167,26 @@ class KeySetTokenBackend(TokenBackend):
         return key
 
 
-def build_token_backend() -> KeySetTokenBackend:
-    """Return the backend the settings describe (``SIMPLE_JWT`` and ``JWT_*``).
+def install_token_backend(build: Callable[[], KeySetTokenBackend]) -> None:
+    """Make every simplejwt token sign and verify through the backend ``build`` returns.
 
-    A verifier (``JWT_JWKS_URL``) holds no key: every key comes from its issuer.
+    Built again whenever a test changes a setting it reads. With an algorithm
+    simplejwt does not know there is no backend to build: the system check
+    ``jwt_auth.E001`` says so and stops the start.
     """
-    jwt_settings = simplejwt_settings.api_settings
-    if (url := jwks_url()) is not None:
-        return KeySetTokenBackend(
-            jwt_settings.ALGORITHM,
-            "",
-            "",
-            jwt_settings.AUDIENCE,
-            jwt_settings.ISSUER,
-            None,
-            jwt_settings.LEEWAY,
-            jwt_settings.JSON_ENCODER,
-            remote_keys=RemoteKeySet(url, jwt_settings.ALGORITHM),
-        )
-    return KeySetTokenBackend(
-        jwt_settings.ALGORITHM,
-        jwt_settings.SIGNING_KEY,
-        jwt_settings.VERIFYING_KEY,
-        jwt_settings.AUDIENCE,
-        jwt_settings.ISSUER,
-        None,  # JWK_URL: the keys of an issuer come through remote_keys.
-        jwt_settings.LEEWAY,
-        jwt_settings.JSON_ENCODER,
-        previous_keys=getattr(settings, "JWT_PREVIOUS_VERIFYING_KEYS", ()),
-    )
 
+    def install(setting: str = "SIMPLE_JWT", **kwargs: object) -> None:
+        if setting not in BACKEND_SETTINGS:
+            return
+        try:
+            Token._token_backend = build()
+        except TokenBackendError:
+            Token._token_backend = None
 
-def install_token_backend() -> None:
-    """Make every simplejwt token sign and verify through this module's backend.
-
-    With an algorithm simplejwt does not know there is no backend to build:
-    the system check ``jwt_auth.E001`` says so and stops the start.
-    """
-    try:
-        Token._token_backend = build_token_backend()
-    except TokenBackendError:
-        Token._token_backend = None
+    install()
+    setting_changed.connect(install, weak=False, dispatch_uid="jwt_auth.backend")
 
 
 def token_backend() -> KeySetTokenBackend:
     """Return the backend every token uses."""
     return Token._token_backend
-
-
-def reinstall_on_change(setting: str, **kwargs: object) -> None:
-    """Build the backend again when a test changes the settings it reads."""
-    if setting in {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}:
-        install_token_backend()

@@ -16,10 +16,9 @@ reaches the workers:
 
 1. Saved through the ORM (``save()``, ``delete()``, the admin, ``manage.py``):
    the process that saved forgets the user at once (``signals.py``), and once
-   the transaction commits it announces the change in the shared cache
-   (``CACHES["default"]``: Redis, or files for the workers of one machine).
-   Every worker looks at the announcement at most once a second and then
-   forgets every user it holds.
+   the transaction commits it announces the change (``workers.py``). Every
+   worker looks at the announcement at most once a second and then forgets
+   every user it holds.
 2. Written any other way (``QuerySet.update()``, raw SQL, another service):
    every worker reads the user again within ``JWT_USER_CACHE_SECONDS``, or at
    once after you call ``user_changed(user_id)``.
@@ -28,44 +27,34 @@ reaches the workers:
    login after a password change elsewhere is accepted at once.
 
 Refreshing a token checks its user through ``read_user`` with the same bounds
-(``serializers.py``).
+(``issuer/serializers.py``).
 """
 
-import logging
 import threading
 import time
-import uuid
 from datetime import timedelta
 from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-logger = logging.getLogger(__name__)
+from .conf import jwt_auth_settings
+from .workers import NO_NEWS, Announcement, per_worker
 
-# The shared-cache key whose value changes whenever a user changes.
-USERS_CHANGED_KEY = "jwt_auth:users-changed"
-# How often a worker reads that key, at most.
-ANNOUNCEMENT_POLL_SECONDS = 1.0
-# After the shared cache failed to answer, how long the polls leave it alone.
-CACHE_PAUSE_SECONDS = 30.0
-DEFAULT_USER_CACHE_SECONDS = 30
 # Bounds on what one worker keeps in memory (about 1 KB per entry).
 MAX_TOKENS = 4096
 MAX_USERS = 4096
-# What a poll read when the shared cache did not answer.
-NOT_READ = object()
+# Announced whenever a user changes.
+users_changed = Announcement("jwt_auth:users-changed")
 
 
 def user_cache_seconds() -> float:
     """Return how long a worker may trust a user it read (0: not at all)."""
-    return getattr(settings, "JWT_USER_CACHE_SECONDS", DEFAULT_USER_CACHE_SECONDS)
+    return jwt_auth_settings.JWT_USER_CACHE_SECONDS
 
 
 def leeway_seconds() -> float:
@@ -74,43 +63,6 @@ def leeway_seconds() -> float:
     if isinstance(leeway, timedelta):
         return leeway.total_seconds()
     return leeway
-
-
-class Announcements:
-    """Reads of the announcements in the shared cache, paused after a failure.
-
-    Each worker polls the cache once a second, on the request path. A cache
-    that stops answering would make every poll wait for its timeout; after a
-    failure, the polls leave it alone for ``CACHE_PAUSE_SECONDS`` and fall
-    back on the database instead (each poller says how), so a worker pays one
-    timeout per pause, not one per poll.
-    """
-
-    def __init__(self) -> None:
-        self._paused_until = 0.0
-
-    def read(self, key: str) -> object:
-        """Return the value of ``key`` (None when unset), or NOT_READ on failure."""
-        now = time.monotonic()
-        if now < self._paused_until:
-            return NOT_READ
-        try:
-            return cache.get(key)
-        except Exception:
-            logger.exception(
-                "Cannot read %s from the cache; trying again in %s s",
-                key,
-                CACHE_PAUSE_SECONDS,
-            )
-            self._paused_until = now + CACHE_PAUSE_SECONDS
-            return NOT_READ
-
-    def resume(self) -> None:
-        """Ask the cache again at the next poll (tests start from nothing)."""
-        self._paused_until = 0.0
-
-
-announcements = Announcements()
 
 
 class VerifiedTokens:
@@ -168,8 +120,7 @@ class KnownUsers:
         self.generation = 0
         self._entries = {}
         self._lock = threading.Lock()
-        self._next_poll = 0.0
-        self._announcement = NOT_READ
+        self._news = users_changed.listener()
 
     def get(self, user_id: object, max_age: float) -> tuple[UserSnapshot, str] | None:
         """Return ``(UserSnapshot, password fingerprint)`` if fresh, else None.
@@ -177,14 +128,14 @@ class KnownUsers:
         Fresh: read less than ``max_age`` seconds ago, and since the last
         change another process announced.
         """
-        now = time.monotonic()
-        if now >= self._next_poll:
-            self.check_announcement(now)
+        if (news := self._news.poll()) is not NO_NEWS:
+            self.forget_all()
+            self._news.acknowledge(news)
         entry = self._entries.get(str(user_id))
         if entry is None:
             return None
         snapshot, fingerprint, read_at = entry
-        if now - read_at >= max_age:
+        if time.monotonic() - read_at >= max_age:
             return None
         return snapshot, fingerprint
 
@@ -210,22 +161,16 @@ class KnownUsers:
             self.generation += 1
             self._entries.pop(str(user_id), None)
 
-    def clear(self) -> None:
-        """Forget every user, and the last announcement read."""
+    def forget_all(self) -> None:
+        """Forget every user, and any read of users under way."""
         with self._lock:
             self.generation += 1
             self._entries.clear()
-            self._announcement = NOT_READ
-            self._next_poll = 0.0
 
-    def check_announcement(self, now: float) -> None:
-        """Forget every user when another process has announced a change."""
-        # Without the shared cache, trust nothing that may be stale.
-        announcement = announcements.read(USERS_CHANGED_KEY)
-        if announcement is NOT_READ or announcement != self._announcement:
-            self.clear()
-            self._announcement = announcement
-        self._next_poll = now + ANNOUNCEMENT_POLL_SECONDS
+    def clear(self) -> None:
+        """Forget every user, and the last announcement read."""
+        self.forget_all()
+        self._news.reset()
 
 
 def _make_room(entries: dict, max_entries: int) -> None:
@@ -234,8 +179,8 @@ def _make_room(entries: dict, max_entries: int) -> None:
         del entries[next(iter(entries))]
 
 
-verified_tokens = VerifiedTokens(MAX_TOKENS)
-known_users = KnownUsers(MAX_USERS)
+verified_tokens = per_worker(VerifiedTokens(MAX_TOKENS))
+known_users = per_worker(KnownUsers(MAX_USERS))
 
 
 def user_changed(user_id: object, using: str | None = None) -> None:
@@ -270,13 +215,6 @@ def read_user(user_id: object, *, trust_cache: bool = True) -> AbstractBaseUser 
     return user
 
 
-def clear_worker_caches() -> None:
-    """Forget every token and user this process remembers (tests start from nothing)."""
-    verified_tokens.clear()
-    known_users.clear()
-    announcements.resume()
-
-
 def copy_token(token: Token) -> Token:
     """Return a copy of ``token`` with a payload of its own."""
     clone = object.__new__(type(token))
@@ -286,4 +224,4 @@ def copy_token(token: Token) -> Token:
 
 def _announce(user_id: object) -> None:
     known_users.forget(user_id)
-    cache.set(USERS_CHANGED_KEY, uuid.uuid4().hex, timeout=None)
+    users_changed.publish()

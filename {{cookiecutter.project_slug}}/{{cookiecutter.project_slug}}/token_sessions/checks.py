@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
-from django.conf import settings
 from django.core import checks
 from django.utils import timezone
 
 from .cleanup import last_cleanup
+from .conf import token_sessions_settings
 
 # Twice the daily schedule the README suggests.
 CLEANUP_OVERDUE = timedelta(days=2)
@@ -22,7 +22,7 @@ def check_cleanup_is_scheduled(
     the schedule: compose's cleanup service, a CronJob); a cleanup that ran
     recently proves it (it leaves its time in the shared cache).
     """
-    if getattr(settings, "JWT_TOKEN_CLEANUP_SCHEDULED", False):
+    if token_sessions_settings.JWT_TOKEN_CLEANUP_SCHEDULED:
         return []
     try:
         finished = last_cleanup()

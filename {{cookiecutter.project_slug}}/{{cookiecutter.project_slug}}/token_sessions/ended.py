@@ -6,11 +6,10 @@ token lifetime in a set, and ``SessionJWTAuthentication`` looks the token's
 ``sid`` up in it: a dict lookup per request, never a query.
 
 How an end reaches the workers, the way a changed user does
-(``jwt_auth/cache.py``): the process that ends a session adds it to its own
-set at once and, once the transaction commits, writes a new value under
-``SESSIONS_ENDED_KEY`` in the shared cache (Redis, or files on one machine).
-Every worker reads that key at most once a second; when it changed, the worker
-reads the sessions ended since its last read from the database (one indexed
+(``jwt_auth/workers.py``): the process that ends a session adds it to its own
+set at once and, once the transaction commits, announces it
+(``sessions_ended``). Every worker reads the announcement at most once a
+second; when it changed, the worker reads the sessions ended since its last read from the database (one indexed
 query per change and worker, not per request). So an ended session's access
 tokens are refused everywhere within about a second. Without the shared
 cache, a worker reads the database once a second: it never trusts stale state.
@@ -18,28 +17,26 @@ cache, a worker reads the database once a second: it never trusts stale state.
 
 import logging
 import threading
-import time
-import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.jwt_auth.cache import (
-    NOT_READ,
-    announcements,
-    leeway_seconds,
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import leeway_seconds
+from {{ cookiecutter.project_slug }}.jwt_auth.workers import (
+    NO_NEWS,
+    Announcement,
+    per_worker,
 )
 
 from .models import Session
 
 logger = logging.getLogger(__name__)
 
-SESSIONS_ENDED_KEY = "token_sessions:ended"
-ANNOUNCEMENT_POLL_SECONDS = 1.0
+# Announced whenever sessions end.
+sessions_ended = Announcement("token_sessions:ended")
 # Read again what ended this long before the last read: ends committed late,
 # and clocks of machines that differ a little.
 READ_MARGIN = timedelta(seconds=60)
@@ -56,14 +53,12 @@ class EndedSessions:
     def __init__(self) -> None:
         self._ended: dict[str, datetime] = {}
         self._lock = threading.Lock()
-        self._next_poll = 0.0
-        self._announcement = NOT_READ
+        self._news = sessions_ended.listener()
         self._read_until: datetime | None = None
 
     def __contains__(self, session_id: str) -> bool:
-        now = time.monotonic()
-        if now >= self._next_poll:
-            self.check_announcement(now)
+        if (news := self._news.poll()) is not NO_NEWS:
+            self.read_announced(news)
         return session_id in self._ended
 
     def add(self, session_ids: Iterable[str], ended_at: datetime) -> None:
@@ -76,23 +71,19 @@ class EndedSessions:
         """Forget everything (tests start from nothing)."""
         with self._lock:
             self._ended = {}
-            self._announcement = NOT_READ
             self._read_until = None
-            self._next_poll = 0.0
+        self._news.reset()
 
-    def check_announcement(self, now: float) -> None:
-        """Read the sessions ended since the last read when another process ended one."""
-        announcement = announcements.read(SESSIONS_ENDED_KEY)
-        if announcement is NOT_READ or announcement != self._announcement:
-            try:
-                self.read_ended()
-            except DatabaseError:
-                # Nothing can end a session while the database is away: keep
-                # what is known, read again at the next poll, answer no 500.
-                logger.exception("Cannot read the ended sessions")
-            else:
-                self._announcement = announcement
-        self._next_poll = now + ANNOUNCEMENT_POLL_SECONDS
+    def read_announced(self, news: object) -> None:
+        """Read the sessions ended since the last read, as another process announced."""
+        try:
+            self.read_ended()
+        except DatabaseError:
+            # Nothing can end a session while the database is away: keep
+            # what is known, read again at the next poll, answer no 500.
+            logger.exception("Cannot read the ended sessions")
+        else:
+            self._news.acknowledge(news)
 
     def read_ended(self) -> None:
         """Add the sessions ended since the last read; drop those that no longer matter."""
@@ -112,9 +103,4 @@ class EndedSessions:
             self._read_until = started
 
 
-ended_sessions = EndedSessions()
-
-
-def announce_ended() -> None:
-    """Tell every worker that sessions ended (call once the ends are committed)."""
-    cache.set(SESSIONS_ENDED_KEY, uuid.uuid4().hex, timeout=None)
+ended_sessions = per_worker(EndedSessions())

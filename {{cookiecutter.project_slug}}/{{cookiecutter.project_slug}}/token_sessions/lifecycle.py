@@ -25,9 +25,9 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from {{ cookiecutter.project_slug }}.jwt_auth.exceptions import client_address
+from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
 
-from .ended import announce_ended, ended_sessions
+from .ended import ended_sessions, sessions_ended
 from .models import SESSION_CLAIM, Session
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def end_sessions(sessions: QuerySet[Session], reason: str) -> int:
         blacklist([jti for _session_id, jti in ending])
         # This worker refuses them at once; the others once this commits.
         ended_sessions.add(map(str, ids), now)
-        transaction.on_commit(announce_ended, robust=True)
+        transaction.on_commit(sessions_ended.publish, robust=True)
     return len(ending)
 
 

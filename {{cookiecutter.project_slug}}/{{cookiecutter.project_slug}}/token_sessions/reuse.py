@@ -35,24 +35,22 @@ as a reuse. RFC 7009 (token revocation) §2.2 asks the same of the answer:
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from .conf import token_sessions_settings
 from .lifecycle import client_of, end_sessions
 from .models import SESSION_CLAIM, Session
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_GRACE_SECONDS = 5
-
 
 def grace_seconds() -> float:
     """Return how long after a rotation its token may be retried (``JWT_REFRESH_GRACE_SECONDS``)."""
-    return getattr(settings, "JWT_REFRESH_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)
+    return token_sessions_settings.JWT_REFRESH_GRACE_SECONDS
 
 
 def replay_or_end(refresh: RefreshToken, request: HttpRequest | None) -> str | None:

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from {{ cookiecutter.project_slug }}.jwt_auth import serializers as jwt_serializers
+from {{ cookiecutter.project_slug }}.issuer import serializers as issuer_serializers
 
 from .authentication import SESSION_ENDED, SessionJWTAuthentication
 from .lifecycle import (
@@ -38,7 +38,7 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
         return refresh
 
 
-class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
     """Refresh within a live session; a reused rotated token ends it (``reuse.py``)."""
 
     session: Session | None = None
@@ -75,7 +75,7 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
         newest = replay_or_end(refresh, self.request)
         if newest is None:
             return super().used_up(refresh)
-        replayed = jwt_serializers.ClaimedRefreshToken(newest)
+        replayed = issuer_serializers.ClaimedRefreshToken(newest)
         return {"access": str(replayed.access_token), "refresh": newest}
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
@@ -91,7 +91,7 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
             raise TokenError(SESSION_ENDED)
 
 
-class TokenBlacklistSerializer(jwt_serializers.TokenBlacklistSerializer):
+class TokenBlacklistSerializer(issuer_serializers.TokenBlacklistSerializer):
     """Logout that ends the session: its access tokens are refused too.
 
     A token of the session that was already rotated ends it as well
@@ -107,7 +107,7 @@ class TokenBlacklistSerializer(jwt_serializers.TokenBlacklistSerializer):
             super().used_up(refresh)
 
 
-class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
+class TokenVerifySerializer(issuer_serializers.TokenVerifySerializer):
     """Verify as ``/api/`` would: the token's session must be live too."""
 
     authentication_class = SessionJWTAuthentication

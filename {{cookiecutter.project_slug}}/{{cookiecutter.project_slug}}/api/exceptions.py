@@ -1,0 +1,72 @@
+"""DRF's error responses, plus one log line for each refused credential.
+
+The line says which request was refused, from which client and why (a fixed
+code such as ``token_not_valid``), and never holds the token, the password or
+the response body. It works whichever authentication class is configured,
+because every refusal reaches DRF's exception handler.
+
+Django's refusals of a request body it will not read (larger than
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, more fields than
+``DATA_UPLOAD_MAX_NUMBER_FIELDS``) get a JSON answer here too, instead of
+Django's HTML error page.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
+
+logger = logging.getLogger(__name__)
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 (RFC 9110, 15.5.14)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this service accepts."
+    default_code = "request_too_large"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Return DRF's response for ``exc``; log refused credentials and throttling."""
+    if isinstance(exc, SuspiciousOperation):
+        # Raised by Django while DRF reads the body. Django would log it to
+        # the same logger and answer with its HTML error page; we answer JSON.
+        name = type(exc).__name__
+        logging.getLogger(f"django.security.{name}").warning("%s", exc)
+        too_large = isinstance(exc, RequestDataTooBig)
+        exc = RequestTooLarge() if too_large else exceptions.ParseError()
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if request is None:
+        return response
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        logger.warning(
+            "Refused credentials: %s %s from %s (%s)",
+            request.method,
+            request.path,
+            client_address(request),
+            refusal_code(exc),
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        logger.warning(
+            "Throttled: %s %s from %s, retry after %s s",
+            request.method,
+            request.path,
+            client_address(request),
+            exc.wait,
+        )
+    return response
+
+
+def refusal_code(exc: exceptions.AuthenticationFailed) -> str:
+    """Return the fixed code of an authentication failure, e.g. ``token_not_valid``."""
+    codes = exc.get_codes()
+    if isinstance(codes, dict):
+        return codes.get("code") or exc.default_code
+    return codes

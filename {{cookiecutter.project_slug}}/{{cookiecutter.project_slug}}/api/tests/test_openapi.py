@@ -1,0 +1,83 @@
+"""The OpenAPI schema at /api/schema/ and Swagger UI at /api/docs/."""
+
+from django.core.management import call_command
+from rest_framework_simplejwt.settings import api_settings
+
+BODY_METHODS = {"post", "put", "patch"}
+# Operations that take no body: the access token says everything.
+BODILESS = {("post", "/api/token/logout-all/")}
+SWAGGER_UI_FILES = "/static/drf_spectacular_sidecar/swagger-ui-dist/"
+
+
+def operations(schema):
+    """Yield ``(path, method, operation)`` for every operation of ``schema``."""
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_schema_is_valid_openapi_and_generates_without_warnings(tmp_path):
+    # --fail-on-warn turns every endpoint drf-spectacular cannot describe into an error.
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "schema.yml"
+    )
+
+    assert (tmp_path / "schema.yml").read_text().startswith("openapi: 3")
+
+
+def test_every_operation_documents_its_success_response_body(schema):
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, method, operation in operations(schema)
+        if method != "delete"
+        and "schema" not in operation["responses"]["200"]["content"]["application/json"]
+    ]
+
+    assert undocumented == []
+
+
+def test_every_operation_that_takes_a_body_documents_it_and_its_errors(schema):
+    for path, method, operation in operations(schema):
+{%- if cookiecutter.token_transport == "cookie" %}
+        if "refreshCookie" in str(operation.get("security")):
+            continue  # No body: the refresh cookie (issuer/tests/test_cookie_transport.py).
+{%- endif %}
+        if method in BODY_METHODS and (method, path) not in BODILESS:
+            body = operation["requestBody"]["content"]["application/json"]
+            assert body["schema"], path
+            assert {"400", "401"} <= set(operation["responses"]), path
+
+
+def test_every_protected_operation_documents_401(schema):
+    protected = [
+        (path, operation)
+        for path, _method, operation in operations(schema)
+        if {"jwtAuth": []} in operation.get("security", [])
+    ]
+
+    assert {path for path, _ in protected} >= {"/api/", "/api/me/"}
+    for path, operation in protected:
+        assert "401" in operation["responses"], path
+
+
+def test_security_scheme_sends_the_first_configured_header_type(schema):
+    scheme = schema["components"]["securitySchemes"]["jwtAuth"]
+    header_type = api_settings.AUTH_HEADER_TYPES[0]
+
+    if header_type == "Bearer":
+        assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    else:
+        assert scheme["type"] == "apiKey"
+        assert scheme["name"] == "Authorization"
+        assert f'"{header_type} <token>"' in scheme["description"]
+    for other_type in api_settings.AUTH_HEADER_TYPES[1:]:
+        assert f'"{other_type}"' in scheme["description"]
+
+
+def test_swagger_ui_is_served_by_this_service_not_a_cdn(api_client):
+    response = api_client.get("/api/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{SWAGGER_UI_FILES}swagger-ui-bundle.js" in page
+    assert "cdn." not in page

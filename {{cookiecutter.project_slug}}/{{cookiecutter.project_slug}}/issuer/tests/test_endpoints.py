@@ -1,0 +1,102 @@
+"""The JWT flow of the service, endpoint by endpoint."""
+
+import pytest
+
+from tests.helpers import authorization_header
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_NAME = "{{ cookiecutter.project_name }}"
+
+
+def test_hello_without_token_is_refused_with_drf_message(api_client):
+    response = api_client.get("/api/")
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided."
+    }
+
+
+def test_hello_with_access_token_greets(api_client, authorization):
+    response = api_client.get("/api/", HTTP_AUTHORIZATION=authorization)
+
+    assert response.status_code == 200
+    assert response.json() == {"message": f"Hello, {PROJECT_NAME}"}
+
+
+def test_obtain_returns_access_and_refresh_tokens(tokens):
+    assert set(tokens) == {"access", "refresh"}
+
+
+def test_obtain_with_wrong_password_is_refused(api_client, user):
+    response = api_client.post(
+        "/api/token/", {"username": user.username, "password": "wrong"}, format="json"
+    )
+
+    assert response.status_code == 401
+    assert "access" not in response.json()
+
+
+def test_obtain_without_credentials_names_missing_fields(api_client):
+    response = api_client.post("/api/token/", {}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"username", "password"}
+
+
+def test_refresh_returns_a_working_access_token(api_client, tokens):
+    response = api_client.post(
+        "/api/token/refresh/", {"refresh": tokens["refresh"]}, format="json"
+    )
+
+    assert response.status_code == 200
+    access = response.json()["access"]
+    hello = api_client.get("/api/", HTTP_AUTHORIZATION=authorization_header(access))
+    assert hello.status_code == 200
+
+
+def test_refresh_with_garbage_is_refused(api_client):
+    response = api_client.post(
+        "/api/token/refresh/", {"refresh": "garbage"}, format="json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+@pytest.mark.parametrize("kind", ["access", "refresh"])
+def test_verify_accepts_a_valid_token(api_client, tokens, kind):
+    response = api_client.post(
+        "/api/token/verify/", {"token": tokens[kind]}, format="json"
+    )
+
+    assert response.status_code == 200
+
+
+def test_verify_refuses_a_tampered_token(api_client, tokens):
+    tampered = tokens["access"][:-2] + ("AA" if tokens["access"][-2:] != "AA" else "BB")
+
+    response = api_client.post("/api/token/verify/", {"token": tampered}, format="json")
+
+    assert response.status_code == 401
+
+
+def test_me_returns_the_token_owner(api_client, authorization, user):
+    response = api_client.get("/api/me/", HTTP_AUTHORIZATION=authorization)
+
+    assert response.status_code == 200
+    assert response.json()["username"] == user.username
+    assert response.json()["email"] == user.email
+    assert "password" not in response.json()
+
+
+def test_me_without_token_is_refused(api_client):
+    assert api_client.get("/api/me/").status_code == 401
+
+
+def test_health_needs_no_token(api_client):
+    response = api_client.get("/api/health/")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

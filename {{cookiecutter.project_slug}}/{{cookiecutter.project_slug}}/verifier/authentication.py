@@ -1,0 +1,24 @@
+"""Authentication of a verifier: the user is the token's, not a database row."""
+
+from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.models import TokenUser
+from rest_framework_simplejwt.tokens import Token
+
+from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
+    CachedJWTAuthentication,
+)
+
+
+class CachedTokenUserAuthentication(CachedJWTAuthentication):
+    """Authentication of a verifier: the user is the token's, not a database row.
+
+    A verifier trusts its issuer for who the user is: ``request.user`` is
+    simplejwt's ``TokenUser``, whose ``id`` is the issuer's user id and whose
+    other attributes are the token's claims. Nothing is read from the
+    database, and nothing can be checked there either: a user deactivated on
+    the issuer is refused here once the access token expires.
+    """
+
+    def get_user(self, validated_token: Token) -> TokenUser:
+        """Return the stateless user the token describes."""
+        return JWTStatelessUserAuthentication.get_user(self, validated_token)

@@ -1,0 +1,341 @@
+"""This service trusts the tokens of its issuer, through the keys the issuer publishes.
+
+The issuer here is played by the tests: a key pair of the configured
+algorithm, its public key served by a stand-in for the HTTP fetch of
+``verifier/remote_keys.py``.
+"""
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.jwt_auth.backends import install_token_backend
+from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_private_key
+from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk
+from {{ cookiecutter.project_slug }}.verifier import remote_keys
+from {{ cookiecutter.project_slug }}.verifier.checks import (
+    check_verifier_configuration,
+)
+from {{ cookiecutter.project_slug }}.verifier.remote_keys import remote_token_backend
+
+from tests.helpers import authorization_header
+
+ALGORITHM = settings.SIMPLE_JWT["ALGORITHM"]
+ISSUER = "https://auth.example.com"
+AUDIENCE = "https://api.example.com"
+JWKS_URL = f"{ISSUER}/.well-known/jwks.json"
+PROJECT_NAME = "{{ cookiecutter.project_name }}"
+
+
+class Issuer:
+    """A stand-in for the issuer: signs tokens, publishes keys, may be away."""
+
+    def __init__(self) -> None:
+        self.keys = [generate_private_key(ALGORITHM)]
+        self.published = list(self.keys)
+        self.reachable = True
+        self.fetches = 0
+
+    def rotate(self) -> None:
+        self.keys.insert(0, generate_private_key(ALGORITHM))
+        self.published = list(self.keys)
+
+    def jwks(self, url: str, timeout: float = 5) -> dict[str, Any]:
+        assert url == JWKS_URL
+        self.fetches += 1
+        if not self.reachable:
+            message = "Connection refused"
+            raise OSError(message)
+        return {
+            "keys": [public_jwk(key.public_key(), ALGORITHM) for key in self.published]
+        }
+
+    def token(self, key: Any = None, **changes: Any) -> str:
+        key = key or self.keys[0]
+        now = int(time.time())
+        claims = {
+            "token_type": "access",
+            "exp": now + 300,
+            "iat": now,
+            "jti": "a1b2c3",
+            "user_id": "42",
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+        }
+        for name, value in changes.items():
+            if value is None:
+                claims.pop(name)
+            else:
+                claims[name] = value
+        kid = public_jwk(key.public_key(), ALGORITHM)["kid"]
+        return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+
+
+class Clock:
+    """The monotonic clock ``remote_keys`` reads, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(remote_keys, "time", clock)
+    return clock
+
+
+@pytest.fixture(autouse=True)
+def issuer(monkeypatch: pytest.MonkeyPatch, clock: Clock) -> Iterator[Issuer]:
+    issuer = Issuer()
+    monkeypatch.setattr(remote_keys, "fetch_jwks", issuer.jwks)
+    with override_settings(
+        JWT_JWKS_URL=JWKS_URL,
+        SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": ISSUER, "AUDIENCE": AUDIENCE},
+    ):
+        yield issuer
+
+
+def get(api_client: APIClient, token: str, path: str = "/api/me/") -> Any:
+    return api_client.get(path, HTTP_AUTHORIZATION=authorization_header(token))
+
+
+def another_worker() -> None:
+    """Start from nothing in this process, as a new worker would (the shared cache stays)."""
+    install_token_backend(remote_token_backend)
+
+
+@pytest.mark.django_db
+def test_me_is_the_issuers_user_without_a_database_query(
+    api_client: APIClient,
+    issuer: Issuer,
+    django_assert_num_queries: Any,
+) -> None:
+    with django_assert_num_queries(0):
+        response = get(api_client, issuer.token())
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == 42
+
+
+def test_hello_greets_a_user_of_the_issuer(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    response = get(api_client, issuer.token(), "/api/")
+    assert response.status_code == 200
+    assert response.json() == {"message": f"Hello, {PROJECT_NAME}"}
+
+
+def test_keys_are_fetched_once(api_client: APIClient, issuer: Issuer) -> None:
+    for user_id in ("1", "2", "3"):
+        assert get(api_client, issuer.token(user_id=user_id)).status_code == 200
+    assert issuer.fetches == 1
+
+
+def test_other_workers_take_the_keys_from_the_shared_cache(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    another_worker()
+    assert get(api_client, issuer.token(user_id="7")).status_code == 200
+    assert issuer.fetches == 1
+
+
+def test_a_new_key_of_the_issuer_is_fetched_without_a_restart(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    old_token = issuer.token()
+    assert get(api_client, old_token).status_code == 200
+    issuer.rotate()
+    clock.now += remote_keys.REFETCH_SECONDS
+    assert get(api_client, issuer.token()).status_code == 200
+    assert get(api_client, old_token).status_code == 200
+    assert issuer.fetches == 2
+
+
+def test_unknown_kids_fetch_at_most_once_per_interval(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    for _ in range(2):
+        for _ in range(3):
+            stranger = issuer.token(key=generate_private_key(ALGORITHM))
+            assert get(api_client, stranger).status_code == 401
+        clock.now += remote_keys.REFETCH_SECONDS
+    assert issuer.fetches == 2
+
+
+def test_a_key_the_issuer_never_published_is_refused(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    forged = issuer.token(key=generate_private_key(ALGORITHM))
+    response = get(api_client, forged)
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_a_published_kid_on_another_keys_signature_is_refused(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    genuine = issuer.token()
+    forger = generate_private_key(ALGORITHM)
+    header = jwt.get_unverified_header(genuine)
+    claims = jwt.decode(genuine, options={"verify_signature": False})
+    forged = jwt.encode(claims, forger, algorithm=ALGORITHM, headers=header)
+    assert get(api_client, forged).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"iss": "https://other-issuer.example"},
+        {"iss": None},
+        {"aud": "https://other-service.example"},
+        {"aud": None},
+        {"exp": 1},
+        {"token_type": "refresh"},
+    ],
+    ids=[
+        "other-issuer",
+        "no-issuer",
+        "other-audience",
+        "no-audience",
+        "expired",
+        "refresh",
+    ],
+)
+def test_tokens_not_meant_for_this_service_are_refused(
+    api_client: APIClient, issuer: Issuer, changes: dict
+) -> None:
+    assert get(api_client, issuer.token(**changes)).status_code == 401
+
+
+# Values of the wrong JSON type or out of range for the claims a verifier reads.
+ODD_VALUES = {
+    "list": [1],
+    "object": {"id": 1},
+    "text": "soon",
+    "true": True,
+    "4000-digits": 10**3999,
+    "1e20": 1e20,
+    "-1e20": -1e20,
+    "nan": float("nan"),
+    "300-characters": "a" * 300,
+}
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        (claim, value)
+        for claim in ("user_id", "exp", "iat", "nbf", "jti", "token_type")
+        for value in ODD_VALUES
+        # Any text is a jti.
+        if (claim, value) != ("jti", "text")
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/me/", "/api/"])
+def test_a_signed_token_with_a_claim_of_an_odd_type_is_refused(
+    api_client: APIClient, issuer: Issuer, claim: str, value: str, path: str
+) -> None:
+    response = get(api_client, issuer.token(**{claim: ODD_VALUES[value]}), path)
+
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
+    claims = jwt.decode(issuer.token(), options={"verify_signature": False})
+    token = jwt.encode(claims, issuer.keys[0], algorithm=ALGORITHM)
+    assert get(api_client, token).status_code == 401
+
+
+def test_known_keys_keep_working_while_the_issuer_is_away(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    issuer.reachable = False
+    another_worker()
+    assert get(api_client, issuer.token(user_id="8")).status_code == 200
+    clock.now += remote_keys.REFETCH_SECONDS
+    stranger = issuer.token(key=generate_private_key(ALGORITHM))
+    assert get(api_client, stranger).status_code == 401
+    assert get(api_client, issuer.token(user_id="9")).status_code == 200
+
+
+def test_without_any_key_the_answer_is_503_with_retry_after(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    issuer.reachable = False
+    response = get(api_client, issuer.token())
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) >= 1
+    assert "detail" in response.json()
+    assert issuer.fetches == 1
+    # Requests during the wait do not reach the issuer.
+    assert get(api_client, issuer.token()).status_code == 503
+    assert issuer.fetches == 1
+    issuer.reachable = True
+    clock.now += remote_keys.REFETCH_SECONDS
+    assert get(api_client, issuer.token()).status_code == 200
+
+
+def test_a_request_without_token_needs_no_keys(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    issuer.reachable = False
+    assert api_client.get("/api/").status_code == 401
+    assert api_client.get("/api/health/").status_code == 200
+    assert issuer.fetches == 0
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/token/", "/api/token/refresh/", "/api/token/verify/"]
+)
+def test_there_are_no_token_endpoints(api_client: APIClient, path: str) -> None:
+    assert api_client.post(path, {}, format="json").status_code == 404
+
+
+def test_no_keys_are_published(api_client: APIClient) -> None:
+    assert api_client.get("/.well-known/jwks.json").status_code == 404
+
+
+def test_the_checks_pass_when_the_issuer_is_configured() -> None:
+    assert check_verifier_configuration() == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "check_id"),
+    [
+        ({"JWT_JWKS_URL": ""}, "jwt_auth.E013"),
+        ({"SIMPLE_JWT": {"ISSUER": None}}, "jwt_auth.E014"),
+        ({"SIMPLE_JWT": {"AUDIENCE": None}}, "jwt_auth.E014"),
+        ({"SIMPLE_JWT": {"ALGORITHM": "HS256"}}, "jwt_auth.E012"),
+    ],
+    ids=["no-jwks-url", "no-issuer", "no-audience", "hmac"],
+)
+def test_a_verifier_that_cannot_verify_safely_does_not_start(
+    changes: dict, check_id: str
+) -> None:
+    overrides = {
+        name: settings.SIMPLE_JWT | value if name == "SIMPLE_JWT" else value
+        for name, value in changes.items()
+    }
+    with override_settings(**overrides):
+        assert [message.id for message in check_verifier_configuration()] == [check_id]
+
+
+def test_schema_generates_without_warnings(tmp_path: Path) -> None:
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "schema.yml"
+    )
