@@ -44,6 +44,8 @@ from rest_framework_simplejwt.tokens import Token
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
 
+from .claims import has_odd_claims
+
 # The settings the backend is built from: a test changing one builds it again.
 BACKEND_SETTINGS = frozenset(
     {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}
@@ -168,7 +170,9 @@ class KeySetTokenBackend(TokenBackend):
         """Return the claims of ``token``, checked against the audience of its type.
 
         Raise simplejwt's ``TokenBackendError`` for a type this backend does
-        not accept, or a ``token_type`` claim that disagrees with the header.
+        not accept, a ``token_type`` claim that disagrees with the header, or
+        a claim of the wrong JSON type (``claims.py``: a token that would
+        break the code that reads it is refused like a bad signature, 401).
         """
         kind = self.kind_of(token)
         audience = self.audience_of(kind)
@@ -191,6 +195,8 @@ class KeySetTokenBackend(TokenBackend):
             raise TokenBackendExpiredToken(_("Token is expired")) from error
         except InvalidTokenError as error:
             raise TokenBackendError(_("Token is invalid")) from error
+        if has_odd_claims(payload):
+            raise TokenBackendError(_("Token is invalid"))
         if payload.get(simplejwt_settings.api_settings.TOKEN_TYPE_CLAIM) != kind:
             raise TokenBackendError(_("Token has wrong type"))
         return payload

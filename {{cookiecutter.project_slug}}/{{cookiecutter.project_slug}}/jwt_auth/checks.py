@@ -62,6 +62,6 @@ def check_issuer_is_https(
     return https_url_error(
         "JWT_ISSUER",
         simplejwt_settings.api_settings.ISSUER or "",
-        "jwt_auth.E016",
+        "jwt_auth.E017",
         "the issuer's metadata and key set must be fetched over TLS.",
     )

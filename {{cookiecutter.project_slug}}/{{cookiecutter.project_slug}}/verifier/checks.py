@@ -81,6 +81,6 @@ def check_jwks_url_is_https(
     return https_url_error(
         "JWT_JWKS_URL",
         verifier_settings.JWT_JWKS_URL,
-        "jwt_auth.E015",
+        "jwt_auth.E016",
         "whoever answers it in place of the issuer decides which tokens are accepted.",
     )

@@ -256,6 +256,40 @@ def test_a_refused_token_gets_error_invalid_token(
     assert response["WWW-Authenticate"].endswith(' realm="api", error="invalid_token"')
 
 
+# Values of the wrong JSON type or out of range for the claims a verifier reads.
+ODD_VALUES = {
+    "list": [1],
+    "object": {"id": 1},
+    "text": "soon",
+    "true": True,
+    "4000-digits": 10**3999,
+    "1e20": 1e20,
+    "-1e20": -1e20,
+    "nan": float("nan"),
+    "300-characters": "a" * 300,
+}
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        (claim, value)
+        for claim in ("sub", "exp", "iat", "nbf", "jti", "token_type")
+        for value in ODD_VALUES
+        # Any text is a jti.
+        if (claim, value) != ("jti", "text")
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/me/", "/api/"])
+def test_a_signed_token_with_a_claim_of_an_odd_type_is_refused(
+    api_client: APIClient, issuer: Issuer, claim: str, value: str, path: str
+) -> None:
+    response = get(api_client, issuer.token(**{claim: ODD_VALUES[value]}), path)
+
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"] == "application/json"
+
+
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
     claims = jwt.decode(issuer.token(), options={"verify_signature": False})
     token = jwt.encode(
@@ -441,16 +475,16 @@ def test_schema_generates_without_warnings(tmp_path: Path) -> None:
     )
 
 
-HTTPS_CHECKS = {"jwt_auth.E015", "jwt_auth.E016"}
+HTTPS_CHECKS = {"jwt_auth.E016", "jwt_auth.E017"}
 
 
 @pytest.mark.parametrize(
     ("jwks_url", "issuer", "errors"),
     [
         (JWKS_URL, ISSUER, []),
-        ("http://issuer.example/keys", ISSUER, ["jwt_auth.E015"]),
-        (JWKS_URL, "http://issuer.example", ["jwt_auth.E016"]),
-        ("ftp://issuer.example/keys", "issuer", ["jwt_auth.E015", "jwt_auth.E016"]),
+        ("http://issuer.example/keys", ISSUER, ["jwt_auth.E016"]),
+        (JWKS_URL, "http://issuer.example", ["jwt_auth.E017"]),
+        ("ftp://issuer.example/keys", "issuer", ["jwt_auth.E016", "jwt_auth.E017"]),
     ],
     ids=["https", "http-jwks", "http-issuer", "neither"],
 )
