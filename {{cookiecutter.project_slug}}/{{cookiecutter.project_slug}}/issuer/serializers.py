@@ -23,13 +23,16 @@ from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
 )
-from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
-from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
+
+from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
 
@@ -144,8 +147,16 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
+    """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
+
+    token_class = RefreshToken
+
+
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     """Refresh that refuses deleted, inactive and re-passworded users with 401."""
+
+    token_class = RefreshToken
 
     default_error_messages = {
         "no_active_account": _("No active account found for the given token."),
@@ -209,9 +220,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         """Return why ``user`` may not refresh ``refresh`` (an error code), or None."""
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             return "no_active_account"
-        if api_settings.CHECK_REVOKE_TOKEN and refresh.get(
-            api_settings.REVOKE_TOKEN_CLAIM
-        ) != get_md5_hash_password(user.password):
+        if not password_stamp.stamp_matches(
+            refresh.get(password_stamp.CLAIM),
+            password_stamp.password_stamps(user.password),
+        ):
             return "password_changed"
         return None
 
@@ -236,15 +248,25 @@ class TokenBlacklistSerializer(simplejwt_serializers.TokenBlacklistSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         refresh = self.token_class(attrs["refresh"])
-        if not claim_refresh_token(refresh):
-            raise TokenError(self.error_messages["already_used"])
+        if claim_refresh_token(refresh):
+            self.logged_out(refresh)
+        else:
+            self.used_up(refresh)
         return {}
+
+    def logged_out(self, refresh: RefreshToken) -> None:
+        """Called once this logout has blacklisted ``refresh``."""
+
+    def used_up(self, refresh: RefreshToken) -> None:
+        """Answer a refresh token that was already rotated or logged out."""
+        raise TokenError(self.error_messages["already_used"])
 
 
 class TokenVerifySerializer(serializers.Serializer):
     """Verify a token as the service would check it where it is used.
 
-    The token must be signed, unexpired and not blacklisted; and its user must
+    The token must be an access token (``typ: at+jwt``, the audience of
+    ``/api/``), signed, unexpired and not blacklisted; and its user must
     pass the checks of the protected endpoints (exists, is active, has not
     changed their password since), with their very code and answers
     (``CachedJWTAuthentication.get_user``), so verify never says yes to a
@@ -255,7 +277,7 @@ class TokenVerifySerializer(serializers.Serializer):
     authentication_class = CachedJWTAuthentication
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        token = UntypedToken(attrs["token"])
+        token = AccessToken(attrs["token"])
         jti = token.get(api_settings.JTI_CLAIM)
         if (
             blacklist_is_installed()

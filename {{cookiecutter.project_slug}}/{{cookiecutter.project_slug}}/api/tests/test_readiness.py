@@ -30,12 +30,12 @@ def silent_server() -> Iterator[int]:
 
 
 def redis_cache_at(settings, port: int) -> None:
-    """Make the default cache the Redis client of the settings, pointed at ``port``."""
+    """Make the default cache a Redis client as the settings make it, at ``port``."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": settings.REDIS_CACHE_OPTIONS,
         },
     }
 
