@@ -3,7 +3,7 @@
 import importlib.util
 import json
 
-from jinja2 import Environment
+from cookiecutter.environment import StrictEnvironment
 
 from tests.support.baking import TEMPLATE_DIR
 
@@ -33,8 +33,10 @@ def default_answers(**overrides):
     answers["refresh_token_lifetime_days"] = str(answers["refresh_token_lifetime_days"])
     answers.update(overrides)
     # cookiecutter renders its private variables (``__signing``, ``__sessions``)
-    # from the answers, in the order of cookiecutter.json.
+    # from the answers, in the order of cookiecutter.json, with its own environment.
     for key, value in context.items():
         if key.startswith("__") and key != "__prompts__" and key not in overrides:
-            answers[key] = Environment().from_string(value).render(cookiecutter=answers)
+            answers[key] = (
+                StrictEnvironment().from_string(value).render(cookiecutter=answers)
+            )
     return answers
