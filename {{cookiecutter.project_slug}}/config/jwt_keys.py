@@ -15,6 +15,7 @@ from pathlib import Path
 import environ
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from jwt.algorithms import (
     ECAlgorithm,
     HMACAlgorithm,
@@ -117,7 +118,8 @@ def throwaway_signing_keys(algorithm: str) -> dict[str, str]:
     if isinstance(signer, HMACAlgorithm):
         secret = secrets.token_urlsafe(signer.hash_alg().digest_size)
         return {"SIGNING_KEY": secret, "VERIFYING_KEY": ""}
-    if isinstance(signer, ECAlgorithm):
+    private_key: PrivateKeyTypes
+    if isinstance(signer, ECAlgorithm) and signer.expected_curve is not None:
         private_key = ec.generate_private_key(signer.expected_curve())
     elif isinstance(signer, OKPAlgorithm):
         private_key = ed25519.Ed25519PrivateKey.generate()

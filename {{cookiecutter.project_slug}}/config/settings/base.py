@@ -8,6 +8,7 @@ documents every variable). Secrets are read in ``local.py`` and
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -163,7 +164,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://www.django-rest-framework.org/api-guide/settings/
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
 {%- if cookiecutter.service_role == "verifier" %}
     # The issuer's tokens; request.user is built from their claims.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -234,7 +235,7 @@ JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
 # Signing keys are secrets: local.py and production.py add them from the
 # environment. https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
 {%- set header_types = cookiecutter.auth_header_types.split(",") | map("trim") | list %}
-SIMPLE_JWT = {
+SIMPLE_JWT: dict[str, Any] = {
     "ALGORITHM": "{{ cookiecutter.jwt_algorithm }}",
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes={{ cookiecutter.access_token_lifetime_minutes | int }}),
     "REFRESH_TOKEN_LIFETIME": timedelta(days={{ cookiecutter.refresh_token_lifetime_days | int }}),

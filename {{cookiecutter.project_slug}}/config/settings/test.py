@@ -9,7 +9,7 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S105
 # A key pair made for this test run only, of the configured algorithm.
 SIMPLE_JWT |= throwaway_signing_keys(SIMPLE_JWT["ALGORITHM"])
-JWT_PREVIOUS_VERIFYING_KEYS = []
+JWT_PREVIOUS_VERIFYING_KEYS: list[str] = []
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rates no other test reaches; tests/test_throttling.py sets low ones.

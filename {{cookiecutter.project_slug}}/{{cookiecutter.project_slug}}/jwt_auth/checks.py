@@ -11,6 +11,7 @@ What a key must be comes from ``algorithms.py``: one path for a shared
 secret, one for a key pair.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -60,7 +61,7 @@ class JWTConfigurationError(Exception):
 
 
 def check_jwt_configuration(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return check messages for SIMPLE_JWT's algorithm and keys.
 
@@ -113,7 +114,7 @@ def check_verifier_configuration(
         algorithm = supported_algorithm(jwt_settings.ALGORITHM)
     except JWTConfigurationError as problem:
         return [checks.Error(problem.message, hint=problem.hint, id=problem.check_id)]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if algorithm.is_hmac:
         errors.append(
             checks.Error(
@@ -295,7 +296,7 @@ def check_round_trip(
 
 
 def check_key_set(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return Errors for previous keys that cannot verify, and for a secret that would be published.
 
@@ -307,7 +308,7 @@ def check_key_set(
     algorithm = jwt_settings.ALGORITHM
     if algorithm not in ALGORITHMS or jwks_url() is not None:
         return []  # check_jwt_configuration reports it; a verifier has no keys.
-    errors = []
+    errors: list[checks.CheckMessage] = []
     previous_keys = getattr(settings, "JWT_PREVIOUS_VERIFYING_KEYS", ())
     for position, key in enumerate(previous_keys):
         try:
@@ -359,10 +360,10 @@ def check_key_set(
 
 
 def check_throttle_rates(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return an Error for each throttle rate DRF could not parse at the first request."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for scope, rate in drf_settings.DEFAULT_THROTTLE_RATES.items():
         try:
             parse_rate(rate)

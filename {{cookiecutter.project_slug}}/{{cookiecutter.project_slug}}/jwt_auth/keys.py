@@ -28,7 +28,7 @@ def generate_private_key(algorithm: str) -> PrivateKeyTypes:
         return rsa.generate_private_key(
             public_exponent=65537, key_size=NEW_RSA_KEY_BITS
         )
-    if facts.family == EC:
+    if facts.family == EC and facts.curve is not None:
         return ec.generate_private_key(facts.curve())
     if facts.family == OKP:
         return ed25519.Ed25519PrivateKey.generate()
