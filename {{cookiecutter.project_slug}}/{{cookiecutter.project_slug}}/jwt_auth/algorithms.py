@@ -80,7 +80,9 @@ class Algorithm:
         if self.curve is not None:
             return isinstance(key, EC_KEY_CLASSES) and isinstance(key.curve, self.curve)
         if self.min_key_size is not None:
-            return isinstance(key, RSA_KEY_CLASSES) and key.key_size >= self.min_key_size
+            return (
+                isinstance(key, RSA_KEY_CLASSES) and key.key_size >= self.min_key_size
+            )
         return True
 
 

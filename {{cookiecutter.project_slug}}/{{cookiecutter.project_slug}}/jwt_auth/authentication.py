@@ -7,7 +7,8 @@ answers from what each worker remembers; ``cache.py`` says what that is, for
 how long, and how a change to a user reaches every worker.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from typing import cast
+
 from rest_framework_simplejwt.authentication import (
     JWTAuthentication,
     JWTStatelessUserAuthentication,
@@ -15,6 +16,8 @@ from rest_framework_simplejwt.authentication import (
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .cache import (
     UserSnapshot,
@@ -40,11 +43,12 @@ class CachedJWTAuthentication(JWTAuthentication):
             verified_tokens.add(raw_token, token)
         return copy_token(token)
 
-    def get_user(self, validated_token: Token) -> AbstractBaseUser:
+    # simplejwt annotates get_user with a TypeVar no override can match.
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         """Return the token's user, from this worker's memory while it is fresh."""
         max_age = user_cache_seconds()
         if max_age <= 0:
-            return super().get_user(validated_token)
+            return cast("User", super().get_user(validated_token))
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         known = known_users.get(user_id, max_age)
         if known is not None:
@@ -54,12 +58,12 @@ class CachedJWTAuthentication(JWTAuthentication):
                 return user
         # Read the user, and let simplejwt refuse with its own errors.
         started = known_users.reading()
-        user = super().get_user(validated_token)
+        user = cast("User", super().get_user(validated_token))
         known_users.add(user_id, UserSnapshot(user), started)
         return user
 
     def passes_checks(
-        self, validated_token: Token, user: AbstractBaseUser, fingerprint: str
+        self, validated_token: Token, user: User, fingerprint: str
     ) -> bool:
         """Return True when ``user`` passes simplejwt's checks for this token."""
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
@@ -79,6 +83,9 @@ class CachedTokenUserAuthentication(CachedJWTAuthentication):
     the issuer is refused here once the access token expires.
     """
 
-    def get_user(self, validated_token: Token) -> TokenUser:
+    # simplejwt annotates get_user with a TypeVar no override can match.
+    def get_user(self, validated_token: Token) -> TokenUser:  # type: ignore[override]
         """Return the stateless user the token describes."""
-        return JWTStatelessUserAuthentication.get_user(self, validated_token)
+        # Borrowed: the stateless get_user uses nothing of its class.
+        user = JWTStatelessUserAuthentication.get_user(self, validated_token)  # type: ignore[arg-type]
+        return cast("TokenUser", user)

@@ -40,12 +40,13 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class VerifiedTokens:
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries = {}
+        self._entries: dict[bytes, tuple[Token, float]] = {}
         self._lock = threading.Lock()
 
     def get(self, raw_token: bytes) -> Token | None:
@@ -104,14 +105,14 @@ class VerifiedTokens:
 class UserSnapshot:
     """The field values of a user as read from the database."""
 
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: User) -> None:
         self.model = type(user)
         self.database = user._state.db
         self.field_names = [field.attname for field in self.model._meta.concrete_fields]
         self.values = tuple(getattr(user, name) for name in self.field_names)
         self.password = user.password
 
-    def instance(self) -> AbstractBaseUser:
+    def instance(self) -> User:
         """Return a new user instance, as if just loaded from the database."""
         return self.model.from_db(self.database, self.field_names, self.values)
 
@@ -126,7 +127,7 @@ class KnownUsers:
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
         self.generation = 0
-        self._entries = {}
+        self._entries: dict[str, tuple[UserSnapshot, str, float]] = {}
         self._lock = threading.Lock()
         self._next_poll = 0.0
         self._announcement = _NOT_READ
@@ -212,7 +213,7 @@ def user_changed(user_id: object, using: str | None = None) -> None:
     transaction.on_commit(partial(_announce, user_id), using=using, robust=True)
 
 
-def read_user(user_id: object, *, trust_cache: bool = True) -> AbstractBaseUser | None:
+def read_user(user_id: object, *, trust_cache: bool = True) -> User | None:
     """Return the user with ``user_id``, or None if there is none.
 
     From this worker's known users while they are fresh enough (see above),

@@ -182,7 +182,7 @@ def check_secret(algorithm: Algorithm, jwt_settings: APISettings) -> tuple[str, 
             "jwt_auth.E002", "SIMPLE_JWT['SIGNING_KEY'] is empty.", SECRET_HINT
         )
     length = len(_as_bytes(secret))
-    needed = algorithm.min_key_size
+    needed = algorithm.min_key_size or 0
     if length < needed:
         raise JWTConfigurationError(
             "jwt_auth.E003",
@@ -268,10 +268,11 @@ def check_round_trip(
 
     The keys may be the settings' text or key objects already loaded from it.
     """
+    # simplejwt annotates the keys as text; PyJWT takes key objects too.
     backend = TokenBackend(
         algorithm,
-        signing_key,
-        verifying_key,
+        signing_key,  # type: ignore[arg-type]
+        verifying_key,  # type: ignore[arg-type]
         jwt_settings.AUDIENCE,
         jwt_settings.ISSUER,
         None,  # JWK_URL: fetching keys over the network has no place at start.
@@ -284,7 +285,8 @@ def check_round_trip(
         token = backend.encode(payload)
         if (
             verifying_key is not None
-            and backend.decode(token)["purpose"] != payload["purpose"]
+            # simplejwt annotates the token as a Token; it takes the encoded one.
+            and backend.decode(token)["purpose"] != payload["purpose"]  # type: ignore[arg-type]
         ):
             raise ValueError("the payload changed")
     except Exception as error:  # Whatever fails here would fail every login.
@@ -314,7 +316,7 @@ def check_key_set(
         try:
             prepare_key(algorithm, key)
             usable = not is_hmac(algorithm) or (
-                len(_as_bytes(key)) >= ALGORITHMS[algorithm].min_key_size
+                len(_as_bytes(key)) >= (ALGORITHMS[algorithm].min_key_size or 0)
             )
         except Exception:  # Whatever PyJWT refuses cannot verify.
             usable = False

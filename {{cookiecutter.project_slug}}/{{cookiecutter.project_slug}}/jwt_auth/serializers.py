@@ -11,7 +11,6 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,8 @@ from rest_framework_simplejwt.token_blacklist.models import (
 )
 from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .authentication import CachedJWTAuthentication
 from .cache import read_user
@@ -80,11 +81,11 @@ def blacklist_outstanding_token(jti: str) -> bool:
     # Only quoted identifiers are formatted in; the values are parameters.
     sql = (
         f"INSERT INTO {quote(blacklisted.db_table)} "  # noqa: S608
-        f"({quote(blacklisted.get_field('token').column)}, "
-        f"{quote(blacklisted.get_field('blacklisted_at').column)}) "
-        f"SELECT {quote(outstanding.pk.column)}, %s "
+        f"({quote(str(blacklisted.get_field('token').column))}, "
+        f"{quote(str(blacklisted.get_field('blacklisted_at').column))}) "
+        f"SELECT {quote(str(outstanding.pk.column))}, %s "
         f"FROM {quote(outstanding.db_table)} "
-        f"WHERE {quote(outstanding.get_field('jti').column)} = %s"
+        f"WHERE {quote(str(outstanding.get_field('jti').column))} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), jti])
@@ -112,7 +113,7 @@ def renew(refresh: RefreshToken) -> RefreshToken:
     return refresh
 
 
-def outstand(refresh: RefreshToken, user: AbstractBaseUser) -> str:
+def outstand(refresh: RefreshToken, user: User) -> str:
     """Return ``refresh`` signed; record it as ``user``'s when the blacklist is on.
 
     simplejwt's ``RefreshToken.outstand()`` would read the user again first.
@@ -183,7 +184,7 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
         """Called when the token with id ``presented`` was rotated into ``refresh``."""
 
-    def check_user(self, refresh: Token) -> AbstractBaseUser:
+    def check_user(self, refresh: Token) -> User:
         """Return the token's user; raise 401 unless it exists, is active and kept the password.
 
         The user may come from this worker's cache of users, like the one
@@ -191,8 +192,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         """
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
         user = read_user(user_id)
-        if self.refusal(refresh, user) is not None:
+        if user is None or self.refusal(refresh, user) is not None:
             user = read_user(user_id, trust_cache=False)
+        if user is None:
+            raise self.refused("no_active_account")
         refusal = self.refusal(refresh, user)
         if refusal is not None:
             raise self.refused(refusal)
@@ -200,10 +203,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
 
     def refused(self, code: str) -> AuthenticationFailed:
         """Return the 401 error, with ``code`` in its body, that refuses a refresh."""
-        return AuthenticationFailed(self.error_messages[code], code)
+        return AuthenticationFailed(str(self.error_messages[code]), code)
 
     @staticmethod
-    def refusal(refresh: Token, user: AbstractBaseUser | None) -> str | None:
+    def refusal(refresh: Token, user: User) -> str | None:
         """Return why ``user`` may not refresh ``refresh`` (an error code), or None."""
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             return "no_active_account"
