@@ -2,11 +2,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import clear_worker_caches
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .helpers import PASSWORD, {% if cookiecutter.token_transport == "cookie" %}BodyTokensClient, {% endif %}authorization_header
 
@@ -36,14 +36,14 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def user(db: None) -> AbstractBaseUser:
+def user(db: None) -> User:
     return get_user_model().objects.create_user(
         username="alice", email="alice@example.com", password=PASSWORD
     )
 
 
 @pytest.fixture
-def tokens(api_client: APIClient, user: AbstractBaseUser) -> dict[str, str]:
+def tokens(api_client: APIClient, user: User) -> dict[str, str]:
     """An access and refresh token pair for ``user``, from the obtain endpoint."""
     response = api_client.post(
         "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"

@@ -1,15 +1,22 @@
 """Small helpers shared by the tests."""
 
+from __future__ import annotations
+
 import base64
 import json
 {%- if cookiecutter.token_transport == "cookie" %}
-from typing import Any
+from typing import TYPE_CHECKING, Any
+{%- else %}
+from typing import TYPE_CHECKING
 {%- endif %}
 
 {% if cookiecutter.token_transport == "cookie" %}from django.conf import settings
-{% endif %}from rest_framework.response import Response
-from rest_framework.test import APIClient
+{% endif %}from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
+
+if TYPE_CHECKING:
+    # The test client's answer: a Response with json() and the request made.
+    from rest_framework.response import _MonkeyPatchedResponse as Response
 
 PASSWORD = "correct horse battery staple"
 
