@@ -8,7 +8,7 @@ documents every variable). Secrets are read in ``local.py`` and
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any{% if cookiecutter.token_transport == "cookie" %}, Literal{% endif %}
 
 import environ
 
@@ -267,7 +267,7 @@ SIMPLE_JWT: dict[str, Any] = {
 # only to the token endpoints (jwt_auth/cookies.py). Strict: no request from
 # another site carries it (the README explains the choice).
 REFRESH_COOKIE_NAME = "refresh_token"
-REFRESH_COOKIE_SAMESITE = "Strict"
+REFRESH_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Strict"
 # production.py sends it over HTTPS only.
 REFRESH_COOKIE_SECURE = False
 

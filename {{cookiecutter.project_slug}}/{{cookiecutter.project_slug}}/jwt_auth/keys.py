@@ -21,7 +21,11 @@ def generate_hmac_key(algorithm: str) -> str:
     return secrets.token_urlsafe(get_algorithm(algorithm).min_key_size)
 
 
-def generate_private_key(algorithm: str) -> PrivateKeyTypes:
+# The private keys this project makes: what PyJWT signs with.
+GeneratedKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+
+
+def generate_private_key(algorithm: str) -> GeneratedKey:
     """Return a new private key of the type and size ``algorithm`` needs."""
     facts = get_algorithm(algorithm)
     if facts.family in {RSA, RSA_PSS}:

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Field
+from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -53,7 +55,7 @@ def claim_refresh_token(refresh: RefreshToken) -> bool:
                 return True
             # A token issued before the blacklist was installed has no
             # outstanding entry yet: record it, then blacklist it.
-            outstanding, _created = OutstandingToken.objects.get_or_create(
+            outstanding, _created = OutstandingToken._default_manager.get_or_create(
                 jti=refresh[api_settings.JTI_CLAIM],
                 defaults={
                     "user_id": refresh.get(api_settings.USER_ID_CLAIM),
@@ -62,7 +64,7 @@ def claim_refresh_token(refresh: RefreshToken) -> bool:
                     "expires_at": datetime_from_epoch(refresh["exp"]),
                 },
             )
-            BlacklistedToken.objects.create(token=outstanding)
+            BlacklistedToken._default_manager.create(token=outstanding)
     except IntegrityError:
         return False
     return True
@@ -81,15 +83,24 @@ def blacklist_outstanding_token(jti: str) -> bool:
     # Only quoted identifiers are formatted in; the values are parameters.
     sql = (
         f"INSERT INTO {quote(blacklisted.db_table)} "  # noqa: S608
-        f"({quote(str(blacklisted.get_field('token').column))}, "
-        f"{quote(str(blacklisted.get_field('blacklisted_at').column))}) "
-        f"SELECT {quote(str(outstanding.pk.column))}, %s "
+        f"({quote(column(blacklisted, 'token'))}, "
+        f"{quote(column(blacklisted, 'blacklisted_at'))}) "
+        f"SELECT {quote(column(outstanding, outstanding.pk.name))}, %s "
         f"FROM {quote(outstanding.db_table)} "
-        f"WHERE {quote(str(outstanding.get_field('jti').column))} = %s"
+        f"WHERE {quote(column(outstanding, 'jti'))} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), jti])
         return cursor.rowcount == 1
+
+
+def column(meta: Options[Any], name: str) -> str:
+    """Return the database column of the model field ``name``."""
+    field = meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        message = f"{meta.label}.{name} is not stored in a column."
+        raise LookupError(message)
+    return field.column
 
 
 def savepoint_in_transaction() -> AbstractContextManager:
@@ -122,7 +133,7 @@ def outstand(refresh: RefreshToken, user: User) -> str:
     signed = str(refresh)
     if blacklist_is_installed():
         with savepoint_in_transaction():
-            OutstandingToken.objects.create(
+            OutstandingToken._default_manager.create(
                 user=user,
                 jti=refresh[api_settings.JTI_CLAIM],
                 token=signed,
@@ -260,7 +271,7 @@ class TokenVerifySerializer(serializers.Serializer):
         jti = token.get(api_settings.JTI_CLAIM)
         if (
             blacklist_is_installed()
-            and BlacklistedToken.objects.filter(token__jti=jti).exists()
+            and BlacklistedToken._default_manager.filter(token__jti=jti).exists()
         ):
             raise TokenError(_("Token is blacklisted"))
         self.authentication_class().get_user(token)
