@@ -84,6 +84,7 @@ def verifier_unused_paths(package):
                 "rotate_jwt_key",
                 "rotation",
                 "sessions",
+                "simplejwt_gaps",
                 "throttling",
                 "verify",
             )

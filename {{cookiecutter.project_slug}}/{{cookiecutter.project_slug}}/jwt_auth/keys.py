@@ -22,7 +22,9 @@ def generate_hmac_key(algorithm: str) -> str:
 
 
 # The private keys this project makes: what PyJWT signs with.
-GeneratedKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+GeneratedKey = (
+    rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+)
 
 
 def generate_private_key(algorithm: str) -> GeneratedKey:

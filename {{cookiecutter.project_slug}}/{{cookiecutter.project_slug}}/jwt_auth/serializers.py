@@ -94,7 +94,7 @@ def blacklist_outstanding_token(jti: str) -> bool:
         return cursor.rowcount == 1
 
 
-def column(meta: Options[Any], name: str) -> str:
+def column(meta: Options, name: str) -> str:
     """Return the database column of the model field ``name``."""
     field = meta.get_field(name)
     if not isinstance(field, Field) or field.column is None:
