@@ -1,10 +1,12 @@
-from django.contrib.auth.base_user import AbstractBaseUser
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .schema import UNAUTHENTICATED
 from .serializers import HealthSerializer, MessageSerializer, UserSerializer
@@ -31,8 +33,11 @@ class MeView(RetrieveAPIView):
     permission_classes = (IsAuthenticated,)
     serializer_class = UserSerializer
 
-    def get_object(self) -> AbstractBaseUser:
-        return self.request.user
+    def get_object(self) -> User:
+        user = self.request.user
+        if not user.is_authenticated:  # IsAuthenticated refused it already.
+            raise NotAuthenticated
+        return user
 
 
 class HealthView(APIView):

@@ -7,10 +7,13 @@ answers from what each worker remembers; ``cache.py`` says what that is, for
 how long, and how a change to a user reaches every worker.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from typing import cast
+
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .cache import (
     UserSnapshot,
@@ -36,11 +39,12 @@ class CachedJWTAuthentication(JWTAuthentication):
             verified_tokens.add(raw_token, token)
         return copy_token(token)
 
-    def get_user(self, validated_token: Token) -> AbstractBaseUser:
+    # simplejwt annotates get_user with a TypeVar no override can match.
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         """Return the token's user, from this worker's memory while it is fresh."""
         max_age = user_cache_seconds()
         if max_age <= 0:
-            return super().get_user(validated_token)
+            return cast("User", super().get_user(validated_token))
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         known = known_users.get(user_id, max_age)
         if known is not None:
@@ -50,12 +54,12 @@ class CachedJWTAuthentication(JWTAuthentication):
                 return user
         # Read the user, and let simplejwt refuse with its own errors.
         started = known_users.reading()
-        user = super().get_user(validated_token)
+        user = cast("User", super().get_user(validated_token))
         known_users.add(user_id, UserSnapshot(user), started)
         return user
 
     def passes_checks(
-        self, validated_token: Token, user: AbstractBaseUser, fingerprint: str
+        self, validated_token: Token, user: User, fingerprint: str
     ) -> bool:
         """Return True when ``user`` passes simplejwt's checks for this token."""
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:

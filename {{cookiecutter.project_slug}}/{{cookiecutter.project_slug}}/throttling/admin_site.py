@@ -36,22 +36,27 @@ class ThrottledAuthenticationForm(AdminAuthenticationForm):
     refusal: tuple[int, int] | None = None
 
     def clean(self) -> dict:
+        request = self.request
+        if request is None:
+            message = "The login form counts attempts per client: it needs the request."
+            raise TypeError(message)
         # The username as authentication receives it: stripped and NFKC-normalized.
         try:
-            check_password_attempt(self.request, self.cleaned_data.get("username"))
+            check_password_attempt(request, self.cleaned_data.get("username"))
         except (exceptions.Throttled, ThrottlingUnavailable) as refusal:
-            wait = math.ceil(refusal.wait or 1)
+            # DRF's Throttled sets wait; its stubs do not declare it.
+            wait = math.ceil(refusal.wait or 1)  # type: ignore[union-attr]
             self.refusal = (refusal.status_code, wait)
             if isinstance(refusal, exceptions.Throttled):
                 # The line DRF's views log through api/exceptions.py.
                 logger.warning(
                     "Throttled: %s %s from %s, retry after %s s",
-                    self.request.method,
-                    self.request.path,
-                    client_address(self.request),
+                    request.method,
+                    request.path,
+                    client_address(request),
                     wait,
                 )
-            code = refusal.get_codes()
+            code = str(refusal.get_codes())
             raise forms.ValidationError(
                 self.error_messages[code], code=code, params={"wait": wait}
             ) from refusal
@@ -68,7 +73,8 @@ class ThrottledAdminSite(admin.AdminSite):
     ) -> HttpResponse:
         response = super().login(request, extra_context)
         form = (getattr(response, "context_data", None) or {}).get("form")
-        if getattr(form, "refusal", None) is not None:
-            response.status_code, wait = form.refusal
+        refusal = getattr(form, "refusal", None)
+        if refusal is not None:
+            response.status_code, wait = refusal
             response["Retry-After"] = str(wait)
         return response

@@ -58,9 +58,11 @@ CACHE_ERRORS = (RedisError, OSError)
 UNAVAILABLE_RETRY_AFTER = 30
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest | Request) -> str:
     """Return the client's address as the throttles see it (honours NUM_PROXIES)."""
-    return BaseThrottle().get_ident(request)
+    # DRF reads only request.META, which a Django request has too; its stubs
+    # ask for a DRF Request.
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
 def parse_rate(rate: object) -> tuple[int, int]:
@@ -100,11 +102,16 @@ class FixedWindowThrottle(SimpleRateThrottle):
     """
 
     cache_format = "throttle:%(scope)s:%(ident)s"
+    # SimpleRateThrottle.__init__ sets them from the rate (None without one);
+    # the DRF stubs do not declare them.
+    num_requests: int | None
+    duration: int | None
 
     def get_rate(self) -> str | None:
         # DRF binds the rates when it is imported; read them now, so that
         # the settings of this process (and of a test) apply.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
 
     def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return (None, None) if rate is None else parse_rate(rate)
@@ -120,11 +127,14 @@ class FixedWindowThrottle(SimpleRateThrottle):
 
         Raise ThrottlingUnavailable when the shared cache cannot count.
         """
+        requests, duration = self.num_requests, self.duration
+        if requests is None or duration is None:  # No rate: nothing to count.
+            return True
         self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_end = (window + 1) * self.duration
+        window = int(self.now // duration)
+        self.window_end = (window + 1) * duration
         # The window number is part of the key: a new window starts a new counter.
-        key = f"{ident_key}:{self.duration}:{window}"
+        key = f"{ident_key}:{duration}:{window}"
         try:
             count = count_request(caches["default"], key, self.window_end)
         except CountersFull:
@@ -145,7 +155,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
                 type(error).__name__,
             )
             raise ThrottlingUnavailable from error
-        return count <= self.num_requests
+        return count <= requests
 
     def wait(self) -> float:
         return self.window_end - self.now
@@ -158,7 +168,9 @@ class FixedWindowThrottle(SimpleRateThrottle):
         """
         return self.cache_format % {
             "scope": self.scope,
-            "ident": self.get_ident(request),
+            # DRF reads only request.META, which a Django request has too;
+            # its stubs ask for a DRF Request.
+            "ident": self.get_ident(request),  # type: ignore[arg-type]
         }
 
 
@@ -176,15 +188,19 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
 
     scope = "token_obtain_per_username"
 
-    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         """Return the key of the username the view's serializer will authenticate.
 
         The serializer's own field cleans it, exactly as authentication will
         receive it. None when the field refuses it: the serializer answers 400
         without checking a password.
         """
+        serializer = view.get_serializer() if isinstance(view, GenericAPIView) else None
+        if not isinstance(serializer, serializers.Serializer):
+            message = f"{type(self).__name__} needs a view with a serializer."
+            raise TypeError(message)
         name = get_user_model().USERNAME_FIELD
-        field = view.get_serializer().fields.get(name)
+        field = serializer.fields.get(name)
         if field is None:
             return None
         data = request.data
@@ -242,7 +258,9 @@ def check_password_attempt(request: HttpRequest, username: str | None) -> None:
     ThrottlingUnavailable when the shared cache cannot count.
     """
     by_client, by_username = LoginPerClientThrottle(), LoginPerUsernameThrottle()
-    keys = [(by_client, by_client.client_key(request))]
+    keys: list[tuple[FixedWindowThrottle, str]] = [
+        (by_client, by_client.client_key(request))
+    ]
     if username:
         keys.append((by_username, by_username.username_key(username)))
     for throttle, key in keys:

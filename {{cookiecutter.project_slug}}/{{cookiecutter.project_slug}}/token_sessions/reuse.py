@@ -67,6 +67,7 @@ def replay_or_end(refresh: RefreshToken, request: HttpRequest | None) -> str | N
     if (
         same_client
         and presented == session.previous_jti
+        and session.rotated_at is not None
         and timezone.now() - session.rotated_at <= timedelta(seconds=grace_seconds())
     ):
         newest = (

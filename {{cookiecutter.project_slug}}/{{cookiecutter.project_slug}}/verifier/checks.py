@@ -1,5 +1,7 @@
 """System checks of a verifier: refuse to start without a safe way to verify the issuer's tokens."""
 
+from collections.abc import Sequence
+
 from django.apps import AppConfig
 from django.core import checks
 from rest_framework_simplejwt import settings as simplejwt_settings
@@ -13,7 +15,7 @@ from .conf import verifier_settings
 
 
 def check_verifier_configuration(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return Errors for a verifier that could not verify its issuer's tokens safely.
 
@@ -27,7 +29,7 @@ def check_verifier_configuration(
         algorithm = supported_algorithm(jwt_settings.ALGORITHM)
     except JWTConfigurationError as problem:
         return [checks.Error(problem.message, hint=problem.hint, id=problem.check_id)]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if algorithm.is_hmac:
         errors.append(
             checks.Error(
