@@ -4,11 +4,11 @@ Each test shows the gap in simplejwt's own classes, so it fails the day
 simplejwt closes it: then the workaround (named below) can go.
 
 - Refreshing the token of a deleted user raises ``DoesNotExist``: a 500
-  (``jwt_auth/serializers.py``, ``TokenRefreshSerializer.check_user``).
+  (``issuer/serializers.py``, ``TokenRefreshSerializer.check_user``).
 - Refreshing ignores a password change, though access tokens carry and
   check the revoke claim (same place).
 - Verify accepts the tokens of deleted users; it checks only the signature
-  and expiry (``jwt_auth/serializers.py``, ``TokenVerifySerializer``).
+  and expiry (``issuer/serializers.py``, ``TokenVerifySerializer``).
 {%- if cookiecutter.use_token_blacklist %}
 - Verify accepts a logged-out refresh token unless
   ``BLACKLIST_AFTER_ROTATION`` is on (same place).
@@ -19,7 +19,7 @@ simplejwt closes it: then the workaround (named below) can go.
 Two more are races, which no single-threaded test can show: concurrent
 refreshes can rotate one token more than once, and a refresh can succeed at
 the moment its token is logged out (``claim_refresh_token`` in
-``jwt_auth/serializers.py``; the template's own tests race them).
+``issuer/serializers.py``; the template's own tests race them).
 """
 
 import pytest
