@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 import environ
+from gunicorn.config import ControlSocket
 
 # The settings' .env applies here too; variables set in the environment win.
 environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env")
@@ -42,7 +43,11 @@ def available_cpus() -> int:
     return max(1, min(cpus, round(int(quota) / int(period))))
 
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+port = os.environ.get("PORT", "8000")
+bind = f"0.0.0.0:{port}"
+# gunicornc's socket, in gunicorn's folder but named by the port: its default
+# name is one per user, which every instance on the machine would share.
+control_socket = str(Path(ControlSocket.default).with_name(f"gunicorn-{port}.ctl"))
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * available_cpus() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

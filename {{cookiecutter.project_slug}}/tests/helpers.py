@@ -68,12 +68,28 @@ def admin_login(client, username, password=WRONG_PASSWORD, address="192.0.2.1"):
     )
 
 
-def assert_throttled_form(response):
+def assert_throttled_form(response, field="password"):
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 24 * 60 * 60
     page = response.content.decode()
     assert f"Too many attempts. Try again in {response['Retry-After']} s." in page
-    assert 'name="password"' in page  # The form again.
+    assert f'name="{field}"' in page  # The form again.
+
+
+ADMIN_PASSWORD_CHANGE = "/admin/password_change/"
+NEW_PASSWORD = "a new password nobody guesses"
+
+
+def change_password(client, old_password=WRONG_PASSWORD, address="192.0.2.1"):
+    return client.post(
+        ADMIN_PASSWORD_CHANGE,
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        REMOTE_ADDR=address,
+    )
 {%- if cookiecutter.token_transport == "cookie" %}
 
 

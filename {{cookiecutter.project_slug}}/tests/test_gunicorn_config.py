@@ -32,3 +32,14 @@ def test_threads_and_timeout_come_from_the_environment(monkeypatch):
     config = load_config(monkeypatch, GUNICORN_THREADS="4", GUNICORN_TIMEOUT="60")
 
     assert (config["threads"], config["timeout"]) == (4, 60)
+
+
+def test_each_port_has_a_control_socket_of_its_own(monkeypatch):
+    # gunicorn's default is one socket per user: two services on one machine
+    # (an issuer and a verifier) would fight over it.
+    first = load_config(monkeypatch, PORT="8000")["control_socket"]
+    second = load_config(monkeypatch, PORT="8001")["control_socket"]
+
+    assert first != second
+    assert Path(first).parent == Path(second).parent
+    assert Path(first).name == "gunicorn-8000.ctl"

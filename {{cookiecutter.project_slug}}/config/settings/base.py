@@ -121,11 +121,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A cache shared by every worker process: Redis when REDIS_URL is set (several
 # machines), else files in the project (several processes on one machine).
 # https://docs.djangoproject.com/en/stable/topics/cache/
+# Redis answers within a millisecond: one that stops answering is given up on
+# within half a second (redis-py waits 5 s by default), so that it cannot
+# hold requests; then logins answer 503 and the per-worker caches fall back on
+# the database (jwt_auth/cache.py).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL := env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
     }
 else:

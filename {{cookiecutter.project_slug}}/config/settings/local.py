@@ -2,6 +2,7 @@
 
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     previous_verifying_keys_from_env,
+    secret_key_files,
     signing_keys_from_env,
 )
 
@@ -18,6 +19,8 @@ SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
     env, BASE_DIR, SIMPLE_JWT
 )
+# The files those keys came from: refused at start if others can read them.
+JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
 
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     previous_verifying_keys_from_env,
+    secret_key_files,
     signing_keys_from_env,
 )
 
@@ -36,6 +37,8 @@ SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
     env, BASE_DIR, SIMPLE_JWT
 )
+# The files those keys came from: refused at start if others can read them.
+JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
 # base.py reads DATABASE_URL already; production has no local default for it.
 required("DATABASE_URL")
 

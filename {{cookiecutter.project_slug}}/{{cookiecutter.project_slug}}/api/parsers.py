@@ -16,8 +16,12 @@ from typing import IO, Any, ClassVar
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-# A JSON string, skipped whole so that brackets inside it do not count.
-JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string, skipped whole so that brackets inside it do not count. An
+# unterminated string runs to the end of the body, and the quantifiers are
+# possessive (never give back what they took), so every byte is read once: a
+# pattern that had to find the closing quote would retry from each quote of
+# ``"\"\"\"...`` and take time quadratic in the body size.
+JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
 NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 OPENERS = frozenset(b"[{")
 
@@ -45,8 +49,9 @@ def nests_deeper(body: bytes, limit: int) -> bool:
     """Return True if arrays and objects nest deeper than ``limit`` in JSON ``body``.
 
     Malformed text gets an answer too; the decoder refuses it afterwards. The
-    work is done by the regular expression engine and ``bytes.translate``;
-    Python only walks the brackets of a body that has more than ``limit``.
+    work, linear in the size of the body, is done by the regular expression
+    engine and ``bytes.translate``; Python only walks the brackets of a body
+    that has more than ``limit``.
     """
     brackets = JSON_STRING.sub(b"", body).translate(None, NOT_BRACKETS)
     if brackets.count(b"[") + brackets.count(b"{") <= limit:

@@ -15,10 +15,15 @@ class IssuerConfig(AppConfig):
         )
 
         from .backend import local_token_backend  # noqa: PLC0415
-        from .checks import check_jwt_configuration, check_key_set  # noqa: PLC0415
+        from .checks import (  # noqa: PLC0415
+            check_jwt_configuration,
+            check_key_set,
+            check_secret_file_modes,
+        )
 
         # Every token, of simplejwt's classes too, carries and checks kid.
         install_token_backend(local_token_backend)
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
+        checks.register(check_secret_file_modes, checks.Tags.security)

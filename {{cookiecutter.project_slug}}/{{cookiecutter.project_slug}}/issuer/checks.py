@@ -5,8 +5,10 @@ shared secret, one for a key pair (see ``jwt_auth/checks.py`` for why these
 run at start).
 """
 
+import stat
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -286,3 +288,29 @@ def _public_bytes(public_key: PublicKeyTypes) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+
+
+def check_secret_file_modes(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Return an Error for each file of JWT secrets that group or others can read.
+
+    ``generate_jwt_keys`` and ``rotate_jwt_key`` write them owner-only; a
+    copy or a checkout can loosen that, and whoever reads the signing key can
+    sign any token. The settings name the files (``JWT_SECRET_FILES``).
+    """
+    exposed = [
+        path
+        for path in map(Path, getattr(settings, "JWT_SECRET_FILES", ()))
+        if path.is_file() and stat.S_IMODE(path.stat().st_mode) & 0o077
+    ]
+    return [
+        checks.Error(
+            f"The JWT secret file {path} can be read by other users of this "
+            "machine: whoever reads it can sign tokens.",
+            hint=f"Run: chmod 600 {path}",
+            obj="JWT_SECRET_FILES",
+            id="jwt_auth.E015",
+        )
+        for path in exposed
+    ]

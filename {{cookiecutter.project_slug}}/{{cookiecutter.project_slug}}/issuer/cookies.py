@@ -18,6 +18,14 @@ come from ``CSRF_TRUSTED_ORIGINS``. Requests with the access token in the
 ``Authorization`` header carry nothing a browser adds by itself and need no
 CSRF token.
 
+Logging in needs no CSRF token (there is no cookie yet to get it from), but it
+must not be forged either: a page of another site could post the attacker's
+username and password, and the victim's browser would keep the attacker's
+refresh cookie, working in the attacker's account from then on (login CSRF).
+So obtain takes JSON only, which no page of another site can send without a
+CORS preflight, and refuses a request whose ``Origin`` is neither this site
+nor one of ``CSRF_TRUSTED_ORIGINS``.
+
 Everything else is the header transport's: these views extend those of
 ``views.py`` (their throttles) and use the same serializers (the atomic claim
 of a refresh token by rotation and logout); only where the token comes from
@@ -38,6 +46,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -45,6 +54,8 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
+
+from {{ cookiecutter.project_slug }}.api.parsers import BoundedJSONParser
 
 from . import views
 
@@ -57,6 +68,10 @@ INVALID_BODY = OpenApiResponse(
 TOKEN_REFUSED = OpenApiResponse(
     description="The credentials, or the token in the refresh cookie, were refused."
 )
+CROSS_SITE_LOGIN = OpenApiResponse(
+    description="The request came from a page of an origin not trusted."
+)
+NOT_JSON = OpenApiResponse(description="The body was not JSON.")
 CSRF_FAILED = OpenApiResponse(
     description="The refresh cookie came without a valid X-CSRFToken header, "
     "or from an origin not trusted."
@@ -132,6 +147,28 @@ class RefreshCookieAuthentication(BaseAuthentication):
             enforce_csrf(request)
 
 
+def has_trusted_origin(request: Request) -> bool:
+    """Return True unless a page of an untrusted origin sent ``request``.
+
+    Browsers send ``Origin`` with every cross-origin POST; a request without
+    it does not come from a page of another site.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own_origin = f"{request.scheme}://{request.get_host()}"
+    return origin == own_origin or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+class TrustedOrigin(BasePermission):
+    """Refuse (403) a login posted by a page of another site (login CSRF)."""
+
+    message = _("Logging in from this origin is not allowed.")
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return has_trusted_origin(request)
+
+
 class CookieTransportView(GenericAPIView):
     """A token view of the cookie transport, documented by its own ``extend_schema``."""
 
@@ -149,18 +186,31 @@ class RefreshFromCookie(CookieTransportView):
 
 
 @extend_schema(
-    responses={200: ACCESS_TOKEN, 400: INVALID_BODY, 401: TOKEN_REFUSED},
-    description="Obtain an access token with a username and password. The refresh "
-    "token is set in an HttpOnly cookie, and Django's CSRF cookie is set for the "
-    "X-CSRFToken header of refresh and logout. Attempts are limited per client "
-    "address and per username (429 with Retry-After over a limit).",
+    responses={
+        200: ACCESS_TOKEN,
+        400: INVALID_BODY,
+        401: TOKEN_REFUSED,
+        403: CROSS_SITE_LOGIN,
+        415: NOT_JSON,
+    },
+    description="Obtain an access token with a username and password (JSON). The "
+    "refresh token is set in an HttpOnly cookie, and Django's CSRF cookie is set for "
+    "the X-CSRFToken header of refresh and logout. Refused from a page of an origin "
+    "not trusted. Attempts are limited per client address and per username (429 "
+    "with Retry-After over a limit).",
 )
 class TokenObtainPairView(CookieTransportView, views.TokenObtainPairView):
     """Obtain an access token (body) and a refresh token (cookie).
 
-    A new CSRF token is set too, as ``django.contrib.auth.login`` sets one:
-    a token fixed by someone else before the login is useless after it.
+    JSON only, from this site or a trusted origin: see the module's
+    docstring (login CSRF). A request refused for its origin counts against no
+    throttle: DRF checks them after the permissions. A new CSRF token is set
+    too, as ``django.contrib.auth.login`` sets one: a token fixed by someone
+    else before the login is useless after it.
     """
+
+    parser_classes = (BoundedJSONParser,)
+    permission_classes = (TrustedOrigin,)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().post(request, *args, **kwargs)

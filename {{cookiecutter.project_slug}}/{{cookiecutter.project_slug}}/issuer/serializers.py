@@ -249,9 +249,18 @@ class TokenBlacklistSerializer(simplejwt_serializers.TokenBlacklistSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         refresh = self.token_class(attrs["refresh"])
-        if not claim_refresh_token(refresh):
-            raise TokenError(self.error_messages["already_used"])
+        if claim_refresh_token(refresh):
+            self.logged_out(refresh)
+        else:
+            self.used_up(refresh)
         return {}
+
+    def logged_out(self, refresh: RefreshToken) -> None:
+        """Called once this logout has blacklisted ``refresh``."""
+
+    def used_up(self, refresh: RefreshToken) -> None:
+        """Answer a refresh token that was already rotated or logged out."""
+        raise TokenError(self.error_messages["already_used"])
 
 
 class TokenVerifySerializer(serializers.Serializer):

@@ -31,6 +31,8 @@ from rest_framework_simplejwt.tokens import Token
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
 
+from .claims import has_odd_claims
+
 # The settings the backend is built from: a test changing one builds it again.
 BACKEND_SETTINGS = frozenset(
     {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}
@@ -134,6 +136,17 @@ class KeySetTokenBackend(TokenBackend):
             headers={"kid": self.key_set.signing_kid},
             json_encoder=self.json_encoder,
         )
+
+    def decode(self, token: str | bytes, verify: bool = True) -> dict[str, Any]:
+        """Return the claims of ``token``; a claim of the wrong type makes it invalid.
+
+        ``claims.py`` says which types: a token that would break the code that
+        reads it is refused like one with a bad signature (401, not 500).
+        """
+        payload = super().decode(token, verify)
+        if has_odd_claims(payload):
+            raise TokenBackendError(_("Token is invalid"))
+        return payload
 
     # simplejwt annotates the token as a Token; decode passes the encoded one.
     def get_verifying_key(self, token: str | bytes) -> Any:  # type: ignore[override]

@@ -28,6 +28,11 @@ POLL_SECONDS = 1.0
 NO_NEWS = object()
 # What a poll returns when the shared cache cannot be read.
 UNREADABLE = object()
+# After the shared cache failed to answer, how long every poll leaves it alone
+# (meanwhile its news is UNREADABLE: the worker trusts nothing it remembers).
+# A cache that hangs then costs a worker one timeout per pause, not one per
+# poll of each memory: with Redis, REDIS_CACHE_OPTIONS of the settings bound it.
+CACHE_PAUSE_SECONDS = 30.0
 
 
 class Announcement:
@@ -63,10 +68,17 @@ class Listener:
         if now < self._next_poll:
             return NO_NEWS
         self._next_poll = now + POLL_SECONDS
+        if cache_pause.is_on(now):
+            return UNREADABLE
         try:
             value = cache.get(self.key)
         except Exception:
-            logger.exception("Cannot read %s from the cache", self.key)
+            logger.exception(
+                "Cannot read %s from the cache; trying again in %s s",
+                self.key,
+                CACHE_PAUSE_SECONDS,
+            )
+            cache_pause.start(now)
             return UNREADABLE
         if self._seen is UNREADABLE or value != self._seen:
             return value
@@ -80,6 +92,23 @@ class Listener:
         """Forget the last value seen: the next poll is news."""
         self._seen = UNREADABLE
         self._next_poll = 0.0
+
+
+class CachePause:
+    """The time until which this worker's polls do not ask the shared cache."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+
+    def is_on(self, now: float) -> bool:
+        return now < self._until
+
+    def start(self, now: float) -> None:
+        self._until = now + CACHE_PAUSE_SECONDS
+
+    def clear(self) -> None:
+        """Ask the cache again at the next poll (tests start from nothing)."""
+        self._until = 0.0
 
 
 class WorkerCache(Protocol):
@@ -101,3 +130,6 @@ def clear_worker_caches() -> None:
     """Forget everything every worker cache remembers (tests start from nothing)."""
     for memory in _worker_caches:
         memory.clear()
+
+
+cache_pause = per_worker(CachePause())

@@ -33,6 +33,27 @@ def signing_keys_from_env(env: environ.Env, base_dir: Path) -> dict[str, str]:
     }
 
 
+def secret_key_files(env: environ.Env, base_dir: Path) -> list[str]:
+    """Return the files the JWT secrets are read from, for the system checks.
+
+    The private key file (unless the key comes as text, or the algorithm is
+    HMAC, whose secret comes from ``JWT_SIGNING_KEY``), and the HMAC secrets
+    ``rotate_jwt_key`` retired. The check ``jwt_auth.E015`` refuses to start
+    when group or others can read one.
+    """
+    files = []
+    key_as_text = env.str("JWT_SIGNING_KEY", default="") or env.str(
+        "JWT_PRIVATE_KEY", default=""
+    )
+    filename = env.str("JWT_PRIVATE_KEY_FILE", default="")
+    if filename and not key_as_text:
+        files.append(str(Path(base_dir) / filename))
+    folder = previous_keys_dir(env, base_dir)
+    if folder.is_dir():
+        files += [str(path) for path in sorted(folder.glob("*.secret"))]
+    return files
+
+
 def previous_verifying_keys_from_env(
     env: environ.Env, base_dir: Path, simple_jwt: dict
 ) -> list[str]:

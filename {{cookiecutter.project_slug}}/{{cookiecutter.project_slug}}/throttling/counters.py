@@ -8,10 +8,12 @@ in the local memory cache, whose entries expire when their window ends. The
 file cache has neither, so each counter is a small file changed under an
 exclusive lock.
 
-Bounded storage in the file cache. A counter file lives in a directory of its
-window, named after the second the window ends (``.cache/throttle/<end>/``),
-so dropping the counters of a window that has ended is one ``rename`` of its
-directory out of the way, then deleting it whole. Both happen in a daemon
+Bounded storage in the file cache. A counter file lives in a directory of the
+clock-aligned window its own window ends in, named after the second that one
+ends (``.cache/throttle/<end>/``; a key's windows are shifted, see
+``throttles.py``, so it has one counter per directory), and dropping the
+counters of windows that have ended is one ``rename`` of their directory out
+of the way, then deleting it whole. Both happen in a daemon
 thread that a request starts at most once a minute per process: no request
 waits for the deletion, and none lists a directory of counters. Measured with
 100,000 stale counters on a busy 2-core machine (two runs): the request that
@@ -46,17 +48,22 @@ class CountersFull(Exception):  # noqa: N818 - a state, not a failure
     """The window already holds ``MAX_COUNTERS_PER_WINDOW`` counters."""
 
 
-def count_request(cache: BaseCache, key: str, window_end: int) -> int:
+def count_request(
+    cache: BaseCache, key: str, window_end: int, stored_until: int | None = None
+) -> int:
     """Add one to the counter ``key`` of the window ending at ``window_end``; return it.
 
     ``add`` creates the counter only if it is missing and ``incr`` adds to it,
     both atomically in Redis and in the local memory cache, and the counter
     expires when its window ends. The file cache does neither, so it gets
-    counter files of its own. Raise CountersFull when a file counter would be
-    one too many for its window.
+    counter files of its own, in the folder of the windows ending at
+    ``stored_until`` (``window_end`` or later: a key holds one counter per
+    folder). Raise CountersFull when a file counter would be one too many
+    for its folder.
     """
     if isinstance(cache, FileBasedCache):
-        return count_in_file(counters_directory(cache), key, window_end)
+        folder_end = stored_until or window_end
+        return count_in_file(counters_directory(cache), key, folder_end)
     timeout = max(1, math.ceil(window_end - time.time()))
     if cache.add(key, 1, timeout):
         return 1

@@ -1,12 +1,13 @@
 """Brute-force throttling of password attempts and refreshes, counted in the shared cache.
 
-Who is counted. Every place that checks a password (``/api/token/`` and the
-admin's login form) counts against the same two limits: per client address,
-then per username; ``/api/token/refresh/`` counts per client address. The
-views that pay for it name their throttles (``issuer/views.py``,
-``throttling/admin_site.py``); every other endpoint pays nothing. The rates are
-``DEFAULT_THROTTLE_RATES`` (from the ``DJANGO_THROTTLE_*`` variables); over a
-limit the answer is 429 with ``Retry-After``.
+Who is counted. Every place that checks a password (``/api/token/``, the
+admin's login and password change forms) counts against the same two limits:
+per client address, then per username; ``/api/token/refresh/`` counts per
+client address. The views that pay for it name their throttles
+(``issuer/views.py``, ``throttling/admin_site.py``); every other endpoint pays
+nothing. The rates are ``DEFAULT_THROTTLE_RATES`` (from the
+``DJANGO_THROTTLE_*`` variables); over a limit the answer is 429 with
+``Retry-After``.
 
 Which username. The per-username counter is keyed on the value authentication
 will look up, after the form's or serializer's own cleaning (surrounding
@@ -14,12 +15,18 @@ whitespace trimmed, a JSON number turned into text), normalized as the user
 model normalizes usernames (NFKC) and case-folded: no spelling of a username
 opens a fresh counter. The cache holds a hash of it, not what people typed.
 
-Counting. Each throttle counts clock-aligned fixed windows (``counters.py``).
+Counting. Each throttle counts fixed windows (``counters.py``), shifted per
+client and per username so that they do not all end at the same moment.
 The throttles of a view run in order, client first, and stop at the first
 refusal (DRF's ``check_throttles`` asks every throttle): a request already
 refused counts nowhere else, so one client creates at most its own rate of
-username counters per window. A window that already holds as many counters as
-``counters.py`` allows refuses clients and usernames new to it (429).
+username counters per window. Only requests that cost something count: a
+login with a username and a password, a refresh with a token this service
+signed; the others are answered at once and open no counter, so filling a
+window takes a password check or a real token per counter, each from an
+address (an IPv6 /64) of its own. A window that already holds as many
+counters as ``counters.py`` allows refuses clients and usernames new to it
+(429).
 
 When counting fails. If the shared cache cannot be reached (Redis down, the
 cache folder unwritable), the token endpoints and the admin's login fail
@@ -31,7 +38,9 @@ clients retry after ``Retry-After``. Access tokens keep working meanwhile.
 """
 
 import hashlib
+import ipaddress
 import logging
+import math
 import unicodedata
 
 from django.contrib.auth import get_user_model
@@ -46,8 +55,12 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenBackendError
+
+from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
 
 from .counters import CountersFull, count_request
+from .devices import trusted_device
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +144,20 @@ class FixedWindowThrottle(SimpleRateThrottle):
         if requests is None or duration is None:  # No rate: nothing to count.
             return True
         self.now = self.timer()
-        window = int(self.now // duration)
-        self.window_end = (window + 1) * duration
+        # Each key's windows are shifted by an offset of its own, so that the
+        # counters of every client and username do not all start again at the
+        # same moment (the top of the hour), when all guessers could burst.
+        offset = window_offset(ident_key, duration)
+        window = int((self.now + offset) // duration)
+        self.window_end = (window + 1) * duration - offset
         # The window number is part of the key: a new window starts a new counter.
         key = f"{ident_key}:{duration}:{window}"
+        # Stored with the counters of the clock-aligned window it ends in.
+        stored_until = math.ceil(self.window_end / duration) * duration
         try:
-            count = count_request(caches["default"], key, self.window_end)
+            count = count_request(
+                caches["default"], key, self.window_end, stored_until=stored_until
+            )
         except CountersFull:
             logger.warning(
                 "Throttle counters full until the window of %s ends: "
@@ -164,22 +185,65 @@ class FixedWindowThrottle(SimpleRateThrottle):
         """Return the cache key that counts requests from the client's address.
 
         The address is the connection's, unless ``NUM_PROXIES`` says how many
-        proxies in front of the service append to ``X-Forwarded-For``.
+        proxies in front of the service append to ``X-Forwarded-For``. An IPv6
+        address counts by its /64 network: one subscriber gets a whole /64
+        (RFC 6177), so counting single addresses would give it 2**64 budgets.
         """
         return self.cache_format % {
             "scope": self.scope,
             # DRF reads only request.META, which a Django request has too;
             # its stubs ask for a DRF Request.
-            "ident": self.get_ident(request),  # type: ignore[arg-type]
+            "ident": client_network(self.get_ident(request)),  # type: ignore[arg-type]
         }
 
 
+def window_offset(ident_key: str, duration: int) -> int:
+    """Return how many seconds the windows of ``ident_key`` are shifted (0 to duration-1)."""
+    digest = hashlib.sha256(ident_key.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % duration
+
+
+def client_network(address: str | None) -> str:
+    """Return ``address``, or the /64 network of an IPv6 address."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def validated_field(view: GenericAPIView, request: Request, name: str) -> object:
+    """Return the body's value of the serializer field ``name``, cleaned; None if refused.
+
+    The serializer's own field cleans it, exactly as the view will receive it.
+    """
+    field = view.get_serializer().fields.get(name)
+    if field is None:
+        return None
+    data = request.data
+    value = data.get(name, empty) if hasattr(data, "get") else empty
+    try:
+        return field.run_validation(value)
+    except serializers.ValidationError:
+        return None
+
+
 class LoginPerClientThrottle(FixedWindowThrottle):
-    """Password attempts from one client address."""
+    """Password attempts from one client address.
+
+    Only requests that will check a password count: a body without a username
+    and a password is answered 400 at no cost, and counting it would let
+    anybody fill the window's counters from many addresses (``counters.py``).
+    """
 
     scope = "token_obtain_per_client"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str:
+    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+        username = validated_field(view, request, get_user_model().USERNAME_FIELD)
+        if not username or not validated_field(view, request, "password"):
+            return None
         return self.client_key(request)
 
 
@@ -195,28 +259,28 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
         receive it. None when the field refuses it: the serializer answers 400
         without checking a password.
         """
-        serializer = view.get_serializer() if isinstance(view, GenericAPIView) else None
-        if not isinstance(serializer, serializers.Serializer):
-            message = f"{type(self).__name__} needs a view with a serializer."
-            raise TypeError(message)
-        name = get_user_model().USERNAME_FIELD
-        field = serializer.fields.get(name)
-        if field is None:
+        username = validated_field(view, request, get_user_model().USERNAME_FIELD)
+        if username is None:
             return None
-        data = request.data
-        value = data.get(name, empty) if hasattr(data, "get") else empty
-        try:
-            username = field.run_validation(value)
-        except serializers.ValidationError:
-            return None
-        return self.username_key(username)
+        return self.username_key(username, request)
 
-    def username_key(self, username: str) -> str:
-        """Return the cache key of ``username``, the same for every spelling of it."""
-        digest = hashlib.sha256(
-            canonical_username(username).encode("utf-8", "surrogatepass")
-        ).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": digest}
+    def username_key(self, username: str, request: HttpRequest) -> str:
+        """Return the cache key of ``username``, the same for every spelling of it.
+
+        A client with a device cookie of this user counts on a key of its own
+        (``devices.py``); every other client shares the username's.
+        """
+        digest = username_digest(username)
+        device = trusted_device(request, digest)
+        ident = digest if device is None else f"{digest}:device:{device}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def username_digest(username: str) -> str:
+    """Return a hash of ``username``, the same for every spelling of it."""
+    return hashlib.sha256(
+        canonical_username(username).encode("utf-8", "surrogatepass")
+    ).hexdigest()
 
 
 def canonical_username(username: str) -> str:
@@ -229,11 +293,26 @@ def canonical_username(username: str) -> str:
 
 
 class RefreshPerClientThrottle(FixedWindowThrottle):
-    """Refreshes from one client address."""
+    """Refreshes from one client address.
+
+    Only a token this service signed counts: any other is refused after a
+    signature check, at no cost, and counting it would let anybody fill the
+    window's counters from many addresses (``counters.py``).
+    """
 
     scope = "token_refresh_per_client"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str:
+    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+        # The view's serializer takes the token from the body or the cookie;
+        # a body that cannot be parsed, or no cookie, is answered from here.
+        data = view.get_serializer(data=request.data).initial_data
+        token = data.get("refresh") if hasattr(data, "get") else None
+        if not isinstance(token, str):
+            return None
+        try:
+            token_backend().decode(token)
+        except (TokenBackendError, ValueError):  # ValueError: a lone surrogate.
+            return None
         return self.client_key(request)
 
 
@@ -262,7 +341,7 @@ def check_password_attempt(request: HttpRequest, username: str | None) -> None:
         (by_client, by_client.client_key(request))
     ]
     if username:
-        keys.append((by_username, by_username.username_key(username)))
+        keys.append((by_username, by_username.username_key(username, request)))
     for throttle, key in keys:
         if throttle.rate is not None and not throttle.allow(request, key):
             raise exceptions.Throttled(throttle.wait())

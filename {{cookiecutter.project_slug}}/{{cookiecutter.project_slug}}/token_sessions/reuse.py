@@ -25,6 +25,11 @@ get a replay at all the thief needs the token within seconds of its
 rotation, from the victim's address with the victim's user agent. Anything
 else (an older token, later, from another client, or after the new token was
 used) ends the session at once.
+
+Logout with a used-up token of a live session ends the session too
+(``end_by_logout``): from its own client, as a logout; from another client,
+as a reuse. RFC 7009 (token revocation) §2.2 asks the same of the answer:
+200 once the token's family is revoked.
 """
 
 import logging
@@ -60,16 +65,11 @@ def replay_or_end(refresh: RefreshToken, request: HttpRequest | None) -> str | N
     if session is None or session.ended_at is not None:
         return None
     presented = refresh[api_settings.JTI_CLAIM]
-    same_client = client_of(request) == (session.client_address, session.user_agent)
+    same_client = is_same_client(session, request)
     if same_client and presented == session.refresh_jti:
         # A twin request is rotating this very token right now.
         return None
-    if (
-        same_client
-        and presented == session.previous_jti
-        and session.rotated_at is not None
-        and timezone.now() - session.rotated_at <= timedelta(seconds=grace_seconds())
-    ):
+    if same_client and is_just_rotated(session, presented):
         newest = (
             OutstandingToken.objects.filter(
                 jti=session.refresh_jti, blacklistedtoken__isnull=True
@@ -79,11 +79,53 @@ def replay_or_end(refresh: RefreshToken, request: HttpRequest | None) -> str | N
         )
         if newest is not None:
             return newest
-    end_sessions(Session.objects.filter(pk=session.pk), reason="reuse")
-    logger.warning(
-        "Refresh token reuse: ended session %s of user %s (client %s)",
-        session.pk,
-        session.user_id,
-        client_of(request)[0] or "unknown",
-    )
+    end_for_reuse(session, request)
     return None
+
+
+def end_by_logout(refresh: RefreshToken, request: HttpRequest | None) -> bool:
+    """End the live session of a used-up refresh token presented to logout.
+
+    Return True if the session ended. From the session's client it is a
+    logout with a token the client still held (an answer to its refresh was
+    lost, or it kept the old token): the session ends, as the client asks.
+    From another client it is a reuse, as on refresh. Except while a refresh
+    of the same client is rotating the token, or has just rotated it (the
+    grace): the two requests raced and the refresh won; the client holds its
+    new token, and the logout is refused as it would be had it come second.
+    """
+    session = Session.objects.filter(pk=refresh.get(SESSION_CLAIM)).first()
+    if session is None or session.ended_at is not None:
+        return False
+    presented = refresh[api_settings.JTI_CLAIM]
+    if is_same_client(session, request):
+        if presented == session.refresh_jti or is_just_rotated(session, presented):
+            return False
+        ended = end_sessions(Session.objects.filter(pk=session.pk), reason="logout")
+        return ended == 1
+    return end_for_reuse(session, request)
+
+
+def is_same_client(session: Session, request: HttpRequest | None) -> bool:
+    """Return True if ``request`` comes from the client that last used ``session``."""
+    return client_of(request) == (session.client_address, session.user_agent)
+
+
+def is_just_rotated(session: Session, presented: str) -> bool:
+    """Return True if ``presented`` was rotated into the newest token within the grace."""
+    if presented != session.previous_jti:
+        return False
+    return timezone.now() - session.rotated_at <= timedelta(seconds=grace_seconds())
+
+
+def end_for_reuse(session: Session, request: HttpRequest | None) -> bool:
+    """End ``session`` because a used-up token of it came back; return True if it ended."""
+    ended = end_sessions(Session.objects.filter(pk=session.pk), reason="reuse")
+    if ended:
+        logger.warning(
+            "Refresh token reuse: ended session %s of user %s (client %s)",
+            session.pk,
+            session.user_id,
+            client_of(request)[0] or "unknown",
+        )
+    return ended == 1

@@ -21,7 +21,7 @@ from .lifecycle import (
     start_session,
 )
 from .models import SESSION_CLAIM, Session
-from .reuse import replay_or_end
+from .reuse import end_by_logout, replay_or_end
 
 
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
@@ -94,12 +94,19 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
 
 
 class TokenBlacklistSerializer(issuer_serializers.TokenBlacklistSerializer):
-    """Logout that ends the session: its access tokens are refused too."""
+    """Logout that ends the session: its access tokens are refused too.
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        data = super().validate(attrs)
-        end_session_of(self.token_class(attrs["refresh"]), reason="logout")
-        return data
+    A token of the session that was already rotated ends it as well
+    (``reuse.end_by_logout``): the client wants the session over, whichever
+    of its tokens it still holds.
+    """
+
+    def logged_out(self, refresh: RefreshToken) -> None:
+        end_session_of(refresh, reason="logout")
+
+    def used_up(self, refresh: RefreshToken) -> None:
+        if not end_by_logout(refresh, self.context.get("request")):
+            super().used_up(refresh)
 
 
 class TokenVerifySerializer(issuer_serializers.TokenVerifySerializer):

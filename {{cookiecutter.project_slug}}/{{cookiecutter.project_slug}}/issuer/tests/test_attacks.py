@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import jwt
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from jwt.algorithms import get_default_algorithms
@@ -28,7 +29,14 @@ from rest_framework_simplejwt.settings import api_settings
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_signing_keys
 
-from tests.helpers import PASSWORD, authorization_header, refresh, token_part, verify
+from tests.helpers import (
+    PASSWORD,
+    authorization_header,
+    logout,
+    refresh,
+    token_part,
+    verify,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -278,6 +286,70 @@ def test_tokens_issued_before_a_password_change_are_refused(
     response, _ = present(api_client, tokens, use, lambda token: token)
 
     assert_refused(response)
+
+
+def me(api_client, token):
+    return api_client.get("/api/me/", HTTP_AUTHORIZATION=authorization_header(token))
+
+
+# Every place a token is read, with the kind of token it takes.
+EVERY_USE = [
+    ("access", me),
+    ("access", hello),
+    ("access", verify),
+    ("refresh", refresh),
+    ("refresh", verify),
+]
+if apps.is_installed("rest_framework_simplejwt.token_blacklist"):
+    EVERY_USE.append(("refresh", logout))
+CLAIMS = [api_settings.USER_ID_CLAIM, "exp", "iat", "nbf", "jti", "token_type"]
+if apps.is_installed("{{ cookiecutter.project_slug }}.token_sessions"):
+    CLAIMS.append("sid")
+# Values of the wrong JSON type or out of range, as raw JSON text: Python's
+# json.dumps refuses to write some of them (NaN is read by json.loads).
+ODD_VALUES = {
+    "list": "[1]",
+    "object": '{"id": 1}',
+    "text": '"soon"',
+    "true": "true",
+    "4000-digits": "9" * 4000,
+    "5000-digits": "9" * 5000,
+    "1e20": "1e20",
+    "-1e20": "-1e20",
+    "nan": "NaN",
+    "300-characters": json.dumps("a" * 300),
+}
+
+
+def signed_with_claim(token, claim, json_text):
+    """Return ``token``'s payload with ``claim`` set to raw JSON, signed with our key."""
+    payload = payload_of(token)
+    payload.pop(claim, None)
+    text = json.dumps(payload)[:-1] + ", " + json.dumps(claim) + ": " + json_text + "}"
+    key = prepared(SIGNING_KEY, ALGORITHM)
+    return jwt.api_jws.encode(text.encode(), key, algorithm=ALGORITHM)
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        (claim, value)
+        for claim in CLAIMS
+        for value in ODD_VALUES
+        # Any text is a jti.
+        if (claim, value) != (api_settings.JTI_CLAIM, "text")
+    ],
+)
+def test_a_signed_token_with_a_claim_of_an_odd_type_is_refused(
+    api_client, tokens, claim, value
+):
+    for kind, endpoint in EVERY_USE:
+        forgery = signed_with_claim(tokens[kind], claim, ODD_VALUES[value])
+
+        response = endpoint(api_client, forgery)
+
+        assert response.status_code == 401, (endpoint.__name__, kind, response.content)
+        assert_refused(response, forgery)
 
 
 def test_refusals_are_logged_without_the_token(api_client, tokens, caplog):

@@ -3,7 +3,10 @@
 See ``jwt_auth/cache.py`` for the rules these tests specify.
 """
 
+import socket
+import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,8 +25,12 @@ from {{ cookiecutter.project_slug }}.jwt_auth.cache import (
     users_changed,
     verified_tokens,
 )
-from {{ cookiecutter.project_slug }}.jwt_auth.workers import POLL_SECONDS
+from {{ cookiecutter.project_slug }}.jwt_auth.workers import (
+    CACHE_PAUSE_SECONDS,
+    POLL_SECONDS,
+)
 
+from config.settings import base
 from tests.helpers import authorization_header
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +260,67 @@ def test_refresh_confirms_a_refusal_with_the_database(refresh, user):
 
     # The remembered user would refuse; the database, read again, does not.
     assert refresh().status_code == 200
+
+
+# A shared cache that hangs ----------------------------------------------------------
+
+
+@contextmanager
+def silent_redis(settings):
+    """Point the shared cache at a server that accepts connections and never answers.
+
+    Configured as base.py configures Redis. Yield the list of connections the
+    server accepted: a client whose command timed out connects again for the
+    next one, so it counts the commands sent.
+    """
+    connections = []
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def accept():
+        while True:
+            try:
+                connections.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    reachable = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{server.getsockname()[1]}/0",
+            "OPTIONS": base.REDIS_CACHE_OPTIONS,
+        },
+    }
+    try:
+        yield connections
+    finally:
+        settings.CACHES = reachable
+        server.close()
+        for connection in connections:
+            connection.close()
+
+
+def test_a_cache_that_never_answers_is_asked_once_per_pause(
+    hello, user, later, settings
+):
+    with silent_redis(settings) as connections:
+        for _ in range(5):
+            later(POLL_SECONDS)
+            assert hello().status_code == 200
+        # One command timed out; the polls of every request since skipped the cache.
+        assert len(connections) == 1
+
+        deactivate_behind_the_orms_back(user)
+        later(POLL_SECONDS)
+        # Meanwhile nothing that may be stale is trusted: the user is read again.
+        assert hello().status_code == 401
+
+        later(CACHE_PAUSE_SECONDS)
+        hello()
+        assert len(connections) == 2
+
+
+def test_the_redis_cache_gives_up_within_a_second():
+    assert base.REDIS_CACHE_OPTIONS["socket_connect_timeout"] <= 1
+    assert base.REDIS_CACHE_OPTIONS["socket_timeout"] <= 1

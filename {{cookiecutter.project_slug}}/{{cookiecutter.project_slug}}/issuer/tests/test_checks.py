@@ -15,7 +15,10 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from rest_framework_simplejwt.backends import ALLOWED_ALGORITHMS
 
-from {{ cookiecutter.project_slug }}.issuer.checks import check_jwt_configuration
+from {{ cookiecutter.project_slug }}.issuer.checks import (
+    check_jwt_configuration,
+    check_secret_file_modes,
+)
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     generate_hmac_key,
@@ -212,3 +215,27 @@ def test_manage_py_check_stops_on_a_broken_key():
         pytest.raises(SystemCheckError, match=r"jwt_auth\.E003"),
     ):
         call_command("check")
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_secret_file_others_can_read_stops_the_start(tmp_path, mode):
+    key_file = tmp_path / "private.pem"
+    key_file.write_text("private pem")
+    key_file.chmod(mode)
+
+    with override_settings(JWT_SECRET_FILES=[str(key_file)]):
+        (error,) = check_secret_file_modes()
+
+    assert error.id == "jwt_auth.E015"
+    assert error.hint == f"Run: chmod 600 {key_file}"
+
+
+def test_secret_files_of_their_owner_only_pass(tmp_path):
+    key_file = tmp_path / "private.pem"
+    key_file.write_text("private pem")
+    key_file.chmod(0o600)
+
+    with override_settings(
+        JWT_SECRET_FILES=[str(key_file), str(tmp_path / "not-made-yet.pem")]
+    ):
+        assert check_secret_file_modes() == []

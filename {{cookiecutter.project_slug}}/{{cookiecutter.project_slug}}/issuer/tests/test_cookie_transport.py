@@ -8,10 +8,12 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
@@ -131,6 +133,72 @@ def test_obtain_answers_the_access_token_only_and_sets_the_refresh_cookie(
     assert cookie["samesite"] == settings.REFRESH_COOKIE_SAMESITE == "Strict"
     lifetime = api_settings.REFRESH_TOKEN_LIFETIME.total_seconds()
     assert cookie["max-age"] == int(lifetime)
+
+
+def assert_refused_without_cookies(response, status_code):
+    assert response.status_code == status_code, response.content
+    assert response["Content-Type"] == "application/json"
+    assert settings.REFRESH_COOKIE_NAME not in response.cookies
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+
+
+# What a page of another site can post without a CORS preflight.
+FORM_CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    MULTIPART_CONTENT,
+    "text/plain",
+]
+
+
+def form_bodies(credentials):
+    """Return the bodies a page of another site can post without CORS, by type."""
+    return {
+        "application/x-www-form-urlencoded": urlencode(credentials),
+        MULTIPART_CONTENT: encode_multipart(BOUNDARY, credentials),
+        "text/plain": json.dumps(credentials),
+    }
+
+
+# A page of another site that posts the attacker's credentials, so that the
+# victim's browser keeps the attacker's refresh cookie (login CSRF).
+@pytest.mark.usefixtures("production")
+@pytest.mark.parametrize("content_type", FORM_CONTENT_TYPES)
+def test_a_login_form_on_another_site_is_refused(browser, user, content_type):
+    credentials = {"username": user.username, "password": PASSWORD}
+    body = form_bodies(credentials)[content_type]
+
+    response = browser.generic(
+        "POST", "/api/token/", body, content_type, HTTP_ORIGIN=OTHER_ORIGIN
+    )
+
+    assert_refused_without_cookies(response, 403)
+
+
+@pytest.mark.usefixtures("production")
+@pytest.mark.parametrize("origin", [OTHER_ORIGIN, "null", "http://testserver:8000"])
+def test_a_json_login_from_an_untrusted_origin_is_refused(browser, user, origin):
+    response = log_in(browser, user, HTTP_ORIGIN=origin)
+
+    assert_refused_without_cookies(response, 403)
+
+
+@pytest.mark.usefixtures("production")
+@pytest.mark.parametrize("origin", [APP_ORIGIN, "https://testserver"])
+def test_a_login_from_the_app_or_this_site_is_accepted(browser, user, origin):
+    response = log_in(browser, user, HTTP_ORIGIN=origin, secure=True)
+
+    assert response.status_code == 200, response.content
+    assert settings.REFRESH_COOKIE_NAME in response.cookies
+
+
+@pytest.mark.parametrize("content_type", FORM_CONTENT_TYPES)
+def test_obtain_takes_json_only(browser, user, content_type):
+    credentials = {"username": user.username, "password": PASSWORD}
+    body = form_bodies(credentials)[content_type]
+
+    response = browser.generic("POST", "/api/token/", body, content_type)
+
+    assert_refused_without_cookies(response, 415)
 
 
 def test_obtain_sets_a_csrf_cookie_scripts_can_read(browser, user):

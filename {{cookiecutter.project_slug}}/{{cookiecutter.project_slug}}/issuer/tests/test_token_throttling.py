@@ -6,14 +6,18 @@ import sys
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
+from django.test import override_settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.throttling import counters
 from {{ cookiecutter.project_slug }}.throttling.counters import counters_directory
+from {{ cookiecutter.project_slug }}.throttling.devices import DEVICE_COOKIE_NAME, SALT
 
 from tests.helpers import (
     OBTAIN_PER_CLIENT,
@@ -23,6 +27,7 @@ from tests.helpers import (
     WRONG_PASSWORD,
     admin_login,
     assert_throttled_form,
+    change_password,
     counter_files,
 )
 
@@ -66,6 +71,92 @@ def test_username_limit_holds_across_client_addresses(api_client, user):
         obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
 
     assert_throttled(obtain(api_client, user.username, REMOTE_ADDR="192.0.2.99"))
+
+
+# --- A device that logged in before keeps its own budget (OWASP device cookies) -------
+
+
+@pytest.fixture
+def attacker():
+    """Another client: no cookie of the user's device."""
+    return APIClient()
+
+
+def exhaust_the_username_limit(client, user):
+    for number in range(OBTAIN_PER_USERNAME):
+        obtain(client, user.username, REMOTE_ADDR=f"203.0.113.{number}")
+
+
+def test_a_device_that_logged_in_before_keeps_its_own_budget(
+    api_client, attacker, user
+):
+    assert obtain(api_client, user.username, PASSWORD).status_code == 200
+    exhaust_the_username_limit(attacker, user)
+
+    owner = obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.7")
+
+    assert owner.status_code == 200, owner.content
+    assert_throttled(
+        obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="203.0.113.99")
+    )
+
+
+def test_the_device_cookie_is_httponly_and_sent_to_the_login_only(api_client, user):
+    response = obtain(api_client, user.username, PASSWORD)
+
+    cookie = response.cookies[DEVICE_COOKIE_NAME]
+    assert cookie["httponly"] is True
+    assert cookie["path"] == "/api/token/"
+    assert cookie["samesite"] == "Strict"
+    assert user.username not in cookie.value
+
+
+def test_a_device_has_a_limit_of_its_own(api_client, user):
+    assert obtain(api_client, user.username, PASSWORD).status_code == 200
+    for number in range(OBTAIN_PER_USERNAME):
+        response = obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
+        assert response.status_code == 401
+
+    assert_throttled(obtain(api_client, user.username, REMOTE_ADDR="192.0.2.99"))
+
+
+def test_the_device_cookie_of_another_user_gives_no_budget(
+    api_client, attacker, user, django_user_model
+):
+    other = django_user_model.objects.create_user(username="mallory", password=PASSWORD)
+    assert obtain(api_client, other.username, PASSWORD).status_code == 200
+    exhaust_the_username_limit(attacker, user)
+
+    assert_throttled(
+        obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.8")
+    )
+
+
+def test_a_forged_device_cookie_gives_no_budget(api_client, attacker, user):
+    obtain(api_client, user.username, PASSWORD)
+    genuine = api_client.cookies[DEVICE_COOKIE_NAME].value
+    # The same user and device, signed with another key.
+    claims = signing.loads(genuine, salt=SALT)
+    with override_settings(SECRET_KEY="another secret key, not the service's own"):
+        forged = signing.dumps(claims, salt=SALT)
+    attacker.cookies[DEVICE_COOKIE_NAME] = forged
+    exhaust_the_username_limit(APIClient(), user)
+
+    assert_throttled(obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="192.0.2.9"))
+
+
+def test_each_username_has_a_window_of_its_own(api_client):
+    # Windows that all end at the top of the hour (or day) would let every
+    # guesser start again at the same moment; each counter's ends on its own.
+    waits = set()
+    for username in ("alice", "bob", "carol"):
+        for number in range(OBTAIN_PER_USERNAME):
+            obtain(api_client, username, REMOTE_ADDR=f"192.0.2.{number}")
+        response = obtain(api_client, username, REMOTE_ADDR="192.0.2.99")
+        assert_throttled(response)
+        waits.add(int(response["Retry-After"]))
+
+    assert len(waits) == 3
 
 
 def test_username_limit_ignores_letter_case(api_client, user):
@@ -173,6 +264,35 @@ def test_a_full_window_refuses_new_clients_and_keeps_counting_known_ones(
     assert_throttled(obtain(api_client, "new", REMOTE_ADDR="192.0.2.3"))
     assert obtain(api_client, "192.0.2.1", **known).status_code == 401
     assert "Throttle counters full" in caplog.text
+
+
+def test_requests_that_check_no_password_open_no_counter(
+    api_client, user, file_cache, monkeypatch
+):
+    # Neither a body without credentials nor a token that is not ours costs a
+    # password check or a query: counting them would let anybody fill a window.
+    monkeypatch.setattr(counters, "MAX_COUNTERS_PER_WINDOW", 2)
+    for number in range(10):
+        address = {"REMOTE_ADDR": f"198.51.100.{number}"}
+        empty = api_client.post("/api/token/", {}, format="json", **address)
+        garbage = api_client.post(
+            "/api/token/refresh/", {"refresh": "not.a.token"}, format="json", **address
+        )
+        assert (empty.status_code, garbage.status_code) == (400, 401)
+
+    response = obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.50")
+
+    assert response.status_code == 200, response.content
+
+
+def test_the_addresses_of_one_ipv6_network_share_a_client_counter(api_client):
+    # One IPv6 subscriber gets a /64 (RFC 6177): 2**64 addresses, one client.
+    for number in range(OBTAIN_PER_CLIENT):
+        obtain(api_client, f"guess{number}", REMOTE_ADDR=f"2001:db8:1:2::{number + 1}")
+
+    assert_throttled(obtain(api_client, "another", REMOTE_ADDR="2001:db8:1:2:ffff::9"))
+    other_network = obtain(api_client, "another", REMOTE_ADDR="2001:db8:1:3::1")
+    assert other_network.status_code == 401
 
 
 def test_a_lone_surrogate_in_the_username_is_a_400(api_client):
@@ -309,6 +429,16 @@ def test_attempts_through_the_api_count_for_the_admin(client, api_client, staff)
 
     assert_throttled_form(
         admin_login(client, staff.username, PASSWORD, address="192.0.2.99")
+    )
+
+
+def test_admin_password_changes_count_with_logins(client, api_client, staff):
+    client.force_login(staff)
+    for number in range(OBTAIN_PER_USERNAME):
+        change_password(client, address=f"192.0.2.{number}")
+
+    assert_throttled(
+        obtain(api_client, staff.username, PASSWORD, REMOTE_ADDR="192.0.2.99")
     )
 
 

@@ -26,7 +26,10 @@ from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     private_key_to_pem,
     public_key_to_pem,
 )
-from {{ cookiecutter.project_slug }}.jwt_keys.loading import signing_keys_from_env
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    secret_key_files,
+    signing_keys_from_env,
+)
 
 KEY_VARIABLES = (
     "JWT_SIGNING_KEY",
@@ -164,3 +167,27 @@ def test_the_users_app_imports_no_other_app_of_the_project():
         if name.startswith(f"{PACKAGE}.") and not name.startswith(f"{PACKAGE}.users")
     }
     assert other_apps == set()
+
+
+# Files that hold secrets: readable by their owner only --------------------------------
+
+
+def test_the_secret_files_are_the_private_key_file_and_the_retired_secrets(
+    key_env, tmp_path
+):
+    retired = tmp_path / "keys" / "previous"
+    retired.mkdir(parents=True)
+    for name in ("20260101T000000Z-a.secret", "20260101T000000Z-b.pem"):
+        (retired / name).write_text("retired")
+    env = key_env(JWT_PRIVATE_KEY_FILE="keys/private.pem")
+
+    assert secret_key_files(env, tmp_path) == [
+        str(tmp_path / "keys" / "private.pem"),
+        str(retired / "20260101T000000Z-a.secret"),
+    ]
+
+
+def test_a_private_key_given_as_text_names_no_file(key_env, tmp_path):
+    env = key_env(JWT_PRIVATE_KEY="pem text", JWT_PRIVATE_KEY_FILE="keys/private.pem")
+
+    assert secret_key_files(env, tmp_path) == []

@@ -3,12 +3,14 @@
 import pytest
 
 from tests.helpers import (
+    NEW_PASSWORD,
     OBTAIN_PER_CLIENT,
     OBTAIN_PER_USERNAME,
     PASSWORD,
     WRONG_PASSWORD,
     admin_login,
     assert_throttled_form,
+    change_password,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("low_rates")]
@@ -68,3 +70,38 @@ def test_the_login_form_fails_closed_when_the_cache_is_unreachable(
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert "Signing in is unavailable for a moment." in response.content.decode()
+
+
+# --- The admin's password change form checks a password too --------------------------
+
+
+def test_wrong_old_passwords_in_the_admin_end_in_429(client, staff):
+    client.force_login(staff)
+    statuses = [
+        change_password(client, address=f"192.0.2.{number}").status_code
+        for number in range(OBTAIN_PER_USERNAME)
+    ]
+
+    assert statuses == [200] * OBTAIN_PER_USERNAME
+    response = change_password(client, PASSWORD, address="192.0.2.99")
+    assert_throttled_form(response, field="old_password")
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_one_client_changing_passwords_in_the_admin_ends_in_429(client, staff):
+    client.force_login(staff)
+    for _ in range(OBTAIN_PER_CLIENT):
+        change_password(client)
+
+    assert_throttled_form(change_password(client, PASSWORD), field="old_password")
+
+
+def test_the_right_old_password_changes_it_in_the_admin(client, staff):
+    client.force_login(staff)
+
+    response = change_password(client, PASSWORD)
+
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password(NEW_PASSWORD)

@@ -319,6 +319,83 @@ def test_only_the_token_just_rotated_gets_the_grace(api_client, tokens):
     assert Session.objects.get(pk=sid(tokens["access"])).end_reason == "reuse"
 
 
+@single_use_rotation
+def test_logout_with_a_rotated_token_ends_the_session(api_client, tokens, settings):
+    rotated = refresh(api_client, tokens["refresh"]).json()
+    settings.JWT_REFRESH_GRACE_SECONDS = 0
+
+    response = logout(api_client, tokens["refresh"])
+
+    assert response.status_code == 200, response.content
+    assert refresh(api_client, rotated["refresh"]).status_code == 401
+    assert hello(api_client, rotated).status_code == 401
+    assert Session.objects.get(pk=sid(tokens["access"])).end_reason == "logout"
+
+
+@single_use_rotation
+def test_logout_with_a_rotated_token_from_another_client_is_a_reuse(
+    api_client, tokens, caplog
+):
+    rotated = refresh(api_client, tokens["refresh"]).json()
+
+    with caplog.at_level(logging.WARNING):
+        response = api_client.post(
+            "/api/token/blacklist/",
+            {"refresh": tokens["refresh"]},
+            format="json",
+            REMOTE_ADDR="203.0.113.9",
+        )
+
+    assert response.status_code == 200, response.content
+    assert refresh(api_client, rotated["refresh"]).status_code == 401
+    assert Session.objects.get(pk=sid(tokens["access"])).end_reason == "reuse"
+    assert any("reuse" in record.getMessage() for record in caplog.records)
+
+
+@single_use_rotation
+def test_a_logout_that_lost_the_race_to_its_own_refresh_changes_nothing(
+    api_client, tokens
+):
+    # Sent at once with the refresh, the logout came second: the client got
+    # the new token, and the logout's answer says its token was used.
+    rotated = refresh(api_client, tokens["refresh"]).json()
+
+    assert logout(api_client, tokens["refresh"]).status_code == 401
+    assert refresh(api_client, rotated["refresh"]).status_code == 200
+
+
+@single_use_rotation
+def test_logout_with_a_token_of_an_ended_session_is_refused(api_client, tokens):
+    rotated = refresh(api_client, tokens["refresh"]).json()
+    assert logout(api_client, rotated["refresh"]).status_code == 200
+
+    assert logout(api_client, tokens["refresh"]).status_code == 401
+
+
+# Admin ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["list", "change"])
+def test_the_admin_never_shows_a_refresh_token(client, tokens, page):
+    staff = get_user_model().objects.create_superuser(
+        username="boss", email="boss@example.com", password=PASSWORD
+    )
+    client.force_login(staff)
+    outstanding = OutstandingToken.objects.get(
+        jti=token_part(tokens["refresh"], 1)["jti"]
+    )
+    path = "/admin/token_blacklist/outstandingtoken/"
+    if page == "change":
+        path += f"{outstanding.pk}/change/"
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert outstanding.jti in response.content.decode()
+    for segment in tokens["refresh"].split(".")[1:]:
+        assert segment not in response.content.decode()
+
+
 # Cleanup ----------------------------------------------------------------------------
 
 

@@ -220,6 +220,40 @@ def test_tokens_not_meant_for_this_service_are_refused(
     assert get(api_client, issuer.token(**changes)).status_code == 401
 
 
+# Values of the wrong JSON type or out of range for the claims a verifier reads.
+ODD_VALUES = {
+    "list": [1],
+    "object": {"id": 1},
+    "text": "soon",
+    "true": True,
+    "4000-digits": 10**3999,
+    "1e20": 1e20,
+    "-1e20": -1e20,
+    "nan": float("nan"),
+    "300-characters": "a" * 300,
+}
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        (claim, value)
+        for claim in ("user_id", "exp", "iat", "nbf", "jti", "token_type")
+        for value in ODD_VALUES
+        # Any text is a jti.
+        if (claim, value) != ("jti", "text")
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/me/", "/api/"])
+def test_a_signed_token_with_a_claim_of_an_odd_type_is_refused(
+    api_client: APIClient, issuer: Issuer, claim: str, value: str, path: str
+) -> None:
+    response = get(api_client, issuer.token(**{claim: ODD_VALUES[value]}), path)
+
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"] == "application/json"
+
+
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
     claims = jwt.decode(issuer.token(), options={"verify_signature": False})
     token = jwt.encode(claims, issuer.keys[0], algorithm=ALGORITHM)
