@@ -291,7 +291,7 @@ def _public_bytes(public_key: PublicKeyTypes) -> bytes:
 
 
 def check_secret_file_modes(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return an Error for each file of JWT secrets that group or others can read.
 

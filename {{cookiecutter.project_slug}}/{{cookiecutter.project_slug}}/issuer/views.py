@@ -54,7 +54,7 @@ class TokenObtainPairView(ThrottlesInOrder, views.TokenObtainPairView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().post(request, *args, **kwargs)
         username = validated_field(self, request, get_user_model().USERNAME_FIELD)
-        if response.status_code == status.HTTP_200_OK and username is not None:
+        if response.status_code == status.HTTP_200_OK and isinstance(username, str):
             set_device_cookie(response, username_digest(username))
         return response
 

@@ -42,6 +42,7 @@ import ipaddress
 import logging
 import math
 import unicodedata
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -214,12 +215,23 @@ def client_network(address: str | None) -> str:
     return str(ip)
 
 
-def validated_field(view: GenericAPIView, request: Request, name: str) -> object:
+def view_serializer(view: APIView, **kwargs: Any) -> serializers.Serializer:
+    """Return the serializer of ``view``; raise TypeError if it has none."""
+    serializer = (
+        view.get_serializer(**kwargs) if isinstance(view, GenericAPIView) else None
+    )
+    if not isinstance(serializer, serializers.Serializer):
+        message = f"{type(view).__name__} has no serializer to throttle by."
+        raise TypeError(message)
+    return serializer
+
+
+def validated_field(view: APIView, request: Request, name: str) -> object:
     """Return the body's value of the serializer field ``name``, cleaned; None if refused.
 
     The serializer's own field cleans it, exactly as the view will receive it.
     """
-    field = view.get_serializer().fields.get(name)
+    field = view_serializer(view).fields.get(name)
     if field is None:
         return None
     data = request.data
@@ -240,7 +252,7 @@ class LoginPerClientThrottle(FixedWindowThrottle):
 
     scope = "token_obtain_per_client"
 
-    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         username = validated_field(view, request, get_user_model().USERNAME_FIELD)
         if not username or not validated_field(view, request, "password"):
             return None
@@ -260,7 +272,7 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
         without checking a password.
         """
         username = validated_field(view, request, get_user_model().USERNAME_FIELD)
-        if username is None:
+        if not isinstance(username, str):
             return None
         return self.username_key(username, request)
 
@@ -302,10 +314,10 @@ class RefreshPerClientThrottle(FixedWindowThrottle):
 
     scope = "token_refresh_per_client"
 
-    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         # The view's serializer takes the token from the body or the cookie;
         # a body that cannot be parsed, or no cookie, is answered from here.
-        data = view.get_serializer(data=request.data).initial_data
+        data = view_serializer(view, data=request.data).initial_data
         token = data.get("refresh") if hasattr(data, "get") else None
         if not isinstance(token, str):
             return None
