@@ -85,20 +85,25 @@ def forgeries(token, algorithm, signing_key, verifying_key):
     """Return forged variants of ``token`` that test the key material, by attack."""
     _, body, _ = token.split(".")
     payload = payload_of(token)
+    # Forgeries keep the token's type (at+jwt, rt+jwt): only the key is wrong.
+    typ = jwt.get_unverified_header(token)["typ"]
     forged = {
-        "alg none": f"{segment({'alg': 'none', 'typ': 'JWT'})}.{body}.",
+        "alg none": f"{segment({'alg': 'none', 'typ': typ})}.{body}.",
         "another key": jwt.encode(
-            payload, another_signing_key(algorithm), algorithm=algorithm
+            payload,
+            another_signing_key(algorithm),
+            algorithm=algorithm,
+            headers={"typ": typ},
         ),
     }
     if algorithm.startswith("HS"):
         other = "HS512" if algorithm != "HS512" else "HS256"
         forged["another HMAC algorithm"] = jwt.encode(
-            payload, signing_key, algorithm=other
+            payload, signing_key, algorithm=other, headers={"typ": typ}
         )
     else:
         # Algorithm confusion: HS256 keyed with the public key, which anyone may hold.
-        signing_input = f"{segment({'alg': 'HS256', 'typ': 'JWT'})}.{body}"
+        signing_input = f"{segment({'alg': 'HS256', 'typ': typ})}.{body}"
         mac = hmac.new(verifying_key.encode(), signing_input.encode(), hashlib.sha256)
         forged["HS256 keyed with the public key"] = (
             f"{signing_input}.{b64url(mac.digest())}"

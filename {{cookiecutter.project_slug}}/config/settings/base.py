@@ -248,9 +248,8 @@ SIMPLE_JWT: dict[str, Any] = {
     "ROTATE_REFRESH_TOKENS": {{ cookiecutter.rotate_refresh_tokens }},
     "BLACKLIST_AFTER_ROTATION": {{ cookiecutter.blacklist_after_rotation }},
     "UPDATE_LAST_LOGIN": {{ cookiecutter.update_last_login }},
-    # Tokens carry a fingerprint of the password hash: changing the password
-    # revokes every token issued before.
-    "CHECK_REVOKE_TOKEN": True,
+    # RFC 9068: the user id travels in "sub", as a string, and nowhere else.
+    "USER_ID_CLAIM": "sub",
     # Set from the environment: the iss and aud claims put in every token
     # and required on every verification (JWT_ISSUER, JWT_AUDIENCE).
     "ISSUER": env.str("JWT_ISSUER", default="") or None,
@@ -262,6 +261,9 @@ SIMPLE_JWT: dict[str, Any] = {
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenVerifySerializer",
     "TOKEN_BLACKLIST_SERIALIZER": "{{ cookiecutter.project_slug }}.token_sessions.serializers.TokenBlacklistSerializer",
 {%- elif cookiecutter.service_role == "issuer" %}
+    # The issuer's tokens (RFC 9068 claims, a stamp that a new password
+    # changes: issuer/tokens.py), checked as every endpoint checks them.
+    "TOKEN_OBTAIN_SERIALIZER": "{{ cookiecutter.project_slug }}.issuer.serializers.TokenObtainPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": "{{ cookiecutter.project_slug }}.issuer.serializers.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": "{{ cookiecutter.project_slug }}.issuer.serializers.TokenVerifySerializer",
 {%- endif %}

@@ -5,6 +5,10 @@ code such as ``token_not_valid``), and never holds the token, the password or
 the response body. It works whichever authentication class is configured,
 because every refusal reaches DRF's exception handler.
 
+A refused token gets ``error="invalid_token"`` in its ``WWW-Authenticate``
+challenge (RFC 6750, section 3.1); a request without a token gets the bare
+challenge, as section 3.1 asks.
+
 Django's refusals of a request body it will not read (larger than
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``, more fields than
 ``DATA_UPLOAD_MAX_NUMBER_FIELDS``) get a JSON answer here too, instead of
@@ -19,6 +23,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from {{ cookiecutter.project_slug }}.jwt_auth.authentication import refuses_a_token
 from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
 
 logger = logging.getLogger(__name__)
@@ -42,6 +47,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         too_large = isinstance(exc, RequestDataTooBig)
         exc = RequestTooLarge() if too_large else exceptions.ParseError()
     response = drf_exception_handler(exc, context)
+    if (
+        response is not None
+        and response.has_header("WWW-Authenticate")
+        and refuses_a_token(exc)
+    ):
+        response["WWW-Authenticate"] += ', error="invalid_token"'
     request = context.get("request")
     if request is None:
         return response

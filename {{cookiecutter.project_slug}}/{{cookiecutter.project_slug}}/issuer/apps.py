@@ -13,6 +13,9 @@ class IssuerConfig(AppConfig):
         from {{ cookiecutter.project_slug }}.jwt_auth.backends import (  # noqa: PLC0415
             install_token_backend,
         )
+        from {{ cookiecutter.project_slug }}.jwt_auth.checks import (  # noqa: PLC0415
+            check_issuer_is_https,
+        )
 
         from .backend import local_token_backend  # noqa: PLC0415
         from .checks import (  # noqa: PLC0415
@@ -27,3 +30,5 @@ class IssuerConfig(AppConfig):
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
+        # Deploy only: a local issuer may answer over plain http.
+        checks.register(check_issuer_is_https, checks.Tags.security, deploy=True)

@@ -7,5 +7,8 @@ issuer_settings = AppSettings(
         # Keys retired by `manage.py rotate_jwt_key` that still verify tokens
         # (local.py and production.py read them from the environment).
         "JWT_PREVIOUS_VERIFYING_KEYS": [],
+        # The client_id claim of the tokens this service's login issues
+        # (RFC 9068): the first-party client, this service itself.
+        "JWT_CLIENT_ID": "{{ cookiecutter.project_slug }}",
     }
 )

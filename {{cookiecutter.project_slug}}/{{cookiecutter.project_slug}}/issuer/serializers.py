@@ -24,14 +24,17 @@ from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
 )
-from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
-from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
+
+from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
 
@@ -155,8 +158,16 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
+    """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
+
+    token_class = RefreshToken
+
+
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     """Refresh that refuses deleted, inactive and re-passworded users with 401."""
+
+    token_class = RefreshToken
 
     default_error_messages = {
         "no_active_account": _("No active account found for the given token."),
@@ -222,9 +233,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         """Return why ``user`` may not refresh ``refresh`` (an error code), or None."""
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             return "no_active_account"
-        if api_settings.CHECK_REVOKE_TOKEN and refresh.get(
-            api_settings.REVOKE_TOKEN_CLAIM
-        ) != get_md5_hash_password(user.password):
+        if not password_stamp.stamp_matches(
+            refresh.get(password_stamp.CLAIM),
+            password_stamp.password_stamps(user.password),
+        ):
             return "password_changed"
         return None
 
@@ -266,7 +278,8 @@ class TokenBlacklistSerializer(simplejwt_serializers.TokenBlacklistSerializer):
 class TokenVerifySerializer(serializers.Serializer):
     """Verify a token as the service would check it where it is used.
 
-    The token must be signed, unexpired and not blacklisted; and its user must
+    The token must be an access token (``typ: at+jwt``, the audience of
+    ``/api/``), signed, unexpired and not blacklisted; and its user must
     pass the checks of the protected endpoints (exists, is active, has not
     changed their password since), with their very code and answers
     (``CachedJWTAuthentication.get_user``), so verify never says yes to a
@@ -277,7 +290,7 @@ class TokenVerifySerializer(serializers.Serializer):
     authentication_class = CachedJWTAuthentication
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        token = UntypedToken(attrs["token"])
+        token = AccessToken(attrs["token"])
         jti = token.get(api_settings.JTI_CLAIM)
         if (
             blacklist_is_installed()

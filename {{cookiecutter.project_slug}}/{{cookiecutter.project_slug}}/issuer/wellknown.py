@@ -7,16 +7,28 @@ still configured, each with its ``kid``. Verifiers cache it
 know, so a rotation reaches them without a restart. With an HMAC algorithm
 there is nothing that may be published: 404.
 
-``/.well-known/openid-configuration`` gives the ``issuer`` and ``jwks_uri``
-for API gateways configured by issuer URL, when ``JWT_ISSUER`` is set.
+``/.well-known/oauth-authorization-server`` is the authorization server
+metadata of RFC 8414 (``issuer``, ``jwks_uri``, ``token_endpoint``), for API
+gateways configured by issuer URL, when ``JWT_ISSUER`` is set. Every URL in it
+is built from ``JWT_ISSUER``, this service's public URL, never from the
+request's Host header: the document is cached by proxies, and a reflected
+host would send verifiers to whoever the client named. For an issuer with a
+path, it is served where RFC 8414, section 3.1 puts it: at
+``/.well-known/oauth-authorization-server/<path>``.
+
+No ``/.well-known/openid-configuration``: OpenID Connect Discovery, section 3
+requires an authorization endpoint, ID tokens and their algorithms, which this
+service does not have, so no such document could be valid.
 
 Plain Django views, not DRF's: these documents are no part of the API (its
 OpenAPI schema leaves them out), need no authentication or throttling, and
 are served as often as verifiers ask.
 """
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest, JsonResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_safe
 
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
@@ -52,11 +64,29 @@ def jwks(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-def openid_configuration(request: HttpRequest) -> JsonResponse:
-    """Return ``issuer`` and ``jwks_uri``; 404 without an issuer or public keys."""
+def authorization_server_metadata(
+    request: HttpRequest, issuer_path: str = ""
+) -> JsonResponse:
+    """Return the RFC 8414 metadata of ``JWT_ISSUER``; 404 without it, or at another path."""
     issuer = token_backend().issuer
-    if not issuer or not published_keys():
+    if not issuer or issuer_path != urlsplit(issuer).path.strip("/"):
         return JsonResponse(NOT_FOUND, status=404)
-    return cacheable(
-        {"issuer": issuer, "jwks_uri": request.build_absolute_uri(reverse("jwks"))}
-    )
+    metadata = {
+        "issuer": issuer,
+        "token_endpoint": public_url(issuer, "token_obtain_pair"),
+        # Tokens come from a username and password, then from a refresh
+        # token (simplejwt's JSON requests, not RFC 6749's forms).
+        "grant_types_supported": ["password", "refresh_token"],
+        # Required by RFC 8414; empty: there is no authorization endpoint.
+        "response_types_supported": [],
+        "token_endpoint_auth_methods_supported": ["none"],
+    }
+    if published_keys():
+        metadata["jwks_uri"] = public_url(issuer, "jwks")
+    return cacheable(metadata)
+
+
+def public_url(issuer: str, name: str) -> str:
+    """Return the URL of the view ``name`` under ``issuer``, this service's public URL."""
+    path = reverse(name).removeprefix(get_script_prefix())
+    return f"{issuer.rstrip('/')}/{path}"

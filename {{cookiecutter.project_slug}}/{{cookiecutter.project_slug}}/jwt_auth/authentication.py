@@ -7,14 +7,15 @@ answers from what each worker remembers; ``cache.py`` says what that is, for
 how long, and how a change to a user reaches every worker.
 """
 
-from typing import cast
-
-from rest_framework_simplejwt.authentication import JWTAuthentication
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import AuthUser, JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from {{ cookiecutter.project_slug }}.users.models import User
-
+from . import password_stamp
 from .cache import (
     UserSnapshot,
     copy_token,
@@ -24,12 +25,33 @@ from .cache import (
 )
 
 
+def refuses_a_token(refusal: Exception) -> bool:
+    """Return True when ``refusal`` refuses a token presented (RFC 6750 ``invalid_token``).
+
+    Not a request without a token, nor a wrong password at login: those are
+    no bearer token's fault.
+    """
+    return isinstance(refusal, InvalidToken)
+
+
 class CachedJWTAuthentication(JWTAuthentication):
     """simplejwt's ``JWTAuthentication``, without a query per request.
 
     ``request.user`` and ``request.auth`` are new objects on every request: a
     view may change them.
     """
+
+    def authenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
+        """Return the user and token of ``request``; every refusal is the token's."""
+        try:
+            return super().authenticate(request)
+        except InvalidToken:
+            raise
+        except AuthenticationFailed as refusal:
+            # The token's user is gone, inactive or has a new password: the
+            # token is refused, with the same body (detail and code).
+            detail = refusal.detail if isinstance(refusal.detail, dict) else None
+            raise InvalidToken(detail) from refusal
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         """Return the token ``raw_token`` carries; verify its signature once per worker."""
@@ -44,26 +66,45 @@ class CachedJWTAuthentication(JWTAuthentication):
         """Return the token's user, from this worker's memory while it is fresh."""
         max_age = user_cache_seconds()
         if max_age <= 0:
-            return cast("User", super().get_user(validated_token))
+            user = super().get_user(validated_token)
+            self.check_password_stamp(
+                validated_token, password_stamp.password_stamps(user.password)
+            )
+            return user
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         known = known_users.get(user_id, max_age)
         if known is not None:
-            snapshot, fingerprint = known
+            snapshot, stamps = known
             user = snapshot.instance()
-            if self.passes_checks(validated_token, user, fingerprint):
+            if self.passes_checks(validated_token, user, stamps):
                 return user
         # Read the user, and let simplejwt refuse with its own errors.
         started = known_users.reading()
-        user = cast("User", super().get_user(validated_token))
-        known_users.add(user_id, UserSnapshot(user), started)
+        user = super().get_user(validated_token)
+        snapshot = UserSnapshot(user)
+        known_users.add(user_id, snapshot, started)
+        self.check_password_stamp(
+            validated_token, password_stamp.password_stamps(snapshot.password)
+        )
         return user
 
     def passes_checks(
-        self, validated_token: Token, user: User, fingerprint: str
+        self, validated_token: Token, user: AbstractBaseUser, stamps: tuple[str, ...]
     ) -> bool:
-        """Return True when ``user`` passes simplejwt's checks for this token."""
+        """Return True when ``user`` passes the checks of ``get_user`` for this token."""
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
             return False
-        return not api_settings.CHECK_REVOKE_TOKEN or (
-            validated_token.get(api_settings.REVOKE_TOKEN_CLAIM) == fingerprint
+        return password_stamp.stamp_matches(
+            validated_token.get(password_stamp.CLAIM), stamps
         )
+
+    def check_password_stamp(
+        self, validated_token: Token, stamps: tuple[str, ...]
+    ) -> None:
+        """Refuse a token issued before its user's password last changed."""
+        if not password_stamp.stamp_matches(
+            validated_token.get(password_stamp.CLAIM), stamps
+        ):
+            raise AuthenticationFailed(
+                _("The user's password has been changed."), code="password_changed"
+            )

@@ -14,6 +14,14 @@ simplejwt's ``Token`` takes its backend from the class attribute
 ``rest_framework_simplejwt.state``. The role's app (``issuer`` or ``verifier``)
 installs this one there, so simplejwt's token classes, views and serializers,
 and any subclass, use it.
+
+Each kind of token is typed explicitly (RFC 8725, section 3.11), so that no
+verifier can take one kind for the other. Access tokens follow RFC 9068:
+header ``typ: at+jwt``, audience ``JWT_AUDIENCE``. Refresh tokens are read by
+this issuer only: header ``typ: rt+jwt`` (a type no access-token check
+accepts, where the generic ``JWT`` would pass every check that ignores
+``typ``), and the issuer itself as audience, never ``JWT_AUDIENCE``, so even a
+library that ignores ``typ`` refuses one where an access token is expected.
 """
 
 from collections.abc import Callable, Iterable
@@ -24,8 +32,13 @@ from typing import Any, Protocol
 import jwt
 from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
+from jwt import ExpiredSignatureError, InvalidAlgorithmError, InvalidTokenError
+from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.exceptions import TokenBackendError
+from rest_framework_simplejwt.exceptions import (
+    TokenBackendError,
+    TokenBackendExpiredToken,
+)
 from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
@@ -37,6 +50,11 @@ from .claims import has_odd_claims
 BACKEND_SETTINGS = frozenset(
     {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}
 )
+
+# The header type of each kind of token (simplejwt's ``token_type`` claim).
+HEADER_TYPES = {"access": "at+jwt", "refresh": "rt+jwt"}
+# RFC 9068, section 4: the type may also be written as a full media type.
+MEDIA_TYPE_PREFIX = "application/"
 
 
 class KeySource(Protocol):
@@ -106,11 +124,14 @@ class KeySetTokenBackend(TokenBackend):
         *args: Any,
         previous_keys: Iterable[str] = (),
         remote_keys: KeySource | None = None,
+        token_types: Iterable[str] = tuple(HEADER_TYPES),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.previous_keys = tuple(previous_keys)
         self.remote_keys = remote_keys
+        # The kinds of token this backend accepts (a verifier: access only).
+        self.token_types = {HEADER_TYPES[kind]: kind for kind in token_types}
 
     @cached_property
     def key_set(self) -> KeySet:
@@ -122,35 +143,79 @@ class KeySetTokenBackend(TokenBackend):
             self.previous_keys,
         )
 
+    def audience_of(self, kind: str) -> Any:
+        """Return the audience of a ``kind`` token: the issuer itself for a refresh token."""
+        return self.issuer if kind == "refresh" else self.audience
+
     def encode(self, payload: dict[str, Any]) -> str:
-        """Return the signed token for ``payload``, its header naming the key (``kid``)."""
+        """Return the signed token for ``payload``, its header naming its type and key."""
+        kind = payload.get(simplejwt_settings.api_settings.TOKEN_TYPE_CLAIM)
+        if kind not in HEADER_TYPES:
+            raise TokenBackendError(_("Token has wrong type"))
         jwt_payload = payload.copy()
-        if self.audience is not None:
-            jwt_payload["aud"] = self.audience
+        audience = self.audience_of(kind)
+        if audience is not None:
+            jwt_payload["aud"] = audience
         if self.issuer is not None:
             jwt_payload["iss"] = self.issuer
         return jwt.encode(
             jwt_payload,
             self.prepared_signing_key,
             algorithm=self.algorithm,
-            headers={"kid": self.key_set.signing_kid},
+            headers={"typ": HEADER_TYPES[kind], "kid": self.key_set.signing_kid},
             json_encoder=self.json_encoder,
         )
 
-    # simplejwt annotates the token as a Token; it is the encoded one.
-    def decode(self, token: str | bytes, verify: bool = True) -> dict[str, Any]:  # type: ignore[override]
-        """Return the claims of ``token``; a claim of the wrong type makes it invalid.
+    def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
+        """Return the claims of ``token``, checked against the audience of its type.
 
-        ``claims.py`` says which types: a token that would break the code that
-        reads it is refused like one with a bad signature (401, not 500).
+        Raise simplejwt's ``TokenBackendError`` for a type this backend does
+        not accept, a ``token_type`` claim that disagrees with the header, or
+        a claim of the wrong JSON type (``claims.py``: a token that would
+        break the code that reads it is refused like a bad signature, 401).
         """
-        payload = super().decode(token, verify)  # type: ignore[arg-type]
+        kind = self.kind_of(token)
+        audience = self.audience_of(kind)
+        try:
+            payload = jwt.decode(
+                token,
+                self.get_verifying_key(token),
+                algorithms=[self.algorithm],
+                audience=audience,
+                issuer=self.issuer,
+                leeway=self.get_leeway(),
+                options={
+                    "verify_aud": audience is not None,
+                    "verify_signature": verify,
+                },
+            )
+        except InvalidAlgorithmError as error:
+            raise TokenBackendError(_("Invalid algorithm specified")) from error
+        except ExpiredSignatureError as error:
+            raise TokenBackendExpiredToken(_("Token is expired")) from error
+        except InvalidTokenError as error:
+            raise TokenBackendError(_("Token is invalid")) from error
         if has_odd_claims(payload):
             raise TokenBackendError(_("Token is invalid"))
+        if payload.get(simplejwt_settings.api_settings.TOKEN_TYPE_CLAIM) != kind:
+            raise TokenBackendError(_("Token has wrong type"))
         return payload
 
-    # simplejwt annotates the token as a Token; decode passes the encoded one.
-    def get_verifying_key(self, token: str | bytes) -> Any:  # type: ignore[override]
+    def kind_of(self, token: Any) -> str:
+        """Return the kind of ``token`` its header's ``typ`` names, if accepted here."""
+        try:
+            header_type = jwt.get_unverified_header(token).get("typ")
+        except InvalidTokenError as error:
+            raise TokenBackendError(_("Token is invalid")) from error
+        kind = None
+        if isinstance(header_type, str):
+            media_type = header_type.lower().removeprefix(MEDIA_TYPE_PREFIX)
+            kind = self.token_types.get(media_type)
+        if kind is None:
+            raise TokenBackendError(_("Token has wrong type"))
+        return kind
+
+    def get_verifying_key(self, token: str | bytes) -> Any:
         """Return the key that verifies ``token``: the one its ``kid`` names.
 
         Called inside ``decode``, which turns PyJWT's errors (a header that

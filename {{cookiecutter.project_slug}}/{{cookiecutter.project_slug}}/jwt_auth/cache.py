@@ -39,11 +39,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
-from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conf import jwt_auth_settings
+from .password_stamp import password_stamps
 from .workers import NO_NEWS, Announcement, per_worker
 
 # Bounds on what one worker keeps in memory (about 1 KB per entry).
@@ -123,8 +123,10 @@ class KnownUsers:
         self._lock = threading.Lock()
         self._news = users_changed.listener()
 
-    def get(self, user_id: object, max_age: float) -> tuple[UserSnapshot, str] | None:
-        """Return ``(UserSnapshot, password fingerprint)`` if fresh, else None.
+    def get(
+        self, user_id: object, max_age: float
+    ) -> tuple[UserSnapshot, tuple[str, ...]] | None:
+        """Return ``(UserSnapshot, password stamps)`` if fresh, else None.
 
         Fresh: read less than ``max_age`` seconds ago, and since the last
         change another process announced.
@@ -135,10 +137,10 @@ class KnownUsers:
         entry = self._entries.get(str(user_id))
         if entry is None:
             return None
-        snapshot, fingerprint, read_at = entry
+        snapshot, stamps, read_at = entry
         if time.monotonic() - read_at >= max_age:
             return None
-        return snapshot, fingerprint
+        return snapshot, stamps
 
     def reading(self) -> tuple[int, float]:
         """Return what ``add`` needs to know about a read that starts now."""
@@ -149,12 +151,12 @@ class KnownUsers:
     ) -> None:
         """Remember ``snapshot``, unless users were forgotten since the read ``started``."""
         generation, read_at = started
-        fingerprint = get_md5_hash_password(snapshot.password)
+        stamps = password_stamps(snapshot.password)
         with self._lock:
             if generation != self.generation:
                 return
             _make_room(self._entries, self.max_entries)
-            self._entries[str(user_id)] = (snapshot, fingerprint, read_at)
+            self._entries[str(user_id)] = (snapshot, stamps, read_at)
 
     def forget(self, user_id: object) -> None:
         """Forget the user ``user_id``, and any read of users under way."""

@@ -8,6 +8,11 @@ checks (``issuer/checks.py``, ``verifier/checks.py``) run before
 at start with a message that names the setting to fix.
 """
 
+from urllib.parse import urlsplit
+
+from django.core import checks
+from rest_framework_simplejwt import settings as simplejwt_settings
+
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS, Algorithm
 
 
@@ -34,3 +39,29 @@ def supported_algorithm(name: str) -> Algorithm:
 
 def as_bytes(key: str | bytes) -> bytes:
     return key.encode() if isinstance(key, str) else key
+
+
+def https_url_error(name: str, url: str, check_id: str, why: str) -> list[checks.Error]:
+    """Return an Error unless the setting ``name`` is empty or an https URL."""
+    if not url or (urlsplit(url).scheme == "https" and urlsplit(url).hostname):
+        return []
+    return [
+        checks.Error(
+            f"{name} is {url!r}, not an https URL: {why}",
+            hint=f"Set {name} to the https URL of the issuer (see .env.example).",
+            obj=name,
+            id=check_id,
+        )
+    ]
+
+
+def check_issuer_is_https(
+    app_configs: object = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Deploy check: ``JWT_ISSUER``, when set, is an https URL (RFC 8414, section 2)."""
+    return https_url_error(
+        "JWT_ISSUER",
+        simplejwt_settings.api_settings.ISSUER or "",
+        "jwt_auth.E017",
+        "the issuer's metadata and key set must be fetched over TLS.",
+    )

@@ -24,6 +24,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
 from {{ cookiecutter.project_slug }}.users.models import User
 
@@ -55,7 +56,7 @@ def start_session(
         expires_at=datetime_from_epoch(refresh["exp"]),
         client_address=address,
         user_agent=agent,
-        password_fingerprint=refresh.get(api_settings.REVOKE_TOKEN_CLAIM, ""),
+        password_fingerprint=refresh.get(password_stamp.CLAIM, ""),
         refresh_jti=refresh[api_settings.JTI_CLAIM],
     )
     refresh[SESSION_CLAIM] = str(session.pk)

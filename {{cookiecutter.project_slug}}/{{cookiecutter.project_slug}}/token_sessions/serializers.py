@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpRequest
-from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -24,7 +23,7 @@ from .models import SESSION_CLAIM, Session
 from .reuse import end_by_logout, replay_or_end
 
 
-class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
+class TokenObtainPairSerializer(issuer_serializers.TokenObtainPairSerializer):
     """Obtain a token pair that starts a session, named in both tokens."""
 
     # simplejwt annotates the user with a TypeVar no override can match.

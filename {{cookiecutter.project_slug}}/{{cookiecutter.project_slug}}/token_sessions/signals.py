@@ -5,7 +5,9 @@ makes the session list agree. Connected in ``apps.py`` against
 ``settings.AUTH_USER_MODEL``: the users app knows nothing of sessions.
 """
 
-from rest_framework_simplejwt.utils import get_md5_hash_password
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from {{ cookiecutter.project_slug }}.jwt_auth.password_stamp import password_stamps
 
 from {{ cookiecutter.project_slug }}.users.models import User
 
@@ -27,7 +29,7 @@ def user_saved(
     if not instance.is_active:
         end_sessions(sessions, reason="deactivated")
         return
-    fingerprint = get_md5_hash_password(instance.password)
     end_sessions(
-        sessions.exclude(password_fingerprint=fingerprint), reason="password-changed"
+        sessions.exclude(password_fingerprint__in=password_stamps(instance.password)),
+        reason="password-changed",
     )

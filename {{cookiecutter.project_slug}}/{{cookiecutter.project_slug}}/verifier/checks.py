@@ -8,6 +8,7 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 
 from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
     JWTConfigurationError,
+    https_url_error,
     supported_algorithm,
 )
 
@@ -73,3 +74,15 @@ def check_verifier_configuration(
             )
         )
     return errors
+
+
+def check_jwks_url_is_https(
+    app_configs: list[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Deploy check: the issuer's keys come over https, or anyone on the way picks them."""
+    return https_url_error(
+        "JWT_JWKS_URL",
+        verifier_settings.JWT_JWKS_URL,
+        "jwt_auth.E016",
+        "whoever answers it in place of the issuer decides which tokens are accepted.",
+    )

@@ -10,7 +10,15 @@ asking the issuer again.
   key) makes it look again: first in the shared cache, then at the issuer, at
   most once every ``REFETCH_SECONDS`` per worker, so tokens with made-up
   ``kid`` values cannot turn the verifier against the issuer.
+* The keys are trusted for ``KEYS_MAX_AGE_SECONDS`` (the issuer's JWKS
+  ``max-age``), here and in the shared cache. After that the first token
+  starts a fetch in the background and keeps verifying meanwhile: a key the
+  issuer stopped publishing, or one a bad answer slipped in, is forgotten at
+  the next good fetch, and no request waits on an issuer that hangs.
 * With the issuer unreachable, the keys already known keep working.
+* A fetch has ``FETCH_TIMEOUT_SECONDS`` in all (a server sending a byte at a
+  time cannot hold it), at most ``MAX_JWKS_BYTES``, no redirect to another
+  scheme, and JSON no deeper than Python parses.
 * With no keys at all (the issuer never answered), requests with a token get
   503 with ``Retry-After``, never 500.
 """
@@ -22,6 +30,7 @@ import threading
 import time
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from django.core.cache import cache
@@ -31,14 +40,18 @@ from rest_framework.exceptions import APIException
 from rest_framework_simplejwt import settings as simplejwt_settings
 
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import KeySetTokenBackend
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import verified_tokens
 
 from .conf import verifier_settings
 
 logger = logging.getLogger(__name__)
 
 REFETCH_SECONDS = 5
+# issuer/wellknown.py serves its key set with this max-age.
+KEYS_MAX_AGE_SECONDS = 300
 FETCH_TIMEOUT_SECONDS = 5
 MAX_JWKS_BYTES = 1_000_000
+READ_CHUNK_BYTES = 65_536
 
 
 class KeysUnavailable(APIException):
@@ -56,22 +69,66 @@ class KeysUnavailable(APIException):
         self.wait = max(1, round(wait))
 
 
+class SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the scheme of the URL asked (never https to http, or ftp)."""
+
+    def redirect_request(  # noqa: PLR0913, PLR0917 - urllib's signature
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme != urlsplit(req.full_url).scheme:
+            message = f"{req.full_url} redirects to another scheme: {newurl}"
+            raise ValueError(message)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+opener = urllib.request.build_opener(SameSchemeRedirects)
+
+
 def fetch_jwks(url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> dict[str, Any]:
-    """Return the JSON Web Key Set at ``url``; raise OSError or ValueError on failure."""
+    """Return the JSON Web Key Set at ``url``; raise OSError or ValueError on failure.
+
+    The whole fetch, not each read, has ``timeout`` seconds: a server that
+    sends one byte at a time cannot hold the request. The answer is at most
+    ``MAX_JWKS_BYTES`` long, nested at most as deep as JSON allows here.
+    """
     if not url.startswith(("https://", "http://")):
         message = f"JWT_JWKS_URL must be an http(s) URL, not {url!r}."
         raise ValueError(message)
+    deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - scheme checked above
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        body = response.read(MAX_JWKS_BYTES + 1)
-    if len(body) > MAX_JWKS_BYTES:
-        message = f"The key set at {url} is larger than {MAX_JWKS_BYTES} bytes."
-        raise ValueError(message)
-    jwks = json.loads(body)
+    with opener.open(request, timeout=timeout) as response:
+        body = read_until(response, deadline)
+    try:
+        jwks = json.loads(body)
+    except RecursionError:
+        message = f"The key set at {url} is nested too deeply."
+        raise ValueError(message) from None
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
         message = f"{url} did not answer with a JSON Web Key Set."
         raise ValueError(message)
     return jwks
+
+
+def read_until(response: Any, deadline: float) -> bytes:
+    """Return the body of ``response``, read by chunks until ``deadline`` (monotonic)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(READ_CHUNK_BYTES):
+        size += len(chunk)
+        if size > MAX_JWKS_BYTES:
+            message = f"The key set is larger than {MAX_JWKS_BYTES} bytes."
+            raise ValueError(message)
+        if time.monotonic() > deadline:
+            message = "The key set took longer than its deadline to arrive."
+            raise TimeoutError(message)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def verifying_keys(jwks: dict[str, Any], algorithm: str) -> dict[str, Any]:
@@ -106,8 +163,13 @@ class RemoteKeySet:
         )
         self._keys: dict[str, Any] = {}
         self._cached: dict[str, Any] | None = None
+        # When the keys were fetched from the issuer (time.time(), any worker).
+        self._fetched_at = 0.0
         self._next_fetch = 0.0
         self._lock = threading.Lock()
+        # Held only to start the refresher: never while fetching.
+        self._refresher_lock = threading.Lock()
+        self.refresher: threading.Thread | None = None
 
     def key_for(self, kid: str) -> Any:
         """Return the issuer's key named ``kid``, or None when the issuer has none.
@@ -115,25 +177,59 @@ class RemoteKeySet:
         Raise KeysUnavailable when no key of the issuer is known at all.
         """
         key = self._keys.get(kid)
-        if key is not None:
-            return key
+        if key is None:
+            with self._lock:
+                self._update_from_shared_cache()
+                if kid not in self._keys:
+                    self._fetch_unless_too_soon()
+                if not self._keys:
+                    raise KeysUnavailable(self._next_fetch - time.monotonic())
+                key = self._keys.get(kid)
+        if self._stale():
+            self._refresh_in_background()
+        return key
+
+    def _stale(self) -> bool:
+        return time.time() - self._fetched_at >= KEYS_MAX_AGE_SECONDS
+
+    def _refresh_in_background(self) -> None:
+        """Fetch the keys again in a thread of their own; requests keep the current ones."""
+        with self._refresher_lock:
+            if self.refresher is not None and self.refresher.is_alive():
+                return
+            self.refresher = threading.Thread(
+                target=self._refresh, name="jwks-refresh", daemon=True
+            )
+            self.refresher.start()
+
+    def _refresh(self) -> None:
         with self._lock:
             self._update_from_shared_cache()
-            if kid not in self._keys:
+            if self._stale():
                 self._fetch_unless_too_soon()
-            if not self._keys:
-                raise KeysUnavailable(self._next_fetch - time.monotonic())
-            return self._keys.get(kid)
 
     def _update_from_shared_cache(self) -> None:
         try:
-            jwks = cache.get(self.cache_key)
+            shared = cache.get(self.cache_key)
         except Exception:
             logger.exception("Cannot read the issuer's keys from the shared cache")
             return
-        if jwks is not None and jwks != self._cached:
-            self._cached = jwks
-            self._keys = verifying_keys(jwks, self.algorithm) or self._keys
+        if not isinstance(shared, dict) or shared.get("jwks") == self._cached:
+            return
+        self._take(shared["jwks"], shared.get("fetched_at", 0.0))
+
+    def _take(self, jwks: dict[str, Any], fetched_at: float) -> None:
+        """Trust the keys of ``jwks``, fetched at ``fetched_at``, instead of the others."""
+        keys = verifying_keys(jwks, self.algorithm)
+        if not keys:
+            return
+        dropped = self._keys.keys() - keys.keys()
+        self._cached = jwks
+        self._keys = keys
+        self._fetched_at = fetched_at
+        if dropped:
+            # No verification remembered outlives the key that made it.
+            verified_tokens.clear()
 
     def _fetch_unless_too_soon(self) -> None:
         now = time.monotonic()
@@ -148,10 +244,14 @@ class RemoteKeySet:
                 "Cannot fetch the issuer's keys from %s: %s", self.url, error
             )
             return
-        self._cached = jwks
-        self._keys = verifying_keys(jwks, self.algorithm) or self._keys
+        fetched_at = time.time()
+        self._take(jwks, fetched_at)
         try:
-            cache.set(self.cache_key, jwks, timeout=None)
+            cache.set(
+                self.cache_key,
+                {"jwks": jwks, "fetched_at": fetched_at},
+                timeout=KEYS_MAX_AGE_SECONDS,
+            )
         except Exception:
             logger.exception("Cannot share the issuer's keys through the cache")
 
@@ -160,6 +260,7 @@ class RemoteKeySet:
         with self._lock:
             self._keys = {}
             self._cached = None
+            self._fetched_at = 0.0
             self._next_fetch = 0.0
 
 
@@ -178,4 +279,6 @@ def remote_token_backend() -> KeySetTokenBackend:
         remote_keys=RemoteKeySet(
             verifier_settings.JWT_JWKS_URL, jwt_settings.ALGORITHM
         ),
+        # A verifier takes access tokens only: a refresh token is the issuer's.
+        token_types=("access",),
     )

@@ -70,6 +70,45 @@ def test_refusal_names_the_first_header_type(api_client):
     )
 
 
+def test_a_request_without_a_token_gets_a_challenge_without_an_error(api_client):
+    # RFC 6750, section 3.1: no error code when no token was presented.
+    response = api_client.get("/api/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == (
+        f'{api_settings.AUTH_HEADER_TYPES[0]} realm="api"'
+    )
+
+
+@pytest.mark.parametrize("problem", ["garbage", "password-changed", "refresh"])
+def test_a_refused_token_gets_error_invalid_token(api_client, tokens, user, problem):
+    token = {"garbage": "not.a.token", "refresh": tokens["refresh"]}.get(
+        problem, tokens["access"]
+    )
+    if problem == "password-changed":
+        user.set_password("a new password, set since")
+        user.save()
+
+    response = api_client.get("/api/", HTTP_AUTHORIZATION=authorization_header(token))
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == (
+        f'{api_settings.AUTH_HEADER_TYPES[0]} realm="api", error="invalid_token"'
+    )
+    assert "detail" in response.json()
+
+
+def test_a_wrong_password_at_login_gets_no_token_error(api_client, user):
+    response = api_client.post(
+        "/api/token/",
+        {"username": user.get_username(), "password": "not the password"},
+        format="json",
+    )
+
+    assert response.status_code == 401
+    assert "error=" not in response.get("WWW-Authenticate", "")
+
+
 def test_passwords_are_hashed_with_argon2id_outside_tests():
     # The test settings trade Argon2 for speed; the real settings must not.
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):

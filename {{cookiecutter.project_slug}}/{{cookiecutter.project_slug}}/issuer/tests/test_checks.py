@@ -10,6 +10,7 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -239,3 +240,20 @@ def test_secret_files_of_their_owner_only_pass(tmp_path):
         JWT_SECRET_FILES=[str(key_file), str(tmp_path / "not-made-yet.pem")]
     ):
         assert check_secret_file_modes() == []
+
+
+@pytest.mark.parametrize(
+    ("issuer", "errors"),
+    [
+        (None, []),
+        ("https://auth.example.com", []),
+        ("http://auth.example.com", ["jwt_auth.E017"]),
+    ],
+    ids=["unset", "https", "http"],
+)
+def test_deploy_checks_require_an_https_issuer(
+    issuer: str | None, errors: list[str]
+) -> None:
+    with override_settings(SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}):
+        found = checks.run_checks(include_deployment_checks=True)
+    assert [error.id for error in found if error.id == "jwt_auth.E017"] == errors

@@ -65,13 +65,25 @@ def test_refresh_with_garbage_is_refused(api_client):
     assert response.json()["code"] == "token_not_valid"
 
 
-@pytest.mark.parametrize("kind", ["access", "refresh"])
-def test_verify_accepts_a_valid_token(api_client, tokens, kind):
+def test_verify_accepts_a_valid_access_token(api_client, tokens):
     response = api_client.post(
-        "/api/token/verify/", {"token": tokens[kind]}, format="json"
+        "/api/token/verify/", {"token": tokens["access"]}, format="json"
     )
 
     assert response.status_code == 200
+
+
+def test_verify_refuses_a_refresh_token_as_api_does(api_client, tokens):
+    # Verify says yes only to what /api/ accepts: an access token.
+    verified = api_client.post(
+        "/api/token/verify/", {"token": tokens["refresh"]}, format="json"
+    )
+    hello = api_client.get(
+        "/api/", HTTP_AUTHORIZATION=authorization_header(tokens["refresh"])
+    )
+
+    assert verified.status_code == 401
+    assert hello.status_code == 401
 
 
 def test_verify_refuses_a_tampered_token(api_client, tokens):

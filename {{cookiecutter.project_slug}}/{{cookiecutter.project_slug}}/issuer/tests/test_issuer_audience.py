@@ -1,5 +1,11 @@
-"""``JWT_ISSUER`` and ``JWT_AUDIENCE`` go into every token and are required back."""
+"""The claims of the tokens: RFC 9068 access tokens, refresh tokens no one else takes.
 
+``JWT_ISSUER`` goes into every token and ``JWT_AUDIENCE`` into access tokens,
+and both are required back; a refresh token's audience is the issuer itself.
+"""
+
+import hashlib
+import json
 from collections.abc import Iterator
 
 import jwt
@@ -7,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
+from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
 from {{ cookiecutter.project_slug }}.users.models import User
 
@@ -32,7 +38,7 @@ def signed(claims: dict) -> str:
         claims,
         settings.SIMPLE_JWT["SIGNING_KEY"],
         algorithm=settings.SIMPLE_JWT["ALGORITHM"],
-        headers={"kid": token_backend().key_set.signing_kid},
+        headers={"typ": "at+jwt", "kid": token_backend().key_set.signing_kid},
     )
 
 
@@ -47,11 +53,79 @@ def me(api_client: APIClient, token: str) -> int:
 def test_tokens_carry_the_issuer_and_audience(
     api_client: APIClient, tokens: dict[str, str]
 ) -> None:
+    access, refresh = (token_part(tokens[kind], 1) for kind in ("access", "refresh"))
+    assert access["iss"] == refresh["iss"] == ISSUER
+    assert access["aud"] == AUDIENCE
+    # Only the issuer takes a refresh token: no service of JWT_AUDIENCE can.
+    assert refresh["aud"] == ISSUER
+    assert me(api_client, tokens["access"]) == 200
+
+
+@pytest.mark.usefixtures("issuer_and_audience")
+def test_access_tokens_follow_rfc_9068(tokens: dict[str, str], user: object) -> None:
+    header, claims = token_part(tokens["access"], 0), token_part(tokens["access"], 1)
+
+    assert header["typ"] == "at+jwt"
+    assert {"iss", "sub", "aud", "exp", "iat", "jti", "client_id"} <= set(claims)
+    # The user id travels as a string in "sub", and nowhere else.
+    assert claims["sub"] == str(user.pk)
+    assert "user_id" not in claims
+
+
+def test_refresh_tokens_have_a_type_of_their_own(tokens: dict[str, str]) -> None:
+    assert token_part(tokens["refresh"], 0)["typ"] == "rt+jwt"
+
+
+def test_no_claim_is_derived_from_the_password(
+    tokens: dict[str, str], user: object
+) -> None:
+    fingerprint = hashlib.md5(user.password.encode()).hexdigest()  # noqa: S324
     for token in tokens.values():
         claims = token_part(token, 1)
-        assert claims["iss"] == ISSUER
-        assert claims["aud"] == AUDIENCE
-    assert me(api_client, tokens["access"]) == 200
+        assert "hash_password" not in claims
+        assert fingerprint not in json.dumps(claims)
+
+
+@pytest.mark.usefixtures("issuer_and_audience")
+@pytest.mark.parametrize("header_type", ["JWT", "rt+jwt", None, ["at+jwt"]], ids=repr)
+def test_an_access_token_of_another_type_is_refused(
+    api_client: APIClient, user: object, header_type: object
+) -> None:
+    claims = dict(AccessToken.for_user(user).payload) | {"iss": ISSUER, "aud": AUDIENCE}
+    headers = {"kid": token_backend().key_set.signing_kid, "typ": header_type}
+    if header_type is None:
+        del headers["typ"]
+    token = jwt.encode(
+        claims,
+        settings.SIMPLE_JWT["SIGNING_KEY"],
+        algorithm=settings.SIMPLE_JWT["ALGORITHM"],
+        headers=headers,
+    )
+
+    assert me(api_client, token) == 401
+
+
+@pytest.mark.usefixtures("issuer_and_audience")
+def test_a_refresh_token_is_refused_where_an_access_token_is_expected(
+    api_client: APIClient, tokens: dict[str, str]
+) -> None:
+    verified = api_client.post(
+        "/api/token/verify/", {"token": tokens["refresh"]}, format="json"
+    )
+
+    assert me(api_client, tokens["refresh"]) == 401
+    assert verified.status_code == 401
+
+
+@pytest.mark.usefixtures("issuer_and_audience")
+def test_an_access_token_does_not_refresh(
+    api_client: APIClient, tokens: dict[str, str]
+) -> None:
+    response = api_client.post(
+        "/api/token/refresh/", {"refresh": tokens["access"]}, format="json"
+    )
+
+    assert response.status_code == 401
 
 
 @pytest.mark.usefixtures("issuer_and_audience")

@@ -4,6 +4,7 @@ import jwt
 import pytest
 from django.conf import settings
 from django.core import checks
+from django.http import HttpResponse
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -62,35 +63,99 @@ def test_jwks_publishes_previous_keys_after_the_current_one(
 @pytest.mark.skipif(not is_hmac(ALGORITHM), reason="tokens are signed with a key pair")
 def test_jwks_of_a_shared_secret_is_not_found(api_client: APIClient) -> None:
     with override_settings(
-        JWT_PREVIOUS_VERIFYING_KEYS=[generate_signing_keys(ALGORITHM)["SIGNING_KEY"]]
+        JWT_PREVIOUS_VERIFYING_KEYS=[generate_signing_keys(ALGORITHM)["SIGNING_KEY"]],
+        SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": "https://issuer.example"},
     ):
         response = api_client.get("/.well-known/jwks.json")
-        configuration = api_client.get("/.well-known/openid-configuration")
+        metadata = api_client.get("/.well-known/oauth-authorization-server")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
-    assert configuration.status_code == 404
+    # The metadata names no key set where there is none.
+    assert metadata.status_code == 200
+    assert "jwks_uri" not in metadata.json()
 
 
-@asymmetric_only
-def test_openid_configuration_names_the_issuer_and_its_keys(
+def metadata_of(
+    api_client: APIClient, issuer: str, path: str, **headers: str
+) -> HttpResponse:
+    with override_settings(SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}):
+        return api_client.get(path, **headers)
+
+
+def test_authorization_server_metadata_is_built_from_the_issuer(
     api_client: APIClient,
 ) -> None:
-    with override_settings(
-        SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": "https://issuer.example"}
-    ):
-        response = api_client.get("/.well-known/openid-configuration")
+    issuer = "https://issuer.example"
+    response = metadata_of(
+        api_client, issuer, "/.well-known/oauth-authorization-server"
+    )
+
     assert response.status_code == 200
-    assert response.json() == {
-        "issuer": "https://issuer.example",
-        "jwks_uri": "http://testserver/.well-known/jwks.json",
-    }
+    assert response["Cache-Control"].startswith("public, max-age=")
+    metadata = response.json()
+    assert metadata["issuer"] == issuer
+    assert metadata["token_endpoint"] == f"{issuer}/api/token/"
+    assert metadata["grant_types_supported"] == ["password", "refresh_token"]
+    assert metadata["response_types_supported"] == []
+    if not is_hmac(ALGORITHM):
+        assert metadata["jwks_uri"] == f"{issuer}/.well-known/jwks.json"
 
 
-def test_openid_configuration_without_an_issuer_is_not_found(
+@override_settings(ALLOWED_HOSTS=["*"], USE_X_FORWARDED_HOST=True)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_HOST": "attacker.example"},
+        {"HTTP_HOST": "issuer.example:8443"},
+        {"HTTP_HOST": "127.0.0.1:1"},
+        {"HTTP_X_FORWARDED_HOST": "attacker.example", "HTTP_X_FORWARDED_PROTO": "http"},
+        {"HTTP_X_FORWARDED_PORT": "8080", "wsgi.url_scheme": "http"},
+    ],
+    ids=["plain", "host", "host-port", "ip-port", "forwarded-host", "forwarded-port"],
+)
+def test_no_host_header_changes_a_url_in_the_metadata(
+    api_client: APIClient, headers: dict[str, str]
+) -> None:
+    issuer = "https://issuer.example"
+    path = "/.well-known/oauth-authorization-server"
+    expected = metadata_of(api_client, issuer, path).json()
+
+    response = metadata_of(api_client, issuer, path, **headers)
+
+    assert response.json() == expected
+    urls = [value for value in expected.values() if isinstance(value, str)]
+    assert all(url.startswith(f"{issuer}/") or url == issuer for url in urls)
+
+
+def test_an_issuer_with_a_path_has_its_metadata_at_that_path(
     api_client: APIClient,
 ) -> None:
+    issuer = "https://example.com/tenant/one"
+    well_known = "/.well-known/oauth-authorization-server"
+
+    at_its_path = metadata_of(api_client, issuer, f"{well_known}/tenant/one")
+    at_the_root = metadata_of(api_client, issuer, well_known)
+    elsewhere = metadata_of(api_client, issuer, f"{well_known}/tenant/two")
+
+    assert at_its_path.status_code == 200
+    assert at_its_path.json()["issuer"] == issuer
+    assert at_its_path.json()["token_endpoint"] == f"{issuer}/api/token/"
+    assert at_the_root.status_code == 404
+    assert elsewhere.status_code == 404
+
+
+def test_metadata_without_an_issuer_is_not_found(api_client: APIClient) -> None:
     with override_settings(SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": None}):
-        response = api_client.get("/.well-known/openid-configuration")
+        response = api_client.get("/.well-known/oauth-authorization-server")
+    assert response.status_code == 404
+
+
+def test_there_is_no_openid_configuration(api_client: APIClient) -> None:
+    # OpenID Connect Discovery requires what this service does not have
+    # (authorization endpoint, ID tokens): no valid document could be served.
+    issuer = "https://issuer.example"
+    response = metadata_of(api_client, issuer, "/.well-known/openid-configuration")
     assert response.status_code == 404
 
 

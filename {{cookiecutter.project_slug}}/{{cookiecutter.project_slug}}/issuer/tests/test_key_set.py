@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
+from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_signing_keys
@@ -54,7 +54,7 @@ def sign(keys: dict[str, str], payload: dict, headers: dict | None = None) -> st
 
     By hand, so that the header may hold what PyJWT would refuse to write.
     """
-    header = {"alg": ALGORITHM, "typ": "JWT", **(headers or {})}
+    header = {"alg": ALGORITHM, "typ": "at+jwt", **(headers or {})}
     signing_input = b".".join(
         base64url(json.dumps(part).encode()) for part in (header, payload)
     )

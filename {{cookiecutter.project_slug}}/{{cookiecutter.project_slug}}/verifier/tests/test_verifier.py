@@ -5,6 +5,7 @@ algorithm, its public key served by a stand-in for the HTTP fetch of
 ``verifier/remote_keys.py``.
 """
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,11 +14,15 @@ from typing import Any
 import jwt
 import pytest
 from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.jwt_auth.backends import install_token_backend
+from {{ cookiecutter.project_slug }}.jwt_auth.backends import (
+    install_token_backend,
+    token_backend,
+)
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_private_key
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk
 from {{ cookiecutter.project_slug }}.verifier import remote_keys
@@ -58,7 +63,9 @@ class Issuer:
             "keys": [public_jwk(key.public_key(), ALGORITHM) for key in self.published]
         }
 
-    def token(self, key: Any = None, **changes: Any) -> str:
+    def token(
+        self, key: Any = None, header_type: object = "at+jwt", **changes: Any
+    ) -> str:
         key = key or self.keys[0]
         now = int(time.time())
         claims = {
@@ -66,7 +73,7 @@ class Issuer:
             "exp": now + 300,
             "iat": now,
             "jti": "a1b2c3",
-            "user_id": "42",
+            "sub": "42",
             "iss": ISSUER,
             "aud": AUDIENCE,
         }
@@ -76,16 +83,20 @@ class Issuer:
             else:
                 claims[name] = value
         kid = public_jwk(key.public_key(), ALGORITHM)["kid"]
-        return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
+        headers = {"typ": header_type, "kid": kid}
+        return jwt.encode(claims, key, algorithm=ALGORITHM, headers=headers)
 
 
 class Clock:
-    """The monotonic clock ``remote_keys`` reads, moved by hand."""
+    """The clocks ``remote_keys`` reads (monotonic and wall), moved by hand."""
 
     def __init__(self) -> None:
         self.now = 1000.0
 
     def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
         return self.now
 
 
@@ -138,7 +149,7 @@ def test_hello_greets_a_user_of_the_issuer(
 
 def test_keys_are_fetched_once(api_client: APIClient, issuer: Issuer) -> None:
     for user_id in ("1", "2", "3"):
-        assert get(api_client, issuer.token(user_id=user_id)).status_code == 200
+        assert get(api_client, issuer.token(sub=user_id)).status_code == 200
     assert issuer.fetches == 1
 
 
@@ -147,7 +158,7 @@ def test_other_workers_take_the_keys_from_the_shared_cache(
 ) -> None:
     assert get(api_client, issuer.token()).status_code == 200
     another_worker()
-    assert get(api_client, issuer.token(user_id="7")).status_code == 200
+    assert get(api_client, issuer.token(sub="7")).status_code == 200
     assert issuer.fetches == 1
 
 
@@ -220,6 +231,31 @@ def test_tokens_not_meant_for_this_service_are_refused(
     assert get(api_client, issuer.token(**changes)).status_code == 401
 
 
+@pytest.mark.parametrize("header_type", ["JWT", "rt+jwt", ["at+jwt"]], ids=repr)
+def test_tokens_not_typed_as_access_tokens_are_refused(
+    api_client: APIClient, issuer: Issuer, header_type: object
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    assert get(api_client, issuer.token(header_type=header_type)).status_code == 401
+
+
+def test_a_refresh_token_of_the_issuer_is_refused(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    # What the issuer signs as a refresh token: its own type and audience.
+    refresh = issuer.token(header_type="rt+jwt", token_type="refresh", aud=ISSUER)
+    assert get(api_client, refresh).status_code == 401
+
+
+def test_a_refused_token_gets_error_invalid_token(
+    api_client: APIClient, issuer: Issuer
+) -> None:
+    response = get(api_client, issuer.token(aud="https://other-service.example"))
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].endswith(' realm="api", error="invalid_token"')
+
+
 # Values of the wrong JSON type or out of range for the claims a verifier reads.
 ODD_VALUES = {
     "list": [1],
@@ -238,7 +274,7 @@ ODD_VALUES = {
     ("claim", "value"),
     [
         (claim, value)
-        for claim in ("user_id", "exp", "iat", "nbf", "jti", "token_type")
+        for claim in ("sub", "exp", "iat", "nbf", "jti", "token_type")
         for value in ODD_VALUES
         # Any text is a jti.
         if (claim, value) != ("jti", "text")
@@ -256,7 +292,9 @@ def test_a_signed_token_with_a_claim_of_an_odd_type_is_refused(
 
 def test_a_token_without_kid_is_refused(api_client: APIClient, issuer: Issuer) -> None:
     claims = jwt.decode(issuer.token(), options={"verify_signature": False})
-    token = jwt.encode(claims, issuer.keys[0], algorithm=ALGORITHM)
+    token = jwt.encode(
+        claims, issuer.keys[0], algorithm=ALGORITHM, headers={"typ": "at+jwt"}
+    )
     assert get(api_client, token).status_code == 401
 
 
@@ -266,11 +304,11 @@ def test_known_keys_keep_working_while_the_issuer_is_away(
     assert get(api_client, issuer.token()).status_code == 200
     issuer.reachable = False
     another_worker()
-    assert get(api_client, issuer.token(user_id="8")).status_code == 200
+    assert get(api_client, issuer.token(sub="8")).status_code == 200
     clock.now += remote_keys.REFETCH_SECONDS
     stranger = issuer.token(key=generate_private_key(ALGORITHM))
     assert get(api_client, stranger).status_code == 401
-    assert get(api_client, issuer.token(user_id="9")).status_code == 200
+    assert get(api_client, issuer.token(sub="9")).status_code == 200
 
 
 def test_without_any_key_the_answer_is_503_with_retry_after(
@@ -288,6 +326,102 @@ def test_without_any_key_the_answer_is_503_with_retry_after(
     issuer.reachable = True
     clock.now += remote_keys.REFETCH_SECONDS
     assert get(api_client, issuer.token()).status_code == 200
+
+
+def after_the_background_refresh(verifier_keys: remote_keys.RemoteKeySet) -> None:
+    if verifier_keys.refresher is not None:
+        verifier_keys.refresher.join(timeout=10)
+
+
+def verifier_keys() -> remote_keys.RemoteKeySet:
+    return token_backend().remote_keys
+
+
+def test_a_key_the_issuer_stopped_publishing_is_refused_within_one_max_age(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    old_key = issuer.keys[0]
+    retired = issuer.token()
+    assert get(api_client, retired).status_code == 200
+    issuer.rotate()
+    issuer.published = issuer.keys[:1]
+
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+    # The first token after max-age starts a fetch and is not kept waiting.
+    assert get(api_client, issuer.token(key=old_key, jti="2")).status_code == 200
+    after_the_background_refresh(verifier_keys())
+
+    assert get(api_client, issuer.token(key=old_key, jti="3")).status_code == 401
+    # Nor does a verification this worker remembers outlive the key.
+    assert get(api_client, retired).status_code == 401
+    assert get(api_client, issuer.token()).status_code == 200
+
+
+def test_a_restarted_worker_does_not_bring_back_a_retired_key(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    old_key = issuer.keys[0]
+    assert get(api_client, issuer.token()).status_code == 200
+    issuer.rotate()
+    issuer.published = issuer.keys[:1]
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+
+    another_worker()  # It finds the old set in the shared cache: stale.
+    get(api_client, issuer.token(key=old_key, jti="2"))
+    after_the_background_refresh(verifier_keys())
+
+    assert get(api_client, issuer.token(key=old_key, jti="3")).status_code == 401
+
+
+def test_a_poisoned_key_set_is_forgotten_at_the_next_good_fetch(
+    api_client: APIClient, issuer: Issuer, clock: Clock
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    attacker = generate_private_key(ALGORITHM)
+    genuine = list(issuer.published)
+    issuer.published = [attacker]
+    clock.now += remote_keys.REFETCH_SECONDS
+    # An unknown kid fetches the poisoned answer, which holds the attacker's key.
+    forged = issuer.token(key=attacker)
+    assert get(api_client, forged).status_code == 200
+
+    issuer.published = genuine
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+    get(api_client, issuer.token(key=attacker, jti="2"))
+    after_the_background_refresh(verifier_keys())
+
+    assert get(api_client, issuer.token(key=attacker, jti="3")).status_code == 401
+    assert get(api_client, forged).status_code == 401
+    assert get(api_client, issuer.token(jti="4")).status_code == 200
+
+
+def test_a_hung_issuer_does_not_delay_tokens_of_known_keys(
+    api_client: APIClient, issuer: Issuer, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert get(api_client, issuer.token()).status_code == 200
+    released = threading.Event()
+
+    def hang(url: str, timeout: float = 5) -> dict[str, Any]:
+        released.wait(timeout=30)
+        message = "timed out"
+        raise OSError(message)
+
+    monkeypatch.setattr(remote_keys, "fetch_jwks", hang)
+    clock.now += remote_keys.KEYS_MAX_AGE_SECONDS
+    try:
+        started = time.monotonic()
+        tokens = [issuer.token(jti=f"new-{n}") for n in range(5)]
+        statuses = [get(api_client, token).status_code for token in tokens]
+        elapsed = time.monotonic() - started
+        refreshing = verifier_keys().refresher
+        assert refreshing is not None
+        assert refreshing.is_alive()
+    finally:
+        released.set()
+        after_the_background_refresh(verifier_keys())
+
+    assert statuses == [200] * 5
+    assert elapsed < 2
 
 
 def test_a_request_without_token_needs_no_keys(
@@ -339,3 +473,26 @@ def test_schema_generates_without_warnings(tmp_path: Path) -> None:
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "schema.yml"
     )
+
+
+HTTPS_CHECKS = {"jwt_auth.E016", "jwt_auth.E017"}
+
+
+@pytest.mark.parametrize(
+    ("jwks_url", "issuer", "errors"),
+    [
+        (JWKS_URL, ISSUER, []),
+        ("http://issuer.example/keys", ISSUER, ["jwt_auth.E016"]),
+        (JWKS_URL, "http://issuer.example", ["jwt_auth.E017"]),
+        ("ftp://issuer.example/keys", "issuer", ["jwt_auth.E016", "jwt_auth.E017"]),
+    ],
+    ids=["https", "http-jwks", "http-issuer", "neither"],
+)
+def test_deploy_checks_require_https_for_the_issuer(
+    jwks_url: str, issuer: str, errors: list[str]
+) -> None:
+    with override_settings(
+        JWT_JWKS_URL=jwks_url, SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}
+    ):
+        found = checks.run_checks(include_deployment_checks=True)
+    assert sorted(error.id for error in found if error.id in HTTPS_CHECKS) == errors

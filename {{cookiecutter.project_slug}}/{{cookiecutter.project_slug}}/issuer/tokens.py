@@ -1,0 +1,47 @@
+"""The issuer's tokens: simplejwt's, with the claims of RFC 9068 it leaves out.
+
+simplejwt names the user in ``sub`` (``USER_ID_CLAIM``, base.py) and sets
+``exp``, ``iat`` and ``jti``; the backend adds ``iss``, ``aud`` and the header
+``typ`` (``jwt_auth/backends.py``). These classes add ``client_id``, the
+client the tokens were issued to, and the stamp that ends them when the
+user's password changes (``jwt_auth/password_stamp.py``).
+"""
+
+from typing import TypeVar
+
+from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.tokens import AuthUser
+
+from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
+
+from .conf import issuer_settings
+
+CLIENT_ID_CLAIM = "client_id"
+
+IssuedTokenT = TypeVar("IssuedTokenT", bound=tokens.Token)
+
+
+class IssuedToken(tokens.Token):
+    """A token this issuer makes for a user.
+
+    Last before simplejwt's ``Token`` in the classes below, so that the
+    claims are there before the blacklist records a new refresh token.
+    """
+
+    @classmethod
+    def for_user(cls: type[IssuedTokenT], user: AuthUser) -> IssuedTokenT:
+        """Return a token for ``user``, with the client and the password stamp."""
+        token = super().for_user(user)
+        token[CLIENT_ID_CLAIM] = issuer_settings.JWT_CLIENT_ID
+        token[password_stamp.CLAIM] = password_stamp.password_stamp(user.password)
+        return token
+
+
+class AccessToken(tokens.AccessToken, IssuedToken):
+    """An access token (RFC 9068) for ``/api/`` and every verifier."""
+
+
+class RefreshToken(tokens.RefreshToken, IssuedToken):
+    """A refresh token, for this issuer's token endpoints only."""
+
+    access_token_class = AccessToken
