@@ -119,7 +119,7 @@ class KnownUsers:
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
         self.generation = 0
-        self._entries: dict[str, tuple[UserSnapshot, str, float]] = {}
+        self._entries: dict[str, tuple[UserSnapshot, tuple[str, ...], float]] = {}
         self._lock = threading.Lock()
         self._news = users_changed.listener()
 

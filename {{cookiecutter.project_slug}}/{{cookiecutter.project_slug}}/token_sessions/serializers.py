@@ -1,14 +1,15 @@
 """Token serializers that start, follow and end sessions."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken, Token
+from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.issuer import serializers as issuer_serializers
+from {{ cookiecutter.project_slug }}.issuer.tokens import RefreshToken
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .authentication import SESSION_ENDED, SessionJWTAuthentication
@@ -29,7 +30,8 @@ class TokenObtainPairSerializer(issuer_serializers.TokenObtainPairSerializer):
     # simplejwt annotates the user with a TypeVar no override can match.
     def get_token(self, user: User) -> RefreshToken:  # type: ignore[override]
         """Return a refresh token for ``user`` in a new session."""
-        refresh = self.token_class.for_user(user)
+        # token_class is the issuer's RefreshToken (issuer/serializers.py).
+        refresh = cast("RefreshToken", self.token_class.for_user(user))
         start_session(user, refresh, self.context.get("request"))
         # for_user recorded the token before it named its session.
         OutstandingToken.objects.filter(jti=refresh[api_settings.JTI_CLAIM]).update(

@@ -5,10 +5,7 @@ makes the session list agree. Connected in ``apps.py`` against
 ``settings.AUTH_USER_MODEL``: the users app knows nothing of sessions.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
-
 from {{ cookiecutter.project_slug }}.jwt_auth.password_stamp import password_stamps
-
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .lifecycle import end_sessions

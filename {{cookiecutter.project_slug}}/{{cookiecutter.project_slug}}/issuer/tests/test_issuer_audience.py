@@ -62,7 +62,7 @@ def test_tokens_carry_the_issuer_and_audience(
 
 
 @pytest.mark.usefixtures("issuer_and_audience")
-def test_access_tokens_follow_rfc_9068(tokens: dict[str, str], user: object) -> None:
+def test_access_tokens_follow_rfc_9068(tokens: dict[str, str], user: User) -> None:
     header, claims = token_part(tokens["access"], 0), token_part(tokens["access"], 1)
 
     assert header["typ"] == "at+jwt"
@@ -77,7 +77,7 @@ def test_refresh_tokens_have_a_type_of_their_own(tokens: dict[str, str]) -> None
 
 
 def test_no_claim_is_derived_from_the_password(
-    tokens: dict[str, str], user: object
+    tokens: dict[str, str], user: User
 ) -> None:
     fingerprint = hashlib.md5(user.password.encode()).hexdigest()  # noqa: S324
     for token in tokens.values():
@@ -89,7 +89,7 @@ def test_no_claim_is_derived_from_the_password(
 @pytest.mark.usefixtures("issuer_and_audience")
 @pytest.mark.parametrize("header_type", ["JWT", "rt+jwt", None, ["at+jwt"]], ids=repr)
 def test_an_access_token_of_another_type_is_refused(
-    api_client: APIClient, user: object, header_type: object
+    api_client: APIClient, user: User, header_type: object
 ) -> None:
     claims = dict(AccessToken.for_user(user).payload) | {"iss": ISSUER, "aud": AUDIENCE}
     headers = {"kid": token_backend().key_set.signing_kid, "typ": header_type}

@@ -11,8 +11,6 @@ the module that relies on it, so that a failure says what to adapt:
 - ``rest_framework_simplejwt.settings.api_settings`` is replaced when
   ``SIMPLE_JWT`` changes (the checks, ``issuer/backend.py`` and
   ``verifier/remote_keys.py`` read it at call time).
-- The revoke claim is ``get_md5_hash_password`` of the password hash
-  (``jwt_auth/cache.py`` compares it).
 
 Where simplejwt's annotations are narrower than its code, the project says
 ``type: ignore`` with the reason; the last tests fail once simplejwt fixes an
@@ -28,12 +26,9 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenBackendError
-from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
-from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import KeySetTokenBackend
-from {{ cookiecutter.project_slug }}.users.models import User
 
 # A secret long enough for HS256, for backends made here.
 SECRET = "contract-test-secret-" * 4
@@ -86,14 +81,6 @@ def test_simplejwt_replaces_its_settings_object_when_simple_jwt_changes(settings
 
     assert simplejwt_settings.api_settings is not before
     assert simplejwt_settings.api_settings.LEEWAY == 7
-
-
-def test_the_revoke_claim_is_the_md5_of_the_password_hash(user: User):
-    token = AccessToken.for_user(user)
-
-    assert token[api_settings.REVOKE_TOKEN_CLAIM] == get_md5_hash_password(
-        user.password
-    )
 
 
 # --- Annotations narrower than the code (each one a type: ignore) --------------------
