@@ -77,7 +77,7 @@ def check_verifier_configuration(
 
 
 def check_jwks_url_is_https(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Deploy check: the issuer's keys come over https, or anyone on the way picks them."""
     return https_url_error(
