@@ -49,6 +49,18 @@ def test_baked_project_is_ruff_clean(project):
     run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory):
+    """A mypy cache per worker: the bakes share the analysis of the packages."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+@variants(*ALL)
+def test_baked_project_is_type_clean(project, mypy_cache):
+    # The configuration is the project's own (pyproject.toml), as its CI runs it.
+    run([sys.executable, "-m", "mypy", "--cache-dir", str(mypy_cache)], project)
+
+
 @variants(*ALL)
 def test_baked_project_has_no_template_syntax_left(project):
     # .cruft.json is cruft's record of the answers: its format names cookiecutter.

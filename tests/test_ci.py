@@ -91,6 +91,7 @@ def test_generated_workflow_runs_lint_tests_and_django_checks(project, variant):
     for expected in (
         "ruff check",
         "ruff format --check",
+        "mypy",
         "pytest",
         "makemigrations --check",
         "check --deploy",

@@ -105,6 +105,10 @@ def test_django_61_project_has_no_missing_migrations_and_is_ruff_clean(project61
     run([python, "-m", "ruff", "format", "--check", "--no-cache", "."], project61)
 
 
+def test_django_61_project_is_type_clean_against_django_61(project61):
+    run([venv_python(project61), "-m", "mypy"], project61)
+
+
 def test_django_61_project_serves_its_openapi_schema(project61):
     result = run(
         [

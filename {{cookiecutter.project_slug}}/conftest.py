@@ -3,11 +3,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.jwt_auth.workers import clear_worker_caches
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from tests.helpers import (
     OBTAIN_PER_CLIENT,
@@ -46,14 +46,14 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def user(db: None) -> AbstractBaseUser:
+def user(db: None) -> User:
     return get_user_model().objects.create_user(
         username="alice", email="alice@example.com", password=PASSWORD
     )
 
 
 @pytest.fixture
-def tokens(api_client: APIClient, user: AbstractBaseUser) -> dict[str, str]:
+def tokens(api_client: APIClient, user: User) -> dict[str, str]:
     """An access and refresh token pair for ``user``, from the obtain endpoint."""
     response = api_client.post(
         "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"
@@ -100,7 +100,7 @@ def unreachable_cache(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def staff(db: None) -> AbstractBaseUser:
+def staff(db: None) -> User:
     return get_user_model().objects.create_user(
         username="boss", password=PASSWORD, is_staff=True, is_superuser=True
     )

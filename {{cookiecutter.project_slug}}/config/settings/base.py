@@ -8,6 +8,7 @@ module of their own, imported here.
 """
 
 from datetime import timedelta
+from typing import Any
 
 {% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
@@ -179,7 +180,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # https://www.django-rest-framework.org/api-guide/settings/
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
 {%- if cookiecutter.service_role == "verifier" %}
     # The issuer's tokens; request.user is built from their claims.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -244,7 +245,7 @@ JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
 # Signing keys are secrets: local.py and production.py add them from the
 # environment. https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
 {%- set header_types = cookiecutter.auth_header_types.split(",") | map("trim") | list %}
-SIMPLE_JWT = {
+SIMPLE_JWT: dict[str, Any] = {
     "ALGORITHM": "{{ cookiecutter.jwt_algorithm }}",
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes={{ cookiecutter.access_token_lifetime_minutes | int }}),
     "REFRESH_TOKEN_LIFETIME": timedelta(days={{ cookiecutter.refresh_token_lifetime_days | int }}),

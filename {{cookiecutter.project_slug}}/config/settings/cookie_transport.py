@@ -1,12 +1,14 @@
 """Settings of the cookie transport: the refresh token in an HttpOnly cookie."""
 
+from typing import Literal
+
 from .environment import env
 
 # The refresh token travels in a cookie scripts cannot read (HttpOnly), sent
 # only to the token endpoints (issuer/cookies.py). Strict: no request from
 # another site carries it (the README explains the choice).
 REFRESH_COOKIE_NAME = "refresh_token"
-REFRESH_COOKIE_SAMESITE = "Strict"
+REFRESH_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Strict"
 # production.py sends it over HTTPS only.
 REFRESH_COOKIE_SECURE = False
 

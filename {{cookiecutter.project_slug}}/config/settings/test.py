@@ -13,7 +13,7 @@ SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S
 SIMPLE_JWT |= generate_signing_keys(SIMPLE_JWT["ALGORITHM"], MIN_RSA_KEY_BITS)
 # Tokens without iss and aud, whatever .env says; the tests of those claims set them.
 SIMPLE_JWT |= {"ISSUER": None, "AUDIENCE": None}
-JWT_PREVIOUS_VERIFYING_KEYS = []
+JWT_PREVIOUS_VERIFYING_KEYS: list[str] = []
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rates no other test reaches; the throttling tests set low ones.

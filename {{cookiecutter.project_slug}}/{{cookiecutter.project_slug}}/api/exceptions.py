@@ -70,7 +70,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             request.method,
             request.path,
             client_address(request),
-            exc.wait,
+            exc.wait,  # type: ignore[attr-defined]  # DRF sets it; its stubs omit it.
         )
     return response
 
@@ -78,6 +78,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def refusal_code(exc: exceptions.AuthenticationFailed) -> str:
     """Return the fixed code of an authentication failure, e.g. ``token_not_valid``."""
     codes = exc.get_codes()
-    if isinstance(codes, dict):
-        return codes.get("code") or exc.default_code
-    return codes
+    code = codes.get("code") if isinstance(codes, dict) else codes
+    return code if isinstance(code, str) else str(exc.default_code)

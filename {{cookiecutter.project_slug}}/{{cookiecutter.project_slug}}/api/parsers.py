@@ -10,7 +10,8 @@ request of this API needs (OWASP API4:2023, unrestricted resource consumption).
 
 import io
 import re
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import IO, Any, ClassVar
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -32,10 +33,10 @@ class BoundedJSONParser(JSONParser):
 
     def parse(
         self,
-        stream: io.RawIOBase,
+        stream: IO[Any],
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
-    ) -> object:
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Return the decoded body; raise ``ParseError`` (400) if it nests too deep."""
         body = stream.read() if stream is not None else b""
         if nests_deeper(body, self.max_depth):

@@ -99,16 +99,12 @@ class TokenViewSchema(OpenApiViewExtension):
     match_subclasses = True
 
     def view_replacement(self) -> type["TokenViewBase"]:
-        serializer_class = self.target().get_serializer_class()
-
-        @extend_schema(
+        target: type[TokenViewBase] = self.target
+        documented = type("DocumentedTokenView", (target,), {"__module__": __name__})
+        return extend_schema(
             responses={
-                200: serializer_class,
+                200: target().get_serializer_class(),
                 400: INVALID_BODY,
                 401: TOKEN_REFUSED,
             }
-        )
-        class DocumentedTokenView(self.target):
-            pass
-
-        return DocumentedTokenView
+        )(documented)

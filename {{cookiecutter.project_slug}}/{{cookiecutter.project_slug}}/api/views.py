@@ -1,11 +1,13 @@
-from django.contrib.auth.base_user import AbstractBaseUser
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.status import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .readiness import run_checks
 from .schema import UNAUTHENTICATED
@@ -38,8 +40,11 @@ class MeView(RetrieveAPIView):
     permission_classes = (IsAuthenticated,)
     serializer_class = UserSerializer
 
-    def get_object(self) -> AbstractBaseUser:
-        return self.request.user
+    def get_object(self) -> User:
+        user = self.request.user
+        if not user.is_authenticated:  # IsAuthenticated refused it already.
+            raise NotAuthenticated
+        return user
 
 
 class HealthView(APIView):

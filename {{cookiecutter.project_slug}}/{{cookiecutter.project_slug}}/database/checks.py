@@ -1,6 +1,7 @@
 """System check: refuse to start with a SQLite database others can read."""
 
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.apps import AppConfig
@@ -13,7 +14,7 @@ SQLITE_ENGINES = {"django.db.backends.sqlite3", __package__}
 
 
 def check_database_file_mode(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return an error for each SQLite database whose files group or others can read."""
     return database_file_problems(settings.DATABASES)
@@ -21,7 +22,7 @@ def check_database_file_mode(
 
 def database_file_problems(databases: dict[str, dict]) -> list[checks.CheckMessage]:
     """Return an error for each SQLite database of ``databases`` others can read."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for alias, database in databases.items():
         if database["ENGINE"] not in SQLITE_ENGINES:
             continue

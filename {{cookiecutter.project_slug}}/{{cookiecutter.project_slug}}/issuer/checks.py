@@ -6,6 +6,7 @@ run at start).
 """
 
 import stat
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,7 +56,7 @@ VERIFYING_KEY_HINT = (
 
 
 def check_jwt_configuration(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return check messages for SIMPLE_JWT's algorithm and keys.
 
@@ -104,7 +105,7 @@ def check_secret(algorithm: Algorithm, jwt_settings: APISettings) -> tuple[str, 
             "jwt_auth.E002", "SIMPLE_JWT['SIGNING_KEY'] is empty.", SECRET_HINT
         )
     length = len(as_bytes(secret))
-    needed = algorithm.min_key_size
+    needed = algorithm.min_key_size or 0
     if length < needed:
         raise JWTConfigurationError(
             "jwt_auth.E003",
@@ -190,10 +191,11 @@ def check_round_trip(
 
     The keys may be the settings' text or key objects already loaded from it.
     """
+    # simplejwt annotates the keys as text; PyJWT takes key objects too.
     backend = TokenBackend(
         algorithm,
-        signing_key,
-        verifying_key,
+        signing_key,  # type: ignore[arg-type]
+        verifying_key,  # type: ignore[arg-type]
         jwt_settings.AUDIENCE,
         jwt_settings.ISSUER,
         None,  # JWK_URL: fetching keys over the network has no place at start.
@@ -206,7 +208,8 @@ def check_round_trip(
         token = backend.encode(payload)
         if (
             verifying_key is not None
-            and backend.decode(token)["purpose"] != payload["purpose"]
+            # simplejwt annotates the token as a Token; it takes the encoded one.
+            and backend.decode(token)["purpose"] != payload["purpose"]  # type: ignore[arg-type]
         ):
             raise ValueError("the payload changed")
     except Exception as error:  # Whatever fails here would fail every login.
@@ -218,7 +221,7 @@ def check_round_trip(
 
 
 def check_key_set(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return Errors for previous keys that cannot verify, and for a secret that would be published.
 
@@ -230,13 +233,13 @@ def check_key_set(
     algorithm = jwt_settings.ALGORITHM
     if algorithm not in ALGORITHMS:
         return []  # check_jwt_configuration reports it.
-    errors = []
+    errors: list[checks.CheckMessage] = []
     previous_keys = issuer_settings.JWT_PREVIOUS_VERIFYING_KEYS
     for position, key in enumerate(previous_keys):
         try:
             prepare_key(algorithm, key)
             usable = not is_hmac(algorithm) or (
-                len(as_bytes(key)) >= ALGORITHMS[algorithm].min_key_size
+                len(as_bytes(key)) >= (ALGORITHMS[algorithm].min_key_size or 0)
             )
         except Exception:  # Whatever PyJWT refuses cannot verify.
             usable = False
@@ -288,7 +291,7 @@ def _public_bytes(public_key: PublicKeyTypes) -> bytes:
 
 
 def check_secret_file_modes(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return an Error for each file of JWT secrets that group or others can read.
 

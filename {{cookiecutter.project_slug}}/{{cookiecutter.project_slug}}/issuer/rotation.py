@@ -15,6 +15,7 @@ README says how to rotate them where they are set.
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -61,7 +62,7 @@ def rotate_signing_key(
     base_dir: Path,
     previous_dir: Path,
     now: datetime,
-    environ: dict[str, str] = os.environ,
+    environ: Mapping[str, str] = os.environ,
 ) -> Rotation:
     """Retire the current signing key into ``previous_dir`` and write a new one.
 
@@ -77,12 +78,14 @@ def rotate_signing_key(
             "the README, 'Rotating the signing key')."
         )
         raise RotationError(message)
-    names = [environ.get(f"JWT_{half}_KEY_FILE") for half in ("PRIVATE", "PUBLIC")]
-    if not all(names):
+    private_name = environ.get("JWT_PRIVATE_KEY_FILE")
+    public_name = environ.get("JWT_PUBLIC_KEY_FILE")
+    if not (private_name and public_name):
         message = "Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (see .env.example)."
         raise RotationError(message)
-    private_path, public_path = (base_dir / name for name in names)
-    return rotate_key_pair(algorithm, private_path, public_path, previous_dir, now)
+    return rotate_key_pair(
+        algorithm, base_dir / private_name, base_dir / public_name, previous_dir, now
+    )
 
 
 def rotate_key_pair(
@@ -116,7 +119,7 @@ def rotate_secret(
     dotenv: Path,
     previous_dir: Path,
     now: datetime,
-    environ: dict[str, str],
+    environ: Mapping[str, str],
 ) -> Rotation:
     """Retire the ``JWT_SIGNING_KEY`` secret of ``dotenv``; write a new one there."""
     old_secret = dotenv_value(dotenv, "JWT_SIGNING_KEY")
@@ -155,7 +158,11 @@ def prune_previous_keys(
 
 def kid_of(algorithm: str, text: str) -> str:
     """Return the ``kid`` of a public key PEM or an HMAC secret."""
-    return load_key_set(algorithm, text, text).signing_kid
+    kid = load_key_set(algorithm, text, text).signing_kid
+    if kid is None:  # Never: a key set loaded with a signing key names it.
+        message = "The key set names no signing key."
+        raise RotationError(message)
+    return kid
 
 
 def retire(previous_dir: Path, kid: str, text: str, suffix: str, now: datetime) -> Path:

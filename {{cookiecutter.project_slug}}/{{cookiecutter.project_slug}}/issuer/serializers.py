@@ -11,8 +11,9 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Field
+from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -31,6 +32,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .tokens import AccessToken, RefreshToken
 
@@ -57,7 +59,7 @@ def claim_refresh_token(refresh: RefreshToken) -> bool:
                 return True
             # A token issued before the blacklist was installed has no
             # outstanding entry yet: record it, then blacklist it.
-            outstanding, _created = OutstandingToken.objects.get_or_create(
+            outstanding, _created = OutstandingToken._default_manager.get_or_create(
                 jti=refresh[api_settings.JTI_CLAIM],
                 defaults={
                     "user_id": refresh.get(api_settings.USER_ID_CLAIM),
@@ -66,7 +68,7 @@ def claim_refresh_token(refresh: RefreshToken) -> bool:
                     "expires_at": datetime_from_epoch(refresh["exp"]),
                 },
             )
-            BlacklistedToken.objects.create(token=outstanding)
+            BlacklistedToken._default_manager.create(token=outstanding)
     except IntegrityError:
         return False
     return True
@@ -85,15 +87,24 @@ def blacklist_outstanding_token(jti: str) -> bool:
     # Only quoted identifiers are formatted in; the values are parameters.
     sql = (
         f"INSERT INTO {quote(blacklisted.db_table)} "  # noqa: S608
-        f"({quote(blacklisted.get_field('token').column)}, "
-        f"{quote(blacklisted.get_field('blacklisted_at').column)}) "
-        f"SELECT {quote(outstanding.pk.column)}, %s "
+        f"({quote(column(blacklisted, 'token'))}, "
+        f"{quote(column(blacklisted, 'blacklisted_at'))}) "
+        f"SELECT {quote(column(outstanding, outstanding.pk.name))}, %s "
         f"FROM {quote(outstanding.db_table)} "
-        f"WHERE {quote(outstanding.get_field('jti').column)} = %s"
+        f"WHERE {quote(column(outstanding, 'jti'))} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), jti])
         return cursor.rowcount == 1
+
+
+def column(meta: Options, name: str) -> str:
+    """Return the database column of the model field ``name``."""
+    field = meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        message = f"{meta.label}.{name} is not stored in a column."
+        raise LookupError(message)
+    return field.column
 
 
 def savepoint_in_transaction() -> AbstractContextManager:
@@ -117,7 +128,7 @@ def renew(refresh: RefreshToken) -> RefreshToken:
     return refresh
 
 
-def outstand(refresh: RefreshToken, user: AbstractBaseUser) -> str:
+def outstand(refresh: RefreshToken, user: User) -> str:
     """Return ``refresh`` signed; record it as ``user``'s when the blacklist is on.
 
     simplejwt's ``RefreshToken.outstand()`` would read the user again first.
@@ -126,7 +137,7 @@ def outstand(refresh: RefreshToken, user: AbstractBaseUser) -> str:
     signed = str(refresh)
     if blacklist_is_installed():
         with savepoint_in_transaction():
-            OutstandingToken.objects.create(
+            OutstandingToken._default_manager.create(
                 user=user,
                 jti=refresh[api_settings.JTI_CLAIM],
                 token=signed,
@@ -196,7 +207,7 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
         """Called when the token with id ``presented`` was rotated into ``refresh``."""
 
-    def check_user(self, refresh: Token) -> AbstractBaseUser:
+    def check_user(self, refresh: Token) -> User:
         """Return the token's user; raise 401 unless it exists, is active and kept the password.
 
         The user may come from this worker's cache of users, like the one
@@ -204,8 +215,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         """
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
         user = read_user(user_id)
-        if self.refusal(refresh, user) is not None:
+        if user is None or self.refusal(refresh, user) is not None:
             user = read_user(user_id, trust_cache=False)
+        if user is None:
+            raise self.refused("no_active_account")
         refusal = self.refusal(refresh, user)
         if refusal is not None:
             raise self.refused(refusal)
@@ -213,10 +226,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
 
     def refused(self, code: str) -> AuthenticationFailed:
         """Return the 401 error, with ``code`` in its body, that refuses a refresh."""
-        return AuthenticationFailed(self.error_messages[code], code)
+        return AuthenticationFailed(str(self.error_messages[code]), code)
 
     @staticmethod
-    def refusal(refresh: Token, user: AbstractBaseUser | None) -> str | None:
+    def refusal(refresh: Token, user: User) -> str | None:
         """Return why ``user`` may not refresh ``refresh`` (an error code), or None."""
         if not api_settings.USER_AUTHENTICATION_RULE(user):
             return "no_active_account"
@@ -281,7 +294,7 @@ class TokenVerifySerializer(serializers.Serializer):
         jti = token.get(api_settings.JTI_CLAIM)
         if (
             blacklist_is_installed()
-            and BlacklistedToken.objects.filter(token__jti=jti).exists()
+            and BlacklistedToken._default_manager.filter(token__jti=jti).exists()
         ):
             raise TokenError(_("Token is blacklisted"))
         self.authentication_class().get_user(token)

@@ -9,6 +9,7 @@ user's password changes (``jwt_auth/password_stamp.py``).
 
 from typing import TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.tokens import AuthUser
 
@@ -31,6 +32,9 @@ class IssuedToken(tokens.Token):
     @classmethod
     def for_user(cls: type[IssuedTokenT], user: AuthUser) -> IssuedTokenT:
         """Return a token for ``user``, with the client and the password stamp."""
+        if not isinstance(user, AbstractBaseUser):
+            message = "The issuer makes tokens for users of its database only."
+            raise TypeError(message)
         token = super().for_user(user)
         token[CLIENT_ID_CLAIM] = issuer_settings.JWT_CLIENT_ID
         token[password_stamp.CLAIM] = password_stamp.password_stamp(user.password)
@@ -41,7 +45,9 @@ class AccessToken(tokens.AccessToken, IssuedToken):
     """An access token (RFC 9068) for ``/api/`` and every verifier."""
 
 
-class RefreshToken(tokens.RefreshToken, IssuedToken):
+# The blacklist's for_user and Token's are annotated differently; IssuedToken's
+# runs between them, as the MRO says.
+class RefreshToken(tokens.RefreshToken, IssuedToken):  # type: ignore[misc]
     """A refresh token, for this issuer's token endpoints only."""
 
     access_token_class = AccessToken

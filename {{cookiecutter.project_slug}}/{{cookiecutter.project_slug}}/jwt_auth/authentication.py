@@ -7,6 +7,8 @@ answers from what each worker remembers; ``cache.py`` says what that is, for
 how long, and how a change to a user reaches every worker.
 """
 
+from typing import cast
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
@@ -14,6 +16,8 @@ from rest_framework_simplejwt.authentication import AuthUser, JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from . import password_stamp
 from .cache import (
@@ -61,11 +65,12 @@ class CachedJWTAuthentication(JWTAuthentication):
             verified_tokens.add(raw_token, token)
         return copy_token(token)
 
-    def get_user(self, validated_token: Token) -> AbstractBaseUser:
+    # simplejwt annotates get_user with a TypeVar no override can match.
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         """Return the token's user, from this worker's memory while it is fresh."""
         max_age = user_cache_seconds()
         if max_age <= 0:
-            user = super().get_user(validated_token)
+            user = cast("User", super().get_user(validated_token))
             self.check_password_stamp(
                 validated_token, password_stamp.password_stamps(user.password)
             )
@@ -79,7 +84,7 @@ class CachedJWTAuthentication(JWTAuthentication):
                 return user
         # Read the user, and let simplejwt refuse with its own errors.
         started = known_users.reading()
-        user = super().get_user(validated_token)
+        user = cast("User", super().get_user(validated_token))
         snapshot = UserSnapshot(user)
         known_users.add(user_id, snapshot, started)
         self.check_password_stamp(
@@ -105,5 +110,5 @@ class CachedJWTAuthentication(JWTAuthentication):
             validated_token.get(password_stamp.CLAIM), stamps
         ):
             raise AuthenticationFailed(
-                _("The user's password has been changed."), code="password_changed"
+                str(_("The user's password has been changed.")), code="password_changed"
             )

@@ -246,7 +246,8 @@ class KeySetTokenBackend(TokenBackend):
             audience,
         )
 
-    def get_verifying_key(self, token: str | bytes) -> Any:
+    # simplejwt annotates the token as a Token; decode passes the encoded one.
+    def get_verifying_key(self, token: str | bytes) -> Any:  # type: ignore[override]
         """Return the key that verifies ``token``: the one its ``kid`` names.
 
         Called inside ``decode``, which turns PyJWT's errors (a header that
@@ -297,4 +298,9 @@ def install_token_backend(build: Callable[[], KeySetTokenBackend]) -> None:
 
 def token_backend() -> KeySetTokenBackend:
     """Return the backend every token uses."""
-    return Token._token_backend
+    backend = Token._token_backend
+    if not isinstance(backend, KeySetTokenBackend):
+        # install_token_backend could not build it: jwt_auth.E001 says why.
+        message = "No key set backend is installed."
+        raise TokenBackendError(message)
+    return backend

@@ -36,10 +36,11 @@ from datetime import timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conf import jwt_auth_settings
 from .password_stamp import password_stamps
@@ -70,7 +71,7 @@ class VerifiedTokens:
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries = {}
+        self._entries: dict[bytes, tuple[Token, float]] = {}
         self._lock = threading.Lock()
 
     def get(self, raw_token: bytes) -> Token | None:
@@ -96,14 +97,14 @@ class VerifiedTokens:
 class UserSnapshot:
     """The field values of a user as read from the database."""
 
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: User) -> None:
         self.model = type(user)
         self.database = user._state.db
         self.field_names = [field.attname for field in self.model._meta.concrete_fields]
         self.values = tuple(getattr(user, name) for name in self.field_names)
         self.password = user.password
 
-    def instance(self) -> AbstractBaseUser:
+    def instance(self) -> User:
         """Return a new user instance, as if just loaded from the database."""
         return self.model.from_db(self.database, self.field_names, self.values)
 
@@ -118,7 +119,7 @@ class KnownUsers:
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
         self.generation = 0
-        self._entries = {}
+        self._entries: dict[str, tuple[UserSnapshot, tuple[str, ...], float]] = {}
         self._lock = threading.Lock()
         self._news = users_changed.listener()
 
@@ -195,7 +196,7 @@ def user_changed(user_id: object, using: str | None = None) -> None:
     transaction.on_commit(partial(_announce, user_id), using=using, robust=True)
 
 
-def read_user(user_id: object, *, trust_cache: bool = True) -> AbstractBaseUser | None:
+def read_user(user_id: object, *, trust_cache: bool = True) -> User | None:
     """Return the user with ``user_id``, or None if there is none.
 
     From this worker's known users while they are fresh enough (see above),

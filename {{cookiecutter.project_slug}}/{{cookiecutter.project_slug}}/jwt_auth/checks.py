@@ -41,7 +41,9 @@ def as_bytes(key: str | bytes) -> bytes:
     return key.encode() if isinstance(key, str) else key
 
 
-def https_url_error(name: str, url: str, check_id: str, why: str) -> list[checks.Error]:
+def https_url_error(
+    name: str, url: str, check_id: str, why: str
+) -> list[checks.CheckMessage]:
     """Return an Error unless the setting ``name`` is empty or an https URL."""
     if not url or (urlsplit(url).scheme == "https" and urlsplit(url).hostname):
         return []

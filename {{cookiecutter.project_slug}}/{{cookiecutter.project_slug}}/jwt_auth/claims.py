@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -39,7 +40,11 @@ added_checks: dict[str, ClaimCheck] = {}
 def is_numeric_date(value: object) -> bool:
     """Return True for a JSON number of seconds between 1970 and the year 9999."""
     # NaN compares False with everything: it fails too.
-    return type(value) in (int, float) and 0 <= value <= LATEST_TIMESTAMP
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 <= value <= LATEST_TIMESTAMP
+    )
 
 
 def is_text(value: object) -> bool:
@@ -61,7 +66,7 @@ def is_token_type(value: object) -> bool:
 
 def is_uuid_text(value: object) -> bool:
     """Return True for the text of a UUID."""
-    if not is_text(value):
+    if not isinstance(value, str) or not is_text(value):
         return False
     try:
         uuid.UUID(value)
@@ -79,6 +84,8 @@ def is_user_id(value: object) -> bool:
     if not is_identifier(value):
         return False
     field = get_user_model()._meta.get_field(api_settings.USER_ID_FIELD)
+    if not isinstance(field, Field):
+        return False
     try:
         return is_identifier(field.to_python(value))
     except ValidationError:

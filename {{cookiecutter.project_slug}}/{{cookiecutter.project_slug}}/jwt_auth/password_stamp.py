@@ -18,7 +18,7 @@ SALT = "{{ cookiecutter.project_slug }}.jwt_auth.password_stamp"
 STAMP_LENGTH = 32
 
 
-def password_stamp(password_hash: str, secret: str | None = None) -> str:
+def password_stamp(password_hash: str, secret: str | bytes | None = None) -> str:
     """Return the stamp of ``password_hash`` under ``secret`` (default ``SECRET_KEY``)."""
     digest = salted_hmac(SALT, password_hash, secret=secret, algorithm="sha256")
     return digest.hexdigest()[:STAMP_LENGTH]

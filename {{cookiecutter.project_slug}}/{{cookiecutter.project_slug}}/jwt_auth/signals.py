@@ -5,15 +5,16 @@ app knows nothing of JWT. A save that only records ``last_login`` changes
 nothing authentication depends on, and a new user is in no cache yet.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt.settings import api_settings
+
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .cache import user_changed
 
 
 def user_saved(
     sender: type,
-    instance: AbstractBaseUser,
+    instance: User,
     created: bool,
     update_fields: frozenset[str] | None,
     using: str,
@@ -25,8 +26,6 @@ def user_saved(
     user_changed(getattr(instance, api_settings.USER_ID_FIELD), using)
 
 
-def user_deleted(
-    sender: type, instance: AbstractBaseUser, using: str, **kwargs: object
-) -> None:
+def user_deleted(sender: type, instance: User, using: str, **kwargs: object) -> None:
     """Forget a deleted user."""
     user_changed(getattr(instance, api_settings.USER_ID_FIELD), using)

@@ -27,10 +27,12 @@ MIN_RSA_KEY_BITS = 2048
 NEW_RSA_KEY_BITS = 3072
 
 # The cryptography key classes of each family, private and public.
-KEY_CLASSES = {
-    RSA: (rsa.RSAPrivateKey, rsa.RSAPublicKey),
-    RSA_PSS: (rsa.RSAPrivateKey, rsa.RSAPublicKey),
-    EC: (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey),
+RSA_KEY_CLASSES = (rsa.RSAPrivateKey, rsa.RSAPublicKey)
+EC_KEY_CLASSES = (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)
+KEY_CLASSES: dict[str, tuple[type, ...]] = {
+    RSA: RSA_KEY_CLASSES,
+    RSA_PSS: RSA_KEY_CLASSES,
+    EC: EC_KEY_CLASSES,
     OKP: (
         ed25519.Ed25519PrivateKey,
         ed25519.Ed25519PublicKey,
@@ -76,9 +78,11 @@ class Algorithm:
         if not isinstance(key, KEY_CLASSES[self.family]):
             return False
         if self.curve is not None:
-            return isinstance(key.curve, self.curve)
+            return isinstance(key, EC_KEY_CLASSES) and isinstance(key.curve, self.curve)
         if self.min_key_size is not None:
-            return key.key_size >= self.min_key_size
+            return (
+                isinstance(key, RSA_KEY_CLASSES) and key.key_size >= self.min_key_size
+            )
         return True
 
 
@@ -115,9 +119,9 @@ def is_hmac(name: str) -> bool:
 
 def describe_key(key: object) -> str:
     """Return a short human description of a cryptography key object."""
-    if isinstance(key, KEY_CLASSES[RSA]):
+    if isinstance(key, RSA_KEY_CLASSES):
         return f"an RSA {key.key_size}-bit key"
-    if isinstance(key, KEY_CLASSES[EC]):
+    if isinstance(key, EC_KEY_CLASSES):
         crv = next(
             (
                 a.crv

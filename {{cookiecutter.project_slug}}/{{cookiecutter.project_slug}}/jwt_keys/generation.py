@@ -21,9 +21,15 @@ def generate_hmac_key(algorithm: str) -> str:
     return secrets.token_urlsafe(get_algorithm(algorithm).min_key_size)
 
 
+# The private keys this project makes: what PyJWT signs with.
+GeneratedKey = (
+    rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+)
+
+
 def generate_private_key(
     algorithm: str, rsa_key_bits: int = NEW_RSA_KEY_BITS
-) -> PrivateKeyTypes:
+) -> GeneratedKey:
     """Return a new private key of the type and size ``algorithm`` needs.
 
     ``rsa_key_bits`` only matters for RSA; tests pass the smallest size the
@@ -32,7 +38,7 @@ def generate_private_key(
     facts = get_algorithm(algorithm)
     if facts.family in {RSA, RSA_PSS}:
         return rsa.generate_private_key(public_exponent=65537, key_size=rsa_key_bits)
-    if facts.family == EC:
+    if facts.family == EC and facts.curve is not None:
         return ec.generate_private_key(facts.curve())
     if facts.family == OKP:
         return ed25519.Ed25519PrivateKey.generate()

@@ -11,13 +11,13 @@ to wait; when attempts cannot be counted, 503 (throttling fails closed).
 import logging
 import math
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -46,7 +46,8 @@ class ThrottledPasswordForm(forms.Form):
         try:
             check_password_attempt(request, username)
         except (exceptions.Throttled, ThrottlingUnavailable) as refusal:
-            wait = math.ceil(refusal.wait or 1)
+            # DRF's Throttled sets wait; its stubs do not declare it.
+            wait = math.ceil(refusal.wait or 1)  # type: ignore[union-attr]
             self.refusal = (refusal.status_code, wait)
             if isinstance(refusal, exceptions.Throttled):
                 # The line DRF's views log through api/exceptions.py.
@@ -57,7 +58,7 @@ class ThrottledPasswordForm(forms.Form):
                     client_address(request),
                     wait,
                 )
-            code = refusal.get_codes()
+            code = str(refusal.get_codes())
             raise forms.ValidationError(
                 REFUSAL_MESSAGES[code], code=code, params={"wait": wait}
             ) from refusal
@@ -71,6 +72,9 @@ class ThrottledAuthenticationForm(ThrottledPasswordForm, AdminAuthenticationForm
         username = self.cleaned_data.get("username")
         # Without both, Django checks no password: nothing to count.
         if username is not None and self.cleaned_data.get("password"):
+            if self.request is None:
+                message = "The login form needs the request to count attempts."
+                raise TypeError(message)
             self.count_attempt(self.request, username)
         return super().clean()
 
@@ -97,9 +101,11 @@ class ThrottledAdminSite(admin.AdminSite):
     ) -> HttpResponse:
         return answer_refusal(super().login(request, extra_context))
 
-    def password_change(
+    # Django's own answers with the view's response too (a redirect once the
+    # password changed); its stubs say TemplateResponse.
+    def password_change(  # type: ignore[override]
         self, request: HttpRequest, extra_context: dict | None = None
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
         """Django's view, with ``ThrottledPasswordChangeForm`` (which needs the request)."""
         url = reverse("admin:password_change_done", current_app=self.name)
         defaults = {
@@ -113,10 +119,14 @@ class ThrottledAdminSite(admin.AdminSite):
         return answer_refusal(PasswordChangeView.as_view(**defaults)(request))
 
 
-def answer_refusal(response: HttpResponse) -> HttpResponse:
+Response = TypeVar("Response", bound=HttpResponseBase)
+
+
+def answer_refusal(response: Response) -> Response:
     """Give ``response`` the status and Retry-After of its form's refused attempt."""
     form = (getattr(response, "context_data", None) or {}).get("form")
-    if getattr(form, "refusal", None) is not None:
-        response.status_code, wait = form.refusal
+    refusal = getattr(form, "refusal", None)
+    if refusal is not None:
+        response.status_code, wait = refusal
         response["Retry-After"] = str(wait)
     return response

@@ -1,5 +1,7 @@
 """System check of the throttle rates, which DRF would parse only at the first request."""
 
+from collections.abc import Sequence
+
 from django.apps import AppConfig
 from django.core import checks
 from rest_framework.settings import api_settings as drf_settings
@@ -8,10 +10,10 @@ from .throttles import parse_rate
 
 
 def check_throttle_rates(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return an Error for each throttle rate DRF could not parse at the first request."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for scope, rate in drf_settings.DEFAULT_THROTTLE_RATES.items():
         try:
             parse_rate(rate)

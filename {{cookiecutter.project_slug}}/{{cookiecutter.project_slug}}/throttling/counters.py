@@ -76,7 +76,8 @@ def count_request(
 
 def counters_directory(cache: FileBasedCache) -> Path:
     """Return the folder of the counter files of ``cache``, inside the cache's own."""
-    return Path(cache._dir) / "throttle"  # The cache's folder.
+    # The cache's folder; django-stubs does not declare this private attribute.
+    return Path(cache._dir) / "throttle"  # type: ignore[attr-defined]
 
 
 # A window holds at most this many counters (files) in the file cache.

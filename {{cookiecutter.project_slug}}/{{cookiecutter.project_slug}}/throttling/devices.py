@@ -53,9 +53,7 @@ def trusted_device(request: HttpRequest, username_digest: str) -> str | None:
     if not value:
         return None
     try:
-        cookie = signing.loads(
-            value, salt=SALT, max_age=DEVICE_COOKIE_MAX_AGE.total_seconds()
-        )
+        cookie = signing.loads(value, salt=SALT, max_age=DEVICE_COOKIE_MAX_AGE)
     except signing.BadSignature:
         return None
     if not isinstance(cookie, dict) or cookie.get("user") != username_digest:

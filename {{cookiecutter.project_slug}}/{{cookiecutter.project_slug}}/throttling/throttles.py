@@ -42,6 +42,7 @@ import ipaddress
 import logging
 import math
 import unicodedata
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -71,9 +72,11 @@ CACHE_ERRORS = (RedisError, OSError)
 UNAVAILABLE_RETRY_AFTER = 30
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest | Request) -> str:
     """Return the client's address as the throttles see it (honours NUM_PROXIES)."""
-    return BaseThrottle().get_ident(request)
+    # DRF reads only request.META, which a Django request has too; its stubs
+    # ask for a DRF Request.
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
 def parse_rate(rate: object) -> tuple[int, int]:
@@ -113,11 +116,16 @@ class FixedWindowThrottle(SimpleRateThrottle):
     """
 
     cache_format = "throttle:%(scope)s:%(ident)s"
+    # SimpleRateThrottle.__init__ sets them from the rate (None without one);
+    # the DRF stubs do not declare them.
+    num_requests: int | None
+    duration: int | None
 
     def get_rate(self) -> str | None:
         # DRF binds the rates when it is imported; read them now, so that
         # the settings of this process (and of a test) apply.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
 
     def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return (None, None) if rate is None else parse_rate(rate)
@@ -133,17 +141,20 @@ class FixedWindowThrottle(SimpleRateThrottle):
 
         Raise ThrottlingUnavailable when the shared cache cannot count.
         """
+        requests, duration = self.num_requests, self.duration
+        if requests is None or duration is None:  # No rate: nothing to count.
+            return True
         self.now = self.timer()
         # Each key's windows are shifted by an offset of its own, so that the
         # counters of every client and username do not all start again at the
         # same moment (the top of the hour), when all guessers could burst.
-        offset = window_offset(ident_key, self.duration)
-        window = int((self.now + offset) // self.duration)
-        self.window_end = (window + 1) * self.duration - offset
+        offset = window_offset(ident_key, duration)
+        window = int((self.now + offset) // duration)
+        self.window_end = (window + 1) * duration - offset
         # The window number is part of the key: a new window starts a new counter.
-        key = f"{ident_key}:{self.duration}:{window}"
+        key = f"{ident_key}:{duration}:{window}"
         # Stored with the counters of the clock-aligned window it ends in.
-        stored_until = math.ceil(self.window_end / self.duration) * self.duration
+        stored_until = math.ceil(self.window_end / duration) * duration
         try:
             count = count_request(
                 caches["default"], key, self.window_end, stored_until=stored_until
@@ -166,7 +177,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
                 type(error).__name__,
             )
             raise ThrottlingUnavailable from error
-        return count <= self.num_requests
+        return count <= requests
 
     def wait(self) -> float:
         return self.window_end - self.now
@@ -181,7 +192,9 @@ class FixedWindowThrottle(SimpleRateThrottle):
         """
         return self.cache_format % {
             "scope": self.scope,
-            "ident": client_network(self.get_ident(request)),
+            # DRF reads only request.META, which a Django request has too;
+            # its stubs ask for a DRF Request.
+            "ident": client_network(self.get_ident(request)),  # type: ignore[arg-type]
         }
 
 
@@ -202,12 +215,23 @@ def client_network(address: str | None) -> str:
     return str(ip)
 
 
-def validated_field(view: GenericAPIView, request: Request, name: str) -> object:
+def view_serializer(view: APIView, **kwargs: Any) -> serializers.Serializer:
+    """Return the serializer of ``view``; raise TypeError if it has none."""
+    serializer = (
+        view.get_serializer(**kwargs) if isinstance(view, GenericAPIView) else None
+    )
+    if not isinstance(serializer, serializers.Serializer):
+        message = f"{type(view).__name__} has no serializer to throttle by."
+        raise TypeError(message)
+    return serializer
+
+
+def validated_field(view: APIView, request: Request, name: str) -> object:
     """Return the body's value of the serializer field ``name``, cleaned; None if refused.
 
     The serializer's own field cleans it, exactly as the view will receive it.
     """
-    field = view.get_serializer().fields.get(name)
+    field = view_serializer(view).fields.get(name)
     if field is None:
         return None
     data = request.data
@@ -228,7 +252,7 @@ class LoginPerClientThrottle(FixedWindowThrottle):
 
     scope = "token_obtain_per_client"
 
-    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         username = validated_field(view, request, get_user_model().USERNAME_FIELD)
         if not username or not validated_field(view, request, "password"):
             return None
@@ -240,7 +264,7 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
 
     scope = "token_obtain_per_username"
 
-    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         """Return the key of the username the view's serializer will authenticate.
 
         The serializer's own field cleans it, exactly as authentication will
@@ -248,7 +272,7 @@ class LoginPerUsernameThrottle(FixedWindowThrottle):
         without checking a password.
         """
         username = validated_field(view, request, get_user_model().USERNAME_FIELD)
-        if username is None:
+        if not isinstance(username, str):
             return None
         return self.username_key(username, request)
 
@@ -290,10 +314,10 @@ class RefreshPerClientThrottle(FixedWindowThrottle):
 
     scope = "token_refresh_per_client"
 
-    def get_cache_key(self, request: Request, view: GenericAPIView) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         # The view's serializer takes the token from the body or the cookie;
         # a body that cannot be parsed, or no cookie, is answered from here.
-        data = view.get_serializer(data=request.data).initial_data
+        data = view_serializer(view, data=request.data).initial_data
         token = data.get("refresh") if hasattr(data, "get") else None
         if not isinstance(token, str):
             return None
@@ -325,7 +349,9 @@ def check_password_attempt(request: HttpRequest, username: str | None) -> None:
     ThrottlingUnavailable when the shared cache cannot count.
     """
     by_client, by_username = LoginPerClientThrottle(), LoginPerUsernameThrottle()
-    keys = [(by_client, by_client.client_key(request))]
+    keys: list[tuple[FixedWindowThrottle, str]] = [
+        (by_client, by_client.client_key(request))
+    ]
     if username:
         keys.append((by_username, by_username.username_key(username, request)))
     for throttle, key in keys:

@@ -1,6 +1,5 @@
 """JWT authentication that refuses the tokens of ended sessions, without a query."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import Token
@@ -8,6 +7,7 @@ from rest_framework_simplejwt.tokens import Token
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .ended import ended_sessions
 from .models import SESSION_CLAIM
@@ -22,7 +22,8 @@ class SessionJWTAuthentication(CachedJWTAuthentication):
     (``ended.py``): an end is seen by every worker within about a second.
     """
 
-    def get_user(self, validated_token: Token) -> AbstractBaseUser:
+    # simplejwt annotates get_user with a TypeVar no override can match.
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         """Return the token's user, unless the token's session has ended.
 
         The user's own refusals come first: they say more (a new password
@@ -31,5 +32,5 @@ class SessionJWTAuthentication(CachedJWTAuthentication):
         user = super().get_user(validated_token)
         session_id = validated_token.get(SESSION_CLAIM)
         if session_id is not None and session_id in ended_sessions:
-            raise InvalidToken(SESSION_ENDED)
+            raise InvalidToken(str(SESSION_ENDED))
         return user

@@ -1,5 +1,6 @@
 """Deploy check: something must delete expired tokens, or their tables grow forever."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.apps import AppConfig
@@ -14,7 +15,7 @@ CLEANUP_OVERDUE = timedelta(days=2)
 
 
 def check_cleanup_is_scheduled(
-    app_configs: list[AppConfig] | None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Warn when no cleanup is declared scheduled and none ran in two days.
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
@@ -71,12 +71,12 @@ def delete_in_batches(
         last = batch[-1]
 
 
-def delete_rows(model: type) -> Callable[[list[object]], None]:
+def delete_rows(model: type[Model]) -> Callable[[list[object]], None]:
     """Return a function deleting the rows of ``model`` with the given keys."""
 
     def delete(ids: list[object]) -> None:
         # Only the keys: what the cascade needs, not the rows' contents.
-        model.objects.filter(pk__in=ids).only("pk").delete()
+        model._default_manager.filter(pk__in=ids).only("pk").delete()
 
     return delete
 

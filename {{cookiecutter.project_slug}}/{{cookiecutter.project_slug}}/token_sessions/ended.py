@@ -97,7 +97,11 @@ class EndedSessions:
             ended = {
                 key: value for key, value in self._ended.items() if value >= oldest
             }
-            ended.update((str(session_id), ended_at) for session_id, ended_at in rows)
+            ended.update(
+                (str(session_id), ended_at)
+                for session_id, ended_at in rows
+                if ended_at is not None  # The filter above; the column is nullable.
+            )
             # Replaced whole: readers never see a dict being changed.
             self._ended = ended
             self._read_until = started

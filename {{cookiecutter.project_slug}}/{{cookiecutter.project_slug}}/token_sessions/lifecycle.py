@@ -12,7 +12,6 @@ second (``ended.py``).
 import logging
 from datetime import timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -27,6 +26,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .ended import ended_sessions, sessions_ended
 from .models import SESSION_CLAIM, Session
@@ -46,7 +46,7 @@ def client_of(request: HttpRequest | None) -> tuple[str, str]:
 
 
 def start_session(
-    user: AbstractBaseUser, refresh: RefreshToken, request: HttpRequest | None
+    user: User, refresh: RefreshToken, request: HttpRequest | None
 ) -> Session:
     """Record a new session for ``refresh``, just issued to ``user``, and name it in the token."""
     address, agent = client_of(request)

@@ -113,7 +113,7 @@ def is_same_client(session: Session, request: HttpRequest | None) -> bool:
 
 def is_just_rotated(session: Session, presented: str) -> bool:
     """Return True if ``presented`` was rotated into the newest token within the grace."""
-    if presented != session.previous_jti:
+    if presented != session.previous_jti or session.rotated_at is None:
         return False
     return timezone.now() - session.rotated_at <= timedelta(seconds=grace_seconds())
 

@@ -1,15 +1,16 @@
 """Token serializers that start, follow and end sessions."""
 
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.issuer import serializers as issuer_serializers
+from {{ cookiecutter.project_slug }}.issuer.tokens import RefreshToken
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .authentication import SESSION_ENDED, SessionJWTAuthentication
 from .lifecycle import (
@@ -26,9 +27,11 @@ from .reuse import end_by_logout, replay_or_end
 class TokenObtainPairSerializer(issuer_serializers.TokenObtainPairSerializer):
     """Obtain a token pair that starts a session, named in both tokens."""
 
-    def get_token(self, user: AbstractBaseUser) -> RefreshToken:
+    # simplejwt annotates the user with a TypeVar no override can match.
+    def get_token(self, user: User) -> RefreshToken:  # type: ignore[override]
         """Return a refresh token for ``user`` in a new session."""
-        refresh = self.token_class.for_user(user)
+        # token_class is the issuer's RefreshToken (issuer/serializers.py).
+        refresh = cast("RefreshToken", self.token_class.for_user(user))
         start_session(user, refresh, self.context.get("request"))
         # for_user recorded the token before it named its session.
         OutstandingToken.objects.filter(jti=refresh[api_settings.JTI_CLAIM]).update(
@@ -53,7 +56,7 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         """Return the request being answered (None outside a view)."""
         return self.context.get("request")
 
-    def check_user(self, refresh: RefreshToken) -> AbstractBaseUser:
+    def check_user(self, refresh: Token) -> User:
         """Return the token's user; refuse a token whose session has ended.
 
         With rotation the session is checked when the rotation is recorded
@@ -74,7 +77,8 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         newest = replay_or_end(refresh, self.request)
         if newest is None:
             return super().used_up(refresh)
-        replayed = issuer_serializers.ClaimedRefreshToken(newest)
+        # simplejwt annotates the token as a Token; it takes the encoded one.
+        replayed = issuer_serializers.ClaimedRefreshToken(newest)  # type: ignore[arg-type]
         return {"access": str(replayed.access_token), "refresh": newest}
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:

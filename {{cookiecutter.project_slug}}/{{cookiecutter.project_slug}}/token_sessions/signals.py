@@ -5,9 +5,8 @@ makes the session list agree. Connected in ``apps.py`` against
 ``settings.AUTH_USER_MODEL``: the users app knows nothing of sessions.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
-
 from {{ cookiecutter.project_slug }}.jwt_auth.password_stamp import password_stamps
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .lifecycle import end_sessions
 from .models import Session
@@ -15,7 +14,7 @@ from .models import Session
 
 def user_saved(
     sender: type,
-    instance: AbstractBaseUser,
+    instance: User,
     created: bool,
     update_fields: frozenset[str] | None,
     **kwargs: object,

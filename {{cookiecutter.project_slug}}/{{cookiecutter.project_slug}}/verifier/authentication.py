@@ -1,5 +1,7 @@
 """Authentication of a verifier: the user is the token's, not a database row."""
 
+from typing import cast
+
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.tokens import Token
@@ -19,6 +21,9 @@ class CachedTokenUserAuthentication(CachedJWTAuthentication):
     the issuer is refused here once the access token expires.
     """
 
-    def get_user(self, validated_token: Token) -> TokenUser:
+    # simplejwt annotates get_user with a TypeVar no override can match.
+    def get_user(self, validated_token: Token) -> TokenUser:  # type: ignore[override]
         """Return the stateless user the token describes."""
-        return JWTStatelessUserAuthentication.get_user(self, validated_token)
+        # Borrowed: the stateless get_user uses nothing of its class.
+        user = JWTStatelessUserAuthentication.get_user(self, validated_token)  # type: ignore[arg-type]
+        return cast("TokenUser", user)

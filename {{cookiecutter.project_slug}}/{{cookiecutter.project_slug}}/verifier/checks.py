@@ -1,5 +1,7 @@
 """System checks of a verifier: refuse to start without a safe way to verify the issuer's tokens."""
 
+from collections.abc import Sequence
+
 from django.apps import AppConfig
 from django.core import checks
 from rest_framework_simplejwt import settings as simplejwt_settings
@@ -14,7 +16,7 @@ from .conf import verifier_settings
 
 
 def check_verifier_configuration(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Return Errors for a verifier that could not verify its issuer's tokens safely.
 
@@ -28,7 +30,7 @@ def check_verifier_configuration(
         algorithm = supported_algorithm(jwt_settings.ALGORITHM)
     except JWTConfigurationError as problem:
         return [checks.Error(problem.message, hint=problem.hint, id=problem.check_id)]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if algorithm.is_hmac:
         errors.append(
             checks.Error(
@@ -75,7 +77,7 @@ def check_verifier_configuration(
 
 
 def check_jwks_url_is_https(
-    app_configs: list[AppConfig] | None = None, **kwargs: object
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
 ) -> list[checks.CheckMessage]:
     """Deploy check: the issuer's keys come over https, or anyone on the way picks them."""
     return https_url_error(

@@ -46,4 +46,6 @@ def test_the_json_parser_does_not_count_brackets_inside_strings():
 def test_the_nesting_guard_reads_an_unterminated_string_once(string):
     # One match from the opening quote to the end of the body: no quote inside
     # it is tried again as the start of another string, so the scan is linear.
-    assert JSON_STRING.match(string).end() == len(string)
+    match = JSON_STRING.match(string)
+    assert match is not None
+    assert match.end() == len(string)

@@ -59,7 +59,7 @@ def test_an_existing_world_readable_database_is_reported_at_start(tmp_path):
     assert isinstance(problem, Error)
     assert problem.id == "database.E001"
     assert str(path) in problem.msg
-    assert "chmod 600" in problem.hint
+    assert "chmod 600" in str(problem.hint)
 
 
 def test_an_owner_only_database_passes_the_check(tmp_path):

@@ -124,6 +124,7 @@ def test_the_hmac_minimum_is_the_hash_output_size(algorithm):
 @pytest.mark.parametrize("algorithm", HMAC_ALGORITHMS)
 def test_an_hmac_secret_shorter_than_rfc_7518_asks_is_an_error(algorithm):
     needed = ALGORITHMS[algorithm].min_key_size
+    assert needed is not None
     [(check_id, message)] = findings(algorithm, "x" * (needed - 1))
 
     assert check_id == "jwt_auth.E003"

@@ -1,10 +1,11 @@
 """The issuer publishes its public keys (RFC 7517), and never a secret."""
 
+from typing import Any
+
 import jwt
 import pytest
 from django.conf import settings
 from django.core import checks
-from django.http import HttpResponse
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -75,9 +76,7 @@ def test_jwks_of_a_shared_secret_is_not_found(api_client: APIClient) -> None:
     assert "jwks_uri" not in metadata.json()
 
 
-def metadata_of(
-    api_client: APIClient, issuer: str, path: str, **headers: str
-) -> HttpResponse:
+def metadata_of(api_client: APIClient, issuer: str, path: str, **headers: Any):
     with override_settings(SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}):
         return api_client.get(path, **headers)
 

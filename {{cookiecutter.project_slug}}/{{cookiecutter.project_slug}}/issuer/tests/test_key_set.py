@@ -23,6 +23,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.jwk import (
     secret_kid,
     thumbprint,
 )
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from tests.helpers import authorization_header, token_part
 
@@ -90,14 +91,12 @@ def test_every_token_names_the_key_that_signed_it(tokens: dict[str, str]) -> Non
     assert token_part(tokens["refresh"], 0)["kid"] == kid_of(keys)
 
 
-def test_tokens_of_simplejwt_classes_carry_kid_too(user: object) -> None:
+def test_tokens_of_simplejwt_classes_carry_kid_too(user: User) -> None:
     token = str(AccessToken.for_user(user))
     assert token_part(token, 0)["kid"] == token_backend().key_set.signing_kid
 
 
-def test_token_of_a_previous_key_still_works(
-    api_client: APIClient, user: object
-) -> None:
+def test_token_of_a_previous_key_still_works(api_client: APIClient, user: User) -> None:
     old_token = str(AccessToken.for_user(user))
     with override_settings(
         JWT_PREVIOUS_VERIFYING_KEYS=[],
@@ -138,7 +137,7 @@ def test_new_tokens_are_signed_with_the_new_key(
     ids=["unknown", "empty", "number", "list", "object"],
 )
 def test_a_kid_that_names_no_key_is_refused(
-    api_client: APIClient, user: object, kid: object
+    api_client: APIClient, user: User, kid: object
 ) -> None:
     claims = dict(AccessToken.for_user(user).payload)
     keys = {
@@ -153,7 +152,7 @@ def test_a_kid_that_names_no_key_is_refused(
 
 
 def test_a_token_without_kid_verifies_with_the_current_key_only(
-    api_client: APIClient, user: object, rotated: dict[str, str]
+    api_client: APIClient, user: User, rotated: dict[str, str]
 ) -> None:
     claims = dict(AccessToken.for_user(user).payload)
     current = {
@@ -168,7 +167,7 @@ def test_a_token_without_kid_verifies_with_the_current_key_only(
 
 
 def test_a_kid_of_a_previous_key_does_not_let_another_key_sign(
-    api_client: APIClient, user: object, rotated: dict[str, str]
+    api_client: APIClient, user: User, rotated: dict[str, str]
 ) -> None:
     claims = dict(AccessToken.for_user(user).payload)
     forger = generate_signing_keys(ALGORITHM)

@@ -22,6 +22,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     retired_key_name,
     signing_keys_from_env,
 )
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from tests.helpers import authorization_header, token_part
 
@@ -77,7 +78,7 @@ def rotate(checkout: Path, *args: str) -> str:
 
 
 def test_rotation_signs_with_a_new_key_and_still_verifies_the_old_one(
-    checkout: Path, api_client: APIClient, user: object
+    checkout: Path, api_client: APIClient, user: User
 ) -> None:
     with override_settings(**settings_of(checkout)):
         old_token = str(AccessToken.for_user(user))

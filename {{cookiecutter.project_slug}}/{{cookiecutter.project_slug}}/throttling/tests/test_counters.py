@@ -38,7 +38,7 @@ def test_file_cache_counts_every_request_of_concurrent_workers(tmp_path):
     workers, requests_each = 8, 25
     barrier = threading.Barrier(workers)
     window_end = int(time.time()) + 60
-    counts = []
+    counts: list[int] = []
 
     def count_requests():
         file_cache = FileBasedCache(str(tmp_path), {})

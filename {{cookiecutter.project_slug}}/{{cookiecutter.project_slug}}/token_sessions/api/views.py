@@ -5,23 +5,34 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from ..lifecycle import end_sessions
 from ..models import SESSION_CLAIM, Session
 from .serializers import SessionSerializer
 
 
+def user_of(request: Request) -> User:
+    """Return the user making ``request``; the views refuse anonymous ones first."""
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAuthenticated
+    return user
+
+
 def live_sessions_of(request: Request) -> QuerySet[Session]:
     """Return the live sessions of the user making ``request``, newest first."""
     return Session.objects.filter(
-        user=request.user, ended_at=None, expires_at__gt=timezone.now()
+        user=user_of(request), ended_at=None, expires_at__gt=timezone.now()
     ).order_by("-created_at")
 
 
@@ -40,9 +51,13 @@ class SessionListView(ListAPIView):
         return live_sessions_of(self.request)
 
     def get_serializer_context(self) -> dict[str, object]:
-        context = super().get_serializer_context()
-        context["current_session"] = self.request.auth.get(SESSION_CLAIM)
-        return context
+        token = self.request.auth
+        return {
+            **super().get_serializer_context(),
+            "current_session": token.get(SESSION_CLAIM)
+            if isinstance(token, Token)
+            else None,
+        }
 
 
 class SessionDetailView(APIView):
@@ -81,6 +96,6 @@ class LogoutAllView(APIView):
     )
     def post(self, request: Request) -> Response:
         ended = end_sessions(
-            Session.objects.filter(user=request.user), reason="logout-all"
+            Session.objects.filter(user=user_of(request)), reason="logout-all"
         )
         return Response({"ended": ended})

@@ -436,7 +436,7 @@ def test_production_warns_when_no_cleanup_is_scheduled(settings):
     (warning,) = check_cleanup_is_scheduled(None)
 
     assert warning.id == "token_sessions.W001"
-    assert "prune_tokens" in warning.hint
+    assert "prune_tokens" in str(warning.hint)
 
 
 def test_a_declared_schedule_or_a_recent_cleanup_silences_the_warning(settings):

@@ -369,7 +369,9 @@ def after_the_background_refresh(verifier_keys: remote_keys.RemoteKeySet) -> Non
 
 
 def verifier_keys() -> remote_keys.RemoteKeySet:
-    return token_backend().remote_keys
+    keys = token_backend().remote_keys
+    assert isinstance(keys, remote_keys.RemoteKeySet)
+    return keys
 
 
 def test_a_key_the_issuer_stopped_publishing_is_refused_within_one_max_age(

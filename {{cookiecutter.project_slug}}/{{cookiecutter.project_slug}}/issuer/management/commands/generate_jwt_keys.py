@@ -76,11 +76,10 @@ class Command(BaseCommand):
         elif os.environ.get("JWT_PRIVATE_KEY"):
             outcome = "JWT_PRIVATE_KEY is set, kept."
         else:
-            names = [
-                os.environ.get(f"JWT_{half}_KEY_FILE") for half in ("PRIVATE", "PUBLIC")
-            ]
-            if not all(names):
+            private_name = os.environ.get("JWT_PRIVATE_KEY_FILE")
+            public_name = os.environ.get("JWT_PUBLIC_KEY_FILE")
+            if not (private_name and public_name):
                 message = "Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (see .env.example)."
                 raise CommandError(message)
-            outcome = ensure_key_pair(root, *names, algorithm)
+            outcome = ensure_key_pair(root, private_name, public_name, algorithm)
         self.stdout.write(f"JWT keys: {outcome}")

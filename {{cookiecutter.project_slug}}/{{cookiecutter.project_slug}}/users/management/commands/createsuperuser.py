@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import createsuperuser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -58,14 +59,15 @@ class Command(createsuperuser.Command):
         if options["interactive"]:
             super().handle(*args, **options)
             return
-        username_field = self.UserModel.USERNAME_FIELD
+        user_model = get_user_model()
+        username_field = user_model.USERNAME_FIELD
         username = options[username_field] or os.environ.get(
             f"DJANGO_SUPERUSER_{username_field.upper()}"
         )
         if not username:
             super().handle(*args, **options)  # Django says what is missing.
             return
-        manager = self.UserModel._default_manager.db_manager(options["database"])
+        manager = user_model._default_manager.db_manager(options["database"])
         if manager.filter(**{username_field: username}).exists():
             self.stdout.write(f"Superuser {username} already exists, kept.")
             return
@@ -74,11 +76,11 @@ class Command(createsuperuser.Command):
         generated = not password
         if generated:
             password = generate_password()
-        email_field = self.UserModel.get_email_field_name()
+        email_field = user_model.get_email_field_name()
         email = options.get(email_field) or os.environ.get(
             f"DJANGO_SUPERUSER_{email_field.upper()}"
         )
-        candidate = self.UserModel(**{username_field: username, email_field: email})
+        candidate = user_model(**{username_field: username, email_field: email})
         try:
             validate_password(password, user=candidate)
         except ValidationError as error:
