@@ -40,6 +40,7 @@ def test_an_instance_whose_cache_is_down_fails_with_the_answer(live_server, sett
 
     problem = check(port, "localhost")
 
+    assert problem is not None
     assert problem.startswith("503: ")
     assert '"cache":{"status":"unavailable"' in problem
 
@@ -49,4 +50,7 @@ def test_an_instance_that_does_not_listen_fails():
         sock.bind(("127.0.0.1", 0))
         port = str(sock.getsockname()[1])
 
-    assert "refused" in check(port, "localhost")
+    problem = check(port, "localhost")
+
+    assert problem is not None
+    assert "refused" in problem

@@ -47,7 +47,7 @@ def unreachable_database(monkeypatch, django_db_blocker) -> Iterator[None]:
     if default.vendor == "sqlite":
         elsewhere = {"NAME": "/nonexistent/directory/db.sqlite3"}
     else:
-        elsewhere = {"HOST": "127.0.0.1", "PORT": closed_port()}
+        elsewhere = {"HOST": "127.0.0.1", "PORT": str(closed_port())}
     unreachable = default.__class__({**default.settings_dict, **elsewhere})
     monkeypatch.setattr(readiness, "connection", unreachable)
     with django_db_blocker.unblock():
