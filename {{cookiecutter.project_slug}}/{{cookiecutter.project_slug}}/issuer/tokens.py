@@ -7,7 +7,7 @@ client the tokens were issued to, and the stamp that ends them when the
 user's password changes (``jwt_auth/password_stamp.py``).
 """
 
-from typing import TypeVar
+from typing import Self
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt import tokens
@@ -19,8 +19,6 @@ from .conf import issuer_settings
 
 CLIENT_ID_CLAIM = "client_id"
 
-IssuedTokenT = TypeVar("IssuedTokenT", bound=tokens.Token)
-
 
 class IssuedToken(tokens.Token):
     """A token this issuer makes for a user.
@@ -30,7 +28,7 @@ class IssuedToken(tokens.Token):
     """
 
     @classmethod
-    def for_user(cls: type[IssuedTokenT], user: AuthUser) -> IssuedTokenT:
+    def for_user(cls, user: AuthUser) -> Self:
         """Return a token for ``user``, with the client and the password stamp."""
         if not isinstance(user, AbstractBaseUser):
             message = "The issuer makes tokens for users of its database only."

@@ -44,7 +44,7 @@ from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conf import jwt_auth_settings
 from .password_stamp import password_stamps
-from .workers import NO_NEWS, Announcement, per_worker
+from .workers import NO_NEWS, Announcement, remember_per_worker
 
 # Bounds on what one worker keeps in memory (about 1 KB per entry).
 MAX_TOKENS = 4096
@@ -182,8 +182,9 @@ def _make_room(entries: dict, max_entries: int) -> None:
         del entries[next(iter(entries))]
 
 
-verified_tokens = per_worker(VerifiedTokens(MAX_TOKENS))
-known_users = per_worker(KnownUsers(MAX_USERS))
+verified_tokens = VerifiedTokens(MAX_TOKENS)
+known_users = KnownUsers(MAX_USERS)
+remember_per_worker(verified_tokens, known_users)
 
 
 def user_changed(user_id: object, using: str | None = None) -> None:

@@ -9,14 +9,14 @@ workers of one machine). Every worker reads that key at most once a second
 and, when the value changed, drops or reads again what it remembers. When the
 shared cache cannot be read, a worker trusts nothing it remembers.
 
-Every such memory is registered with ``per_worker`` so that
+Every such memory is registered with ``remember_per_worker`` so that
 ``clear_worker_caches`` (the tests' setup) forgets them all.
 """
 
 import logging
 import time
 import uuid
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from django.core.cache import cache
 
@@ -116,14 +116,12 @@ class WorkerCache(Protocol):
         """Forget everything remembered, as in a new process."""
 
 
-WorkerCacheT = TypeVar("WorkerCacheT", bound=WorkerCache)
 _worker_caches: list[WorkerCache] = []
 
 
-def per_worker(memory: WorkerCacheT) -> WorkerCacheT:
-    """Register ``memory`` as remembered per worker, and return it."""
-    _worker_caches.append(memory)
-    return memory
+def remember_per_worker(*memories: WorkerCache) -> None:
+    """Register ``memories`` as remembered per worker, so tests can clear them."""
+    _worker_caches.extend(memories)
 
 
 def clear_worker_caches() -> None:
@@ -132,4 +130,5 @@ def clear_worker_caches() -> None:
         memory.clear()
 
 
-cache_pause = per_worker(CachePause())
+cache_pause = CachePause()
+remember_per_worker(cache_pause)

@@ -11,7 +11,7 @@ to wait; when attempts cannot be counted, 503 (throttling fails closed).
 import logging
 import math
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -99,7 +99,9 @@ class ThrottledAdminSite(admin.AdminSite):
     def login(
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
-        return answer_refusal(super().login(request, extra_context))
+        response = super().login(request, extra_context)
+        answer_refusal(response)
+        return response
 
     # Django's own answers with the view's response too (a redirect once the
     # password changed); its stubs say TemplateResponse.
@@ -116,17 +118,15 @@ class ThrottledAdminSite(admin.AdminSite):
         if self.password_change_template is not None:
             defaults["template_name"] = self.password_change_template
         request.current_app = self.name
-        return answer_refusal(PasswordChangeView.as_view(**defaults)(request))
+        response = PasswordChangeView.as_view(**defaults)(request)
+        answer_refusal(response)
+        return response
 
 
-Response = TypeVar("Response", bound=HttpResponseBase)
-
-
-def answer_refusal(response: Response) -> Response:
+def answer_refusal(response: HttpResponseBase) -> None:
     """Give ``response`` the status and Retry-After of its form's refused attempt."""
     form = (getattr(response, "context_data", None) or {}).get("form")
     refusal = getattr(form, "refusal", None)
     if refusal is not None:
         response.status_code, wait = refusal
         response["Retry-After"] = str(wait)
-    return response

@@ -28,7 +28,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.cache import leeway_seconds
 from {{ cookiecutter.project_slug }}.jwt_auth.workers import (
     NO_NEWS,
     Announcement,
-    per_worker,
+    remember_per_worker,
 )
 
 from .models import Session
@@ -107,4 +107,5 @@ class EndedSessions:
             self._read_until = started
 
 
-ended_sessions = per_worker(EndedSessions())
+ended_sessions = EndedSessions()
+remember_per_worker(ended_sessions)
