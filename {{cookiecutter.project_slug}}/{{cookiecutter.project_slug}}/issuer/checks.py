@@ -301,7 +301,7 @@ def check_secret_file_modes(
     """
     exposed = [
         path
-        for path in map(Path, getattr(settings, "JWT_SECRET_FILES", ()))
+        for path in map(Path, issuer_settings.JWT_SECRET_FILES)
         if path.is_file() and stat.S_IMODE(path.stat().st_mode) & 0o077
     ]
     return [

@@ -10,5 +10,8 @@ issuer_settings = AppSettings(
         # The client_id claim of the tokens this service's login issues
         # (RFC 9068): the first-party client, this service itself.
         "JWT_CLIENT_ID": "{{ cookiecutter.project_slug }}",
+        # The files that hold this service's JWT secrets, which must stay
+        # owner-only (local.py and production.py list them; tests set none).
+        "JWT_SECRET_FILES": [],
     }
 )
