@@ -8,6 +8,7 @@ with the command that fixes it.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,8 +94,46 @@ def previous_keys_dir(env: environ.Env, base_dir: Path) -> Path:
     return Path(base_dir) / env.str("JWT_PREVIOUS_KEYS_DIR", default="keys/previous")
 
 
+def next_keys_dir(env: environ.Env, base_dir: Path) -> Path:
+    """Return the folder of keys published before they sign (``JWT_NEXT_KEYS_DIR``)."""
+    return Path(base_dir) / env.str("JWT_NEXT_KEYS_DIR", default="keys/next")
+
+
+# Verifiers may cache the key set for the JWKS max-age (300 s), and common
+# clients (PyJWKClient, Node jose) refetch at most every 30 s: a new key is
+# published this long before it signs, so every cached set has it by then.
+KEY_PUBLISH_SECONDS = 330
+
+
+def key_publish_seconds(env: environ.Env) -> int:
+    """Return how long a new key is published before it signs (``JWT_KEY_PUBLISH_SECONDS``)."""
+    return env.int("JWT_KEY_PUBLISH_SECONDS", default=KEY_PUBLISH_SECONDS)
+
+
+@dataclass(frozen=True)
+class NextKey:
+    """A private key ``rotate_jwt_key`` published, that signs from ``not_before`` on."""
+
+    not_before: datetime
+    private_pem: str
+
+    def signs_at(self, now: datetime) -> bool:
+        """Return True when the key may sign at ``now``."""
+        return self.not_before <= now
+
+
+def next_keys(folder: Path | None) -> list[NextKey]:
+    """Return the keys of ``folder`` (``<not before, UTC>-<kid>.pem`` files), oldest first."""
+    if folder is None or not folder.is_dir():
+        return []
+    return [
+        NextKey(retired_at(path), path.read_text())
+        for path in sorted(folder.glob("*.pem"))
+    ]
+
+
 def retired_key_name(kid: str, retired: datetime, suffix: str) -> str:
-    """Return the file name of a key with ``kid`` retired at ``retired``."""
+    """Return the file name of a key with ``kid`` retired (or signing from) ``retired``."""
     return f"{retired.astimezone(UTC).strftime(RETIRED_AT_FORMAT)}-{kid}{suffix}"
 
 
