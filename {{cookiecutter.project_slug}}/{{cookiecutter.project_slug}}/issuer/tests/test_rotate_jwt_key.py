@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 import pytest
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
