@@ -41,7 +41,9 @@ from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     public_key_to_pem,
 )
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    next_key_name,
     next_keys,
+    not_before_of,
     retired_at,
     retired_key_name,
 )
@@ -109,9 +111,7 @@ def rotate_signing_key(
         raise RotationError(message)
     private_path, public_path = (base_dir / name for name in names)
     key_files = KeyPairFiles(algorithm, private_path, public_path)
-    return rotate_key_pair(
-        key_files, previous_dir, folders.next_dir, now + publish_for, now
-    )
+    return rotate_key_pair(key_files, previous_dir, folders.next_dir, publish_for, now)
 
 
 @dataclass(frozen=True)
@@ -144,12 +144,12 @@ def rotate_key_pair(
     key_files: KeyPairFiles,
     previous_dir: Path,
     next_dir: Path,
-    not_before: datetime,
+    publish_for: timedelta,
     now: datetime,
 ) -> Rotation:
     """Promote the next key, if its time has come, and publish a new one.
 
-    The new key signs from ``not_before``. Raise RotationError while the
+    The new key signs ``publish_for`` after it is written. Raise RotationError while the
     next key does not sign yet: it would be replaced before it ever signed.
     """
     current = key_files.current_private_pem()
@@ -172,9 +172,10 @@ def rotate_key_pair(
     new_private = private_key_to_pem(generate_private_key(key_files.algorithm))
     new_kid = key_files.kid(new_private)
     next_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_private_file(
-        next_dir / retired_key_name(new_kid, not_before, ".pem"), new_private
-    )
+    # Counted from the moment the key is on disk: making an RSA key takes a
+    # while, which must not shorten the time it is published.
+    not_before = max(now, datetime.now(tz=now.tzinfo)) + publish_for
+    write_private_file(next_dir / next_key_name(new_kid, not_before), new_private)
     return Rotation(key_files.kid(current), new_kid, not_before, retired)
 
 
@@ -237,7 +238,7 @@ def prune_next_keys(next_dir: Path, lifetime: timedelta, now: datetime) -> list[
     expired = [
         path
         for path, successor in pairwise(files)
-        if retired_at(successor) <= now - lifetime
+        if not_before_of(successor) <= now - lifetime
     ]
     for path in expired:
         path.unlink()

@@ -127,13 +127,32 @@ def next_keys(folder: Path | None) -> list[NextKey]:
     if folder is None or not folder.is_dir():
         return []
     return [
-        NextKey(retired_at(path), path.read_text())
+        NextKey(not_before_of(path), path.read_text())
         for path in sorted(folder.glob("*.pem"))
     ]
 
 
+# Next keys are named "<signs from, UTC, to the microsecond>-<kid>.pem":
+# rounded to the second, a key could sign before its publication time.
+NOT_BEFORE_FORMAT = "%Y%m%dT%H%M%S.%fZ"
+
+
+def next_key_name(kid: str, not_before: datetime) -> str:
+    """Return the file name of the next key ``kid`` that signs from ``not_before``."""
+    return f"{not_before.astimezone(UTC).strftime(NOT_BEFORE_FORMAT)}-{kid}.pem"
+
+
+def not_before_of(path: Path) -> datetime:
+    """Return when the next key in ``path`` signs from; never if its name does not say."""
+    stamp = path.name.partition("-")[0]
+    try:
+        return datetime.strptime(stamp, NOT_BEFORE_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.max.replace(tzinfo=UTC)
+
+
 def retired_key_name(kid: str, retired: datetime, suffix: str) -> str:
-    """Return the file name of a key with ``kid`` retired (or signing from) ``retired``."""
+    """Return the file name of a key with ``kid`` retired at ``retired``."""
     return f"{retired.astimezone(UTC).strftime(RETIRED_AT_FORMAT)}-{kid}{suffix}"
 
 

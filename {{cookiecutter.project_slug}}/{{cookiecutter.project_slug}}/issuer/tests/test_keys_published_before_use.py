@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
-from {{ cookiecutter.project_slug }}.jwt_keys.loading import retired_key_name
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import next_key_name
 
 from .test_rotate_jwt_key import rotate, settings_of
 from tests.helpers import authorization_header, token_part
@@ -48,7 +48,7 @@ def let_publish_time_pass(checkout: Path) -> None:
     for path in (checkout / "keys/next").iterdir():
         kid = path.name.partition("-")[2].rpartition(".")[0]
         due = datetime.now(tz=UTC) - timedelta(seconds=1)
-        path.rename(path.with_name(retired_key_name(kid, due, ".pem")))
+        path.rename(path.with_name(next_key_name(kid, due)))
 
 
 def new_kid_of(output: str) -> str:
