@@ -38,8 +38,8 @@ def secret_key_files(env: environ.Env, base_dir: Path) -> list[str]:
     """Return the files the JWT secrets are read from, for the system checks.
 
     The private key file (unless the key comes as text, or the algorithm is
-    HMAC, whose secret comes from ``JWT_SIGNING_KEY``), and the HMAC secrets
-    ``rotate_jwt_key`` retired. The check ``jwt_auth.E015`` refuses to start
+    HMAC, whose secret comes from ``JWT_SIGNING_KEY``), the HMAC secrets
+    ``rotate_jwt_key`` retired and the private keys it published to sign next. The check ``jwt_auth.E015`` refuses to start
     when group or others can read one.
     """
     files = []
@@ -52,6 +52,9 @@ def secret_key_files(env: environ.Env, base_dir: Path) -> list[str]:
     folder = previous_keys_dir(env, base_dir)
     if folder.is_dir():
         files += [str(path) for path in sorted(folder.glob("*.secret"))]
+    folder = next_keys_dir(env, base_dir)
+    if folder.is_dir():
+        files += [str(path) for path in sorted(folder.glob("*.pem"))]
     return files
 
 

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from {{ cookiecutter.project_slug }}.issuer.rotation import prune_next_keys
 from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import next_key_name
@@ -132,3 +133,19 @@ def test_a_service_not_restarted_follows_two_rotations(
         assert sorted(published_kids(api_client)) == sorted(
             [first_kid, second_kid, third_kid]
         )
+
+
+def test_next_keys_are_deleted_once_their_successor_signed_for_a_refresh_lifetime(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(tz=UTC)
+    lifetime = timedelta(days=1)
+    replaced_long_ago = tmp_path / next_key_name("a", now - timedelta(days=3))
+    successor = tmp_path / next_key_name("b", now - timedelta(days=2))
+    current = tmp_path / next_key_name("c", now - timedelta(hours=1))
+    pending = tmp_path / next_key_name("d", now + timedelta(minutes=5))
+    for path in (replaced_long_ago, successor, current, pending):
+        path.write_text("key")
+
+    assert prune_next_keys(tmp_path, lifetime, now) == [replaced_long_ago]
+    assert sorted(tmp_path.iterdir()) == [successor, current, pending]
