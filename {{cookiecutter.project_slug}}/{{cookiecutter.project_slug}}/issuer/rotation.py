@@ -25,6 +25,7 @@ README says how to rotate them where they are set.
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -87,7 +88,7 @@ def rotate_signing_key(
     *,
     publish_for: timedelta,
     now: datetime,
-    environ: dict[str, str] = os.environ,
+    environ: Mapping[str, str] = os.environ,
 ) -> Rotation:
     """Publish a new signing key that signs after ``publish_for``, or write a new secret.
 
@@ -105,12 +106,12 @@ def rotate_signing_key(
             "the README, 'Rotating the signing key')."
         )
         raise RotationError(message)
-    names = [environ.get(f"JWT_{half}_KEY_FILE") for half in ("PRIVATE", "PUBLIC")]
-    if not all(names):
+    private_name = environ.get("JWT_PRIVATE_KEY_FILE")
+    public_name = environ.get("JWT_PUBLIC_KEY_FILE")
+    if not (private_name and public_name):
         message = "Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (see .env.example)."
         raise RotationError(message)
-    private_path, public_path = (base_dir / name for name in names)
-    key_files = KeyPairFiles(algorithm, private_path, public_path)
+    key_files = KeyPairFiles(algorithm, base_dir / private_name, base_dir / public_name)
     return rotate_key_pair(key_files, previous_dir, folders.next_dir, publish_for, now)
 
 
@@ -189,7 +190,7 @@ def rotate_secret(
     dotenv: Path,
     previous_dir: Path,
     now: datetime,
-    environ: dict[str, str],
+    environ: Mapping[str, str],
 ) -> Rotation:
     """Retire the ``JWT_SIGNING_KEY`` secret of ``dotenv``; write a new one there."""
     old_secret = dotenv_value(dotenv, "JWT_SIGNING_KEY")
@@ -247,7 +248,7 @@ def prune_next_keys(next_dir: Path, lifetime: timedelta, now: datetime) -> list[
 
 def kid_of(algorithm: str, text: str) -> str:
     """Return the ``kid`` of a public key PEM or an HMAC secret."""
-    return load_key_set(algorithm, text, text).signing_kid
+    return load_key_set(algorithm, text, text).signing_kid or ""
 
 
 def retire(previous_dir: Path, kid: str, text: str, suffix: str, now: datetime) -> Path:
