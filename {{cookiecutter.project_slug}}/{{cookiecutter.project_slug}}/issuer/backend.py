@@ -6,9 +6,12 @@ key into ``JWT_NEXT_KEYS_DIR`` with the time it may sign from
 it in its JWKS as soon as it appears, and signs with it from that time on,
 without a restart: so no token is signed with a key that verifiers caching the
 key set have not had the time to fetch. The folder is read again whenever it
-changes (a ``stat`` per use, no more).
+changes (a listing of the folder per use, no more); ``rotate_jwt_key`` puts
+each key there whole, in one rename.
 """
 
+import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,32 +29,50 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import NextKey, next_keys
 from .conf import issuer_settings
 
 
+@dataclass(frozen=True)
+class NextSigner:
+    """A next key, parsed once: parsing an RSA key for every token would be slow."""
+
+    key: NextKey
+    prepared_key: Any
+    kid: str | None
+
+
 class IssuerTokenBackend(KeySetTokenBackend):
     """Sign with the newest next key whose time has come, else the current key."""
 
     def __init__(self, *args: Any, next_keys_dir: Path | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.next_keys_dir = next_keys_dir
-        self._next_keys_version: int | None = None
-        self._next_keys: list[NextKey] = []
+        self._next_keys_version: list[str] | None = None
+        self._next_signers: list[NextSigner] = []
         self._next_key_set = KeySet()
 
-    def read_next_keys(self) -> list[NextKey]:
-        """Return the next keys, read again when their folder changed."""
+    def read_next_keys(self) -> list[NextSigner]:
+        """Return the next keys, ready to sign, read again when their folder changed."""
+        # The names, not the folder's mtime: two changes within one tick of
+        # the file system's clock would leave the mtime as it was.
         try:
-            version = self.next_keys_dir.stat().st_mtime_ns if self.next_keys_dir else 0
+            version = (
+                sorted(os.listdir(self.next_keys_dir)) if self.next_keys_dir else []
+            )
         except FileNotFoundError:
-            version = 0
+            version = []
         if version != self._next_keys_version:
-            self._next_keys = next_keys(self.next_keys_dir)
+            keys = next_keys(self.next_keys_dir)
+            self._next_signers = [
+                NextSigner(
+                    key,
+                    prepare_key(self.algorithm, key.private_pem),
+                    load_key_set(self.algorithm, "", key.private_pem).signing_kid,
+                )
+                for key in keys
+            ]
             self._next_key_set = load_key_set(
-                self.algorithm,
-                "",
-                "",
-                [key.private_pem for key in self._next_keys],
+                self.algorithm, "", "", [key.private_pem for key in keys]
             )
             self._next_keys_version = version
-        return self._next_keys
+        return self._next_signers
 
     @property
     def key_set(self) -> KeySet:
@@ -74,13 +95,10 @@ class IssuerTokenBackend(KeySetTokenBackend):
     def signing_key_now(self) -> tuple[Any, str | None]:
         """Return the key that signs now and its ``kid``."""
         now = datetime.now(tz=UTC)
-        due = [key for key in self.read_next_keys() if key.signs_at(now)]
+        due = [signer for signer in self.read_next_keys() if signer.key.signs_at(now)]
         if not due:
             return super().signing_key_now()
-        pem = due[-1].private_pem
-        return prepare_key(self.algorithm, pem), load_key_set(
-            self.algorithm, "", pem
-        ).signing_kid
+        return due[-1].prepared_key, due[-1].kid
 
 
 def local_token_backend() -> KeySetTokenBackend:

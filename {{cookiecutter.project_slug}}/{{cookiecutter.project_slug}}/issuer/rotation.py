@@ -176,7 +176,8 @@ def rotate_key_pair(
     # Counted from the moment the key is on disk: making an RSA key takes a
     # while, which must not shorten the time it is published.
     not_before = max(now, datetime.now(tz=now.tzinfo)) + publish_for
-    write_private_file(next_dir / next_key_name(new_kid, not_before), new_private)
+    # In one rename: issuers read the folder whenever a name appears in it.
+    replace_file(next_dir / next_key_name(new_kid, not_before), new_private)
     return Rotation(key_files.kid(current), new_kid, not_before, retired)
 
 
