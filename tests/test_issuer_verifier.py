@@ -191,7 +191,11 @@ def test_a_verifier_trusts_the_issuers_tokens_across_a_key_rotation(services, jo
             )
 
         private_pem = (issuer / "keys/jwt_private.pem").read_bytes()
-        manage(issuer, "rotate_jwt_key", env=issuer_env)
+        # Signing at once: how soon a verifier follows a new kid is tested here
+        # (test_rotation_caching_clients.py tests the publication ahead of it).
+        manage(
+            issuer, "rotate_jwt_key", env={**issuer_env, "JWT_KEY_PUBLISH_SECONDS": "0"}
+        )
         with served(issuer, env=issuer_env, port=port):
             new_token = obtain_access_token(issuer_url)
             assert kid(new_token) != kid(old_token)
@@ -202,9 +206,10 @@ def test_a_verifier_trusts_the_issuers_tokens_across_a_key_rotation(services, jo
                 assert (status, body["id"]) == (200, issuers_me["id"])
 
             status, _, jwks = http("GET", f"{issuer_url}/.well-known/jwks.json")
+            # The key files' key first, then the next key that now signs.
             assert [key["kid"] for key in jwks["keys"]] == [
-                kid(new_token),
                 kid(old_token),
+                kid(new_token),
             ]
 
         # Tokens the issuer never signed, or signed for someone else, are refused.

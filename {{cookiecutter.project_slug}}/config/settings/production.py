@@ -8,6 +8,8 @@ A missing or empty one stops the service at start, naming the variable.
 from django.core.exceptions import ImproperlyConfigured
 
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    key_publish_seconds,
+    next_keys_dir,
     previous_verifying_keys_from_env,
     secret_key_files,
     signing_keys_from_env,
@@ -37,6 +39,9 @@ SIMPLE_JWT |= signing_keys_from_env(env, BASE_DIR)
 JWT_PREVIOUS_VERIFYING_KEYS = previous_verifying_keys_from_env(
     env, BASE_DIR, SIMPLE_JWT
 )
+# Keys `manage.py rotate_jwt_key` publishes before they sign, and how long before.
+JWT_NEXT_KEYS_DIR = next_keys_dir(env, BASE_DIR)
+JWT_KEY_PUBLISH_SECONDS = key_publish_seconds(env)
 # The files those keys came from: refused at start if others can read them.
 JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
 # base.py reads DATABASE_URL already; production has no local default for it.

@@ -1,16 +1,110 @@
-"""The token backend of an issuer: it holds its keys, current and previous."""
+"""The token backend of an issuer: it holds its keys, current, previous and next.
+
+``manage.py rotate_jwt_key`` does not switch keys at once: it writes the next
+key into ``JWT_NEXT_KEYS_DIR`` with the time it may sign from
+(``JWT_KEY_PUBLISH_SECONDS`` later). Every issuer sharing that folder publishes
+it in its JWKS as soon as it appears, and signs with it from that time on,
+without a restart: so no token is signed with a key that verifiers caching the
+key set have not had the time to fetch. The folder is read again whenever it
+changes (a listing of the folder per use, no more); ``rotate_jwt_key`` puts
+each key there whole, in one rename.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from rest_framework_simplejwt import settings as simplejwt_settings
 
-from {{ cookiecutter.project_slug }}.jwt_auth.backends import KeySetTokenBackend
+from {{ cookiecutter.project_slug }}.jwt_auth.backends import (
+    KeySet,
+    KeySetTokenBackend,
+    load_key_set,
+    prepare_key,
+)
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import NextKey, next_keys
 
 from .conf import issuer_settings
+
+
+@dataclass(frozen=True)
+class NextSigner:
+    """A next key, parsed once: parsing an RSA key for every token would be slow."""
+
+    key: NextKey
+    prepared_key: Any
+    kid: str | None
+
+
+class IssuerTokenBackend(KeySetTokenBackend):
+    """Sign with the newest next key whose time has come, else the current key."""
+
+    def __init__(self, *args: Any, next_keys_dir: Path | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.next_keys_dir = next_keys_dir
+        self._next_keys_version: list[str] | None = None
+        self._next_signers: list[NextSigner] = []
+        self._next_key_set = KeySet()
+
+    def read_next_keys(self) -> list[NextSigner]:
+        """Return the next keys, ready to sign, read again when their folder changed."""
+        # The names, not the folder's mtime: two changes within one tick of
+        # the file system's clock would leave the mtime as it was.
+        try:
+            version = (
+                sorted(os.listdir(self.next_keys_dir)) if self.next_keys_dir else []
+            )
+        except FileNotFoundError:
+            version = []
+        if version != self._next_keys_version:
+            keys = next_keys(self.next_keys_dir)
+            self._next_signers = [
+                NextSigner(
+                    key,
+                    prepare_key(self.algorithm, key.private_pem),
+                    load_key_set(self.algorithm, "", key.private_pem).signing_kid,
+                )
+                for key in keys
+            ]
+            self._next_key_set = load_key_set(
+                self.algorithm, "", "", [key.private_pem for key in keys]
+            )
+            self._next_keys_version = version
+        return self._next_signers
+
+    @property
+    def key_set(self) -> KeySet:
+        """Return the keys that verify: the configured ones and the next keys."""
+        configured = super().key_set
+        self.read_next_keys()
+        if not self._next_key_set.verifying_keys:
+            return configured
+        return KeySet(
+            configured.signing_kid,
+            configured.verifying_keys | self._next_key_set.verifying_keys,
+            configured.public_jwks
+            + [
+                jwk
+                for jwk in self._next_key_set.public_jwks
+                if jwk["kid"] not in configured.verifying_keys
+            ],
+        )
+
+    def signing_key_now(self) -> tuple[Any, str | None]:
+        """Return the key that signs now and its ``kid``."""
+        now = datetime.now(tz=UTC)
+        due = [signer for signer in self.read_next_keys() if signer.key.signs_at(now)]
+        if not due:
+            return super().signing_key_now()
+        return due[-1].prepared_key, due[-1].kid
 
 
 def local_token_backend() -> KeySetTokenBackend:
     """Return the backend of a service that holds its keys (``SIMPLE_JWT`` and ``JWT_*``)."""
     jwt_settings = simplejwt_settings.api_settings
-    return KeySetTokenBackend(
+    return IssuerTokenBackend(
         jwt_settings.ALGORITHM,
         jwt_settings.SIGNING_KEY,
         jwt_settings.VERIFYING_KEY,
@@ -20,4 +114,5 @@ def local_token_backend() -> KeySetTokenBackend:
         jwt_settings.LEEWAY,
         jwt_settings.JSON_ENCODER,
         previous_keys=issuer_settings.JWT_PREVIOUS_VERIFYING_KEYS,
+        next_keys_dir=issuer_settings.JWT_NEXT_KEYS_DIR,
     )

@@ -59,7 +59,7 @@ CLAIM_ERRORS = (
 
 # The settings the backend is built from: a test changing one builds it again.
 BACKEND_SETTINGS = frozenset(
-    {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_JWKS_URL"}
+    {"SIMPLE_JWT", "JWT_PREVIOUS_VERIFYING_KEYS", "JWT_NEXT_KEYS_DIR", "JWT_JWKS_URL"}
 )
 
 # The header type of each kind of token (simplejwt's ``token_type`` claim).
@@ -169,13 +169,18 @@ class KeySetTokenBackend(TokenBackend):
             jwt_payload["aud"] = audience
         if self.issuer is not None:
             jwt_payload["iss"] = self.issuer
+        signing_key, kid = self.signing_key_now()
         return jwt.encode(
             jwt_payload,
-            self.prepared_signing_key,
+            signing_key,
             algorithm=self.algorithm,
-            headers={"typ": HEADER_TYPES[kind], "kid": self.key_set.signing_kid},
+            headers={"typ": HEADER_TYPES[kind], "kid": kid},
             json_encoder=self.json_encoder,
         )
+
+    def signing_key_now(self) -> tuple[Any, str | None]:
+        """Return the key that signs now and its ``kid``: the current key."""
+        return self.prepared_signing_key, self.key_set.signing_kid
 
     def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
         """Return the claims of ``token``, checked against the audience of its type.

@@ -8,6 +8,7 @@ with the command that fixes it.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,8 +38,8 @@ def secret_key_files(env: environ.Env, base_dir: Path) -> list[str]:
     """Return the files the JWT secrets are read from, for the system checks.
 
     The private key file (unless the key comes as text, or the algorithm is
-    HMAC, whose secret comes from ``JWT_SIGNING_KEY``), and the HMAC secrets
-    ``rotate_jwt_key`` retired. The check ``jwt_auth.E015`` refuses to start
+    HMAC, whose secret comes from ``JWT_SIGNING_KEY``), the HMAC secrets
+    ``rotate_jwt_key`` retired and the private keys it published to sign next. The check ``jwt_auth.E015`` refuses to start
     when group or others can read one.
     """
     files = []
@@ -51,6 +52,9 @@ def secret_key_files(env: environ.Env, base_dir: Path) -> list[str]:
     folder = previous_keys_dir(env, base_dir)
     if folder.is_dir():
         files += [str(path) for path in sorted(folder.glob("*.secret"))]
+    folder = next_keys_dir(env, base_dir)
+    if folder.is_dir():
+        files += [str(path) for path in sorted(folder.glob("*.pem"))]
     return files
 
 
@@ -91,6 +95,63 @@ RETIRED_AT_FORMAT = "%Y%m%dT%H%M%SZ"
 def previous_keys_dir(env: environ.Env, base_dir: Path) -> Path:
     """Return the folder of retired keys (``JWT_PREVIOUS_KEYS_DIR``)."""
     return Path(base_dir) / env.str("JWT_PREVIOUS_KEYS_DIR", default="keys/previous")
+
+
+def next_keys_dir(env: environ.Env, base_dir: Path) -> Path:
+    """Return the folder of keys published before they sign (``JWT_NEXT_KEYS_DIR``)."""
+    return Path(base_dir) / env.str("JWT_NEXT_KEYS_DIR", default="keys/next")
+
+
+# Verifiers may cache the key set for the JWKS max-age (300 s), and common
+# clients (PyJWKClient, Node jose) refetch at most every 30 s: a new key is
+# published this long before it signs, so every cached set has it by then.
+KEY_PUBLISH_SECONDS = 330
+
+
+def key_publish_seconds(env: environ.Env) -> int:
+    """Return how long a new key is published before it signs (``JWT_KEY_PUBLISH_SECONDS``)."""
+    return env.int("JWT_KEY_PUBLISH_SECONDS", default=KEY_PUBLISH_SECONDS)
+
+
+@dataclass(frozen=True)
+class NextKey:
+    """A private key ``rotate_jwt_key`` published, that signs from ``not_before`` on."""
+
+    not_before: datetime
+    private_pem: str
+
+    def signs_at(self, now: datetime) -> bool:
+        """Return True when the key may sign at ``now``."""
+        return self.not_before <= now
+
+
+def next_keys(folder: Path | None) -> list[NextKey]:
+    """Return the keys of ``folder`` (``<not before, UTC>-<kid>.pem`` files), oldest first."""
+    if folder is None or not folder.is_dir():
+        return []
+    return [
+        NextKey(not_before_of(path), path.read_text())
+        for path in sorted(folder.glob("*.pem"))
+    ]
+
+
+# Next keys are named "<signs from, UTC, to the microsecond>-<kid>.pem":
+# rounded to the second, a key could sign before its publication time.
+NOT_BEFORE_FORMAT = "%Y%m%dT%H%M%S.%fZ"
+
+
+def next_key_name(kid: str, not_before: datetime) -> str:
+    """Return the file name of the next key ``kid`` that signs from ``not_before``."""
+    return f"{not_before.astimezone(UTC).strftime(NOT_BEFORE_FORMAT)}-{kid}.pem"
+
+
+def not_before_of(path: Path) -> datetime:
+    """Return when the next key in ``path`` signs from; never if its name does not say."""
+    stamp = path.name.partition("-")[0]
+    try:
+        return datetime.strptime(stamp, NOT_BEFORE_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def retired_key_name(kid: str, retired: datetime, suffix: str) -> str:

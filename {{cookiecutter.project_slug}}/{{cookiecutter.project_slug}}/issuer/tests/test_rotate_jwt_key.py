@@ -1,4 +1,8 @@
-"""``manage.py rotate_jwt_key``: a new signing key, the old one verifying until its tokens expire."""
+"""``manage.py rotate_jwt_key``: a new signing key, the old one verifying until its tokens expire.
+
+Key pairs are published before they sign: ``test_keys_published_before_use.py``.
+Here a key pair signs at once (``JWT_KEY_PUBLISH_SECONDS=0``).
+"""
 
 import stat
 from datetime import UTC, datetime, timedelta
@@ -8,16 +12,18 @@ from pathlib import Path
 import environ
 import pytest
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.issuer.rotation import prune_previous_keys
+from {{ cookiecutter.project_slug }}.issuer.rotation import kid_of, prune_previous_keys
 from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_signing_keys
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    next_keys_dir,
     previous_verifying_keys_from_env,
     retired_key_name,
     signing_keys_from_env,
@@ -28,30 +34,6 @@ from tests.helpers import authorization_header, token_part
 
 ALGORITHM = settings.SIMPLE_JWT["ALGORITHM"]
 PREVIOUS_DIR = Path("keys/previous")
-
-
-@pytest.fixture
-def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder whose keys are where generate_jwt_keys puts them."""
-    keys = generate_signing_keys(ALGORITHM)
-    for name in (
-        "JWT_SIGNING_KEY",
-        "JWT_PRIVATE_KEY",
-        "JWT_PUBLIC_KEY",
-        "JWT_PREVIOUS_KEYS_DIR",
-        "JWT_PREVIOUS_SIGNING_KEYS",
-        "JWT_PREVIOUS_PUBLIC_KEYS",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    if is_hmac(ALGORITHM):
-        (tmp_path / ".env").write_text(f"JWT_SIGNING_KEY={keys['SIGNING_KEY']}\n")
-    else:
-        (tmp_path / "keys").mkdir()
-        (tmp_path / "keys/jwt_private.pem").write_text(keys["SIGNING_KEY"])
-        (tmp_path / "keys/jwt_public.pem").write_text(keys["VERIFYING_KEY"])
-        monkeypatch.setenv("JWT_PRIVATE_KEY_FILE", "keys/jwt_private.pem")
-        monkeypatch.setenv("JWT_PUBLIC_KEY_FILE", "keys/jwt_public.pem")
-    return tmp_path
 
 
 def settings_of(checkout: Path) -> dict:
@@ -66,15 +48,26 @@ def settings_of(checkout: Path) -> dict:
         "JWT_PREVIOUS_VERIFYING_KEYS": previous_verifying_keys_from_env(
             env, checkout, simple_jwt
         ),
+        "JWT_NEXT_KEYS_DIR": next_keys_dir(env, checkout),
     }
 
 
-def rotate(checkout: Path, *args: str) -> str:
+def rotate(checkout: Path, *args: str, publish_seconds: int = 0) -> str:
     """Run ``rotate_jwt_key`` in ``checkout``; return what it printed."""
     out = StringIO()
-    with override_settings(BASE_DIR=checkout):
+    with override_settings(BASE_DIR=checkout, JWT_KEY_PUBLISH_SECONDS=publish_seconds):
         call_command("rotate_jwt_key", *args, stdout=out)
     return out.getvalue()
+
+
+def retire_current_key(checkout: Path) -> str:
+    """Rotate until the current key is retired; return what the last run printed.
+
+    A key pair is retired when the key published after it is promoted: at
+    the next rotation.
+    """
+    output = rotate(checkout)
+    return output if is_hmac(ALGORITHM) else rotate(checkout)
 
 
 def test_rotation_signs_with_a_new_key_and_still_verifies_the_old_one(
@@ -95,20 +88,60 @@ def test_rotation_signs_with_a_new_key_and_still_verifies_the_old_one(
     old_kid, new_kid = (token_part(t, 0)["kid"] for t in (old_token, new_token))
     assert old_kid != new_kid
     assert f"New {ALGORITHM} signing key {new_kid}" in output
-    assert f"previous key {old_kid} keeps verifying" in output
+    if is_hmac(ALGORITHM):
+        assert f"previous key {old_kid} keeps verifying" in output
+        (retired,) = (checkout / PREVIOUS_DIR).iterdir()
+        assert old_kid in retired.name
+        assert stat.S_IMODE(retired.stat().st_mode) == 0o600
+    else:
+        assert f"The key {old_kid} signs until then." in output
+        (published,) = (checkout / "keys/next").iterdir()
+        assert new_kid in published.name
+        assert stat.S_IMODE(published.stat().st_mode) == 0o600
+
+
+def test_a_key_pair_is_retired_when_its_successor_is_promoted(
+    checkout: Path, api_client: APIClient, user: AbstractBaseUser
+) -> None:
+    if is_hmac(ALGORITHM):
+        pytest.skip("An HMAC secret is retired at once.")
+    with override_settings(**settings_of(checkout)):
+        first_token = str(AccessToken.for_user(user))
+    rotate(checkout)
+    with override_settings(**settings_of(checkout)):
+        second_token = str(AccessToken.for_user(user))
+
+    output = rotate(checkout)
+
+    first_kid, second_kid = (
+        token_part(t, 0)["kid"] for t in (first_token, second_token)
+    )
+    assert (
+        f"The key {second_kid} signs until then; the one before it keeps verifying"
+        in output
+    )
     (retired,) = (checkout / PREVIOUS_DIR).iterdir()
-    assert old_kid in retired.name
+    assert first_kid in retired.name
+    assert "PRIVATE" not in retired.read_text()
     assert stat.S_IMODE(retired.stat().st_mode) == 0o600
-    if not is_hmac(ALGORITHM):
-        assert "PRIVATE" not in retired.read_text()
-        private = checkout / "keys/jwt_private.pem"
-        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    private = checkout / "keys/jwt_private.pem"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    # A service started now reads the promoted key as its current key.
+    assert (
+        kid_of(ALGORITHM, (checkout / "keys/jwt_public.pem").read_text()) == second_kid
+    )
+    with override_settings(**settings_of(checkout)):
+        for token in (first_token, second_token):
+            response = api_client.get(
+                "/api/me/", HTTP_AUTHORIZATION=authorization_header(token)
+            )
+            assert response.status_code == 200, response.content
 
 
 def test_a_key_retired_longer_ago_than_the_refresh_lifetime_drops_out(
     checkout: Path,
 ) -> None:
-    rotate(checkout)
+    retire_current_key(checkout)
     (retired,) = (checkout / PREVIOUS_DIR).iterdir()
     lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
     long_ago = datetime.now(tz=UTC) - lifetime - timedelta(minutes=1)

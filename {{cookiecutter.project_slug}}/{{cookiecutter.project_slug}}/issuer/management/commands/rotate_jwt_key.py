@@ -1,11 +1,12 @@
 """``manage.py rotate_jwt_key``: sign new tokens with a new key, keep verifying the old ones.
 
-See ``issuer/rotation.py`` for where the keys go, and the README for
+A new key pair is published at once and signs ``JWT_KEY_PUBLISH_SECONDS``
+later. See ``issuer/rotation.py`` for where the keys go, and the README for
 rotating keys kept in the environment of a production host or container.
 """
 
 from argparse import ArgumentParser
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import environ
@@ -13,11 +14,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    next_keys_dir,
     previous_keys_dir,
     retired_keys_lifetime,
 )
 
-from ...rotation import RotationError, prune_previous_keys, rotate_signing_key
+from ...conf import issuer_settings
+from ...rotation import (
+    KeyFolders,
+    Rotation,
+    RotationError,
+    prune_next_keys,
+    prune_previous_keys,
+    rotate_signing_key,
+)
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 
 class Command(BaseCommand):
@@ -35,28 +47,54 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, prune: bool, **options: object) -> None:
         base_dir = Path(settings.BASE_DIR)
-        previous_dir = previous_keys_dir(environ.Env(), base_dir)
+        env = environ.Env()
+        previous_dir = previous_keys_dir(env, base_dir)
+        next_dir = next_keys_dir(env, base_dir)
         lifetime = retired_keys_lifetime(settings.SIMPLE_JWT)
         now = datetime.now(tz=UTC)
         if not prune:
             algorithm = settings.SIMPLE_JWT["ALGORITHM"]
             try:
                 rotation = rotate_signing_key(
-                    algorithm, base_dir=base_dir, previous_dir=previous_dir, now=now
+                    algorithm,
+                    KeyFolders(base_dir, previous_dir, next_dir),
+                    publish_for=timedelta(
+                        seconds=issuer_settings.JWT_KEY_PUBLISH_SECONDS
+                    ),
+                    now=now,
                 )
             except RotationError as error:
                 raise CommandError(str(error)) from None
-            until = (now + lifetime).strftime("%Y-%m-%d %H:%M UTC")
-            self.stdout.write(
-                f"New {algorithm} signing key {rotation.new_kid}. The previous key "
-                f"{rotation.old_kid} keeps verifying until {until} "
-                f"({shown(rotation.retired_file, base_dir)}). Restart or "
-                "reload the service to sign with the new key."
-            )
-        for path in prune_previous_keys(previous_dir, lifetime, now):
+            self.stdout.write(report(algorithm, rotation, base_dir, now + lifetime))
+        expired = prune_previous_keys(previous_dir, lifetime, now)
+        for path in expired + prune_next_keys(next_dir, lifetime, now):
             self.stdout.write(
                 f"Deleted {shown(path, base_dir)}: its tokens have expired."
             )
+
+
+def report(algorithm: str, rotation: Rotation, base_dir: Path, until: datetime) -> str:
+    """Return what ``rotation`` did, and what happens next."""
+    retired = ""
+    if rotation.retired_file is not None:
+        retired = f" ({shown(rotation.retired_file, base_dir)})"
+    if rotation.not_before is None:
+        return (
+            f"New {algorithm} signing key {rotation.new_kid}. The previous key "
+            f"{rotation.old_kid} keeps verifying until {until.strftime(TIME_FORMAT)}"
+            f"{retired}. Restart or reload the service to sign with the new key."
+        )
+    lines = [
+        f"New {algorithm} signing key {rotation.new_kid}: published in the JWKS "
+        f"now, signs from {rotation.not_before.strftime(TIME_FORMAT)}; no restart needed.",
+        f"The key {rotation.old_kid} signs until then.",
+    ]
+    if retired:
+        lines[-1] = (
+            f"The key {rotation.old_kid} signs until then; the one before it keeps "
+            f"verifying until {until.strftime(TIME_FORMAT)}{retired}."
+        )
+    return "\n".join(lines)
 
 
 def shown(path: Path, base_dir: Path) -> Path:
