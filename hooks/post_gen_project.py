@@ -44,7 +44,7 @@ def unused_paths(answers):
     if answers["token_transport"] != "cookie":
         paths += [
             f"{package}/issuer/cookies.py",
-            f"{package}/issuer/tests/test_cookie_transport.py",
+            f"{package}/issuer/tests/cookie_transport",
             "config/settings/cookie_transport.py",
         ]
     if not answers["rotate_refresh_tokens"]:

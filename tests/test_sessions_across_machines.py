@@ -5,7 +5,7 @@ served by its own gunicorn; they share only the database and the Redis cache.
 What one instance does to a session, a user or a throttle must hold on the
 other within the documented bound (about a second), and concurrent refreshes
 of one token spread over both rotate it exactly once. The generated project's
-own suite proves the single-process rules (token_sessions/tests/test_sessions.py).
+own suite proves the single-process rules (token_sessions/tests/).
 """
 
 import secrets

@@ -18,8 +18,7 @@ It puts in order steps that each also run alone:
 - write .env from .env.example with a fresh DJANGO_SECRET_KEY, unless it exists;
 - python manage.py generate_jwt_keys
 {%- if cookiecutter.database == "postgresql" %}
-- python manage.py create_database
-{%- endif %}
+- python manage.py create_database{% endif %}
 - python manage.py migrate --noinput
 - python manage.py createsuperuser --noinput (the password comes from
   DJANGO_SUPERUSER_PASSWORD and must pass the password validators, or is
@@ -289,11 +288,9 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
     """Return the ``manage.py`` commands of the setup, in order, each with its step name."""
     commands = [
 {%- if cookiecutter.service_role == "issuer" %}
-        ("JWT keys", ["generate_jwt_keys"]),
-{%- endif %}
+        ("JWT keys", ["generate_jwt_keys"]),{% endif %}
 {%- if cookiecutter.database == "postgresql" %}
-        ("database", ["create_database"]),
-{%- endif %}
+        ("database", ["create_database"]),{% endif %}
         ("migrate", ["migrate", "--noinput"]),
     ]
     if superuser:

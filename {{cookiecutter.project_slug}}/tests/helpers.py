@@ -101,7 +101,7 @@ class BodyTokensClient(APIClient):
     logout in the refresh cookie instead (and no refresh cookie otherwise),
     and copies a refresh cookie the answer sets into its JSON, so those
     specifications run against the cookie views. Like Django's test client it
-    does not check CSRF; ``test_cookie_transport.py`` tests the transport
+    does not check CSRF; ``issuer/tests/cookie_transport/`` tests the transport
     itself, CSRF included, with a plain client.
     """
 

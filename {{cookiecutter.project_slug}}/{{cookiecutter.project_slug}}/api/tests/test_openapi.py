@@ -40,7 +40,7 @@ def test_every_operation_that_takes_a_body_documents_it_and_its_errors(schema):
     for path, method, operation in operations(schema):
 {%- if cookiecutter.token_transport == "cookie" %}
         if "refreshCookie" in str(operation.get("security")):
-            continue  # No body: the refresh cookie (issuer/tests/test_cookie_transport.py).
+            continue  # No body: the refresh cookie (issuer/tests/cookie_transport/).
 {%- endif %}
         if method in BODY_METHODS and (method, path) not in BODILESS:
             body = operation["requestBody"]["content"]["application/json"]

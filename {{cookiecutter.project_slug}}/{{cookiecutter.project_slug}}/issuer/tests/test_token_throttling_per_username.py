@@ -1,52 +1,34 @@
-"""Brute-force throttling of the token endpoints, with the real classes and low rates."""
+"""Brute-force throttling per username: every spelling, every device, the admin too.
+
+With the real classes and low rates; the per-client limits are in
+``test_token_throttling_per_client.py``.
+"""
 
 import json
-import logging
 import sys
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.core.cache.backends.filebased import FileBasedCache
 from django.test import override_settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.throttling import counters
-from {{ cookiecutter.project_slug }}.throttling.counters import counters_directory
+from {{ cookiecutter.project_slug }}.issuer.tests.token_requests import assert_throttled, obtain
 from {{ cookiecutter.project_slug }}.throttling.devices import DEVICE_COOKIE_NAME, SALT
 
 from tests.helpers import (
-    OBTAIN_PER_CLIENT,
     OBTAIN_PER_USERNAME,
     PASSWORD,
-    REFRESH_PER_CLIENT,
-    WRONG_PASSWORD,
     admin_login,
     assert_throttled_form,
     change_password,
-    counter_files,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("low_rates")]
-
-
-def obtain(api_client, username, password=WRONG_PASSWORD, **extra):
-    return api_client.post(
-        "/api/token/",
-        {"username": username, "password": password},
-        format="json",
-        **extra,
-    )
-
-
-def assert_throttled(response):
-    assert response.status_code == 429, response.content
-    assert 0 < int(response["Retry-After"]) <= 24 * 60 * 60
-    assert response.json()["detail"].startswith("Request was throttled.")
 
 
 def test_wrong_passwords_for_one_username_end_in_429(api_client, user):
@@ -166,146 +148,6 @@ def test_username_limit_ignores_letter_case(api_client, user):
     assert_throttled(obtain(api_client, "aLiCe", REMOTE_ADDR="192.0.2.99"))
 
 
-def test_client_limit_holds_across_usernames(api_client):
-    for number in range(OBTAIN_PER_CLIENT):
-        assert obtain(api_client, f"guess{number}").status_code == 401
-
-    assert_throttled(obtain(api_client, "another-guess"))
-
-
-def test_forged_forwarded_for_does_not_reset_the_client_limit(api_client):
-    # No proxy is configured (NUM_PROXIES = 0): the header is the client's word.
-    for number in range(OBTAIN_PER_CLIENT):
-        obtain(
-            api_client, f"guess{number}", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}"
-        )
-
-    response = obtain(api_client, "another", HTTP_X_FORWARDED_FOR="198.51.100.99")
-
-    assert_throttled(response)
-
-
-def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(api_client, settings):
-    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
-    for number in range(OBTAIN_PER_CLIENT):
-        obtain(api_client, f"guess{number}", HTTP_X_FORWARDED_FOR="198.51.100.1")
-
-    other_client = obtain(api_client, "other", HTTP_X_FORWARDED_FOR="198.51.100.2")
-    same_client = obtain(api_client, "again", HTTP_X_FORWARDED_FOR="198.51.100.1")
-
-    assert other_client.status_code == 401
-    assert_throttled(same_client)
-
-
-def test_refresh_is_throttled_per_client(api_client, tokens):
-    def refresh(token):
-        return api_client.post("/api/token/refresh/", {"refresh": token}, format="json")
-
-    token = tokens["refresh"]
-    for _ in range(REFRESH_PER_CLIENT):
-        response = refresh(token)
-        assert response.status_code == 200
-        token = response.json().get("refresh", token)  # Rotated, if it rotates.
-
-    assert_throttled(refresh(token))
-
-
-def test_other_endpoints_are_not_throttled(api_client, authorization):
-    statuses = {
-        api_client.get("/api/", HTTP_AUTHORIZATION=authorization).status_code
-        for _ in range(OBTAIN_PER_CLIENT + REFRESH_PER_CLIENT + 1)
-    }
-
-    assert statuses == {200}
-
-
-def test_throttled_attempts_are_logged(api_client, user, caplog):
-    for _ in range(OBTAIN_PER_USERNAME + 1):
-        obtain(api_client, user.username)
-
-    assert "Throttled: POST /api/token/ from 127.0.0.1" in caplog.text
-    assert WRONG_PASSWORD not in caplog.text
-
-
-@pytest.fixture
-def file_cache(settings, tmp_path):
-    """The file cache of several workers on one machine, in a folder of this test."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path),
-        },
-    }
-    return counters_directory(FileBasedCache(str(tmp_path), {}))
-
-
-def test_a_request_refused_for_its_client_opens_no_username_counter(
-    api_client, file_cache
-):
-    for number in range(OBTAIN_PER_CLIENT):
-        obtain(api_client, f"guess{number}")
-    before = counter_files(file_cache)
-
-    for number in range(20):
-        assert_throttled(obtain(api_client, f"another-guess{number}"))
-
-    assert counter_files(file_cache) == before
-
-
-def test_a_full_window_refuses_new_clients_and_keeps_counting_known_ones(
-    api_client, file_cache, monkeypatch, caplog
-):
-    # Each client opens two counters here: its own and its username's.
-    monkeypatch.setattr(counters, "MAX_COUNTERS_PER_WINDOW", 4)
-    known = {"REMOTE_ADDR": "192.0.2.1"}
-    for client in ("192.0.2.1", "192.0.2.2"):
-        assert obtain(api_client, client, REMOTE_ADDR=client).status_code == 401
-
-    assert_throttled(obtain(api_client, "new", REMOTE_ADDR="192.0.2.3"))
-    assert obtain(api_client, "192.0.2.1", **known).status_code == 401
-    assert "Throttle counters full" in caplog.text
-
-
-def test_requests_that_check_no_password_open_no_counter(
-    api_client, user, file_cache, monkeypatch
-):
-    # Neither a body without credentials nor a token that is not ours costs a
-    # password check or a query: counting them would let anybody fill a window.
-    monkeypatch.setattr(counters, "MAX_COUNTERS_PER_WINDOW", 2)
-    for number in range(10):
-        address = {"REMOTE_ADDR": f"198.51.100.{number}"}
-        empty = api_client.post("/api/token/", {}, format="json", **address)
-        garbage = api_client.post(
-            "/api/token/refresh/", {"refresh": "not.a.token"}, format="json", **address
-        )
-        assert (empty.status_code, garbage.status_code) == (400, 401)
-
-    response = obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.50")
-
-    assert response.status_code == 200, response.content
-
-
-def test_the_addresses_of_one_ipv6_network_share_a_client_counter(api_client):
-    # One IPv6 subscriber gets a /64 (RFC 6177): 2**64 addresses, one client.
-    for number in range(OBTAIN_PER_CLIENT):
-        obtain(api_client, f"guess{number}", REMOTE_ADDR=f"2001:db8:1:2::{number + 1}")
-
-    assert_throttled(obtain(api_client, "another", REMOTE_ADDR="2001:db8:1:2:ffff::9"))
-    other_network = obtain(api_client, "another", REMOTE_ADDR="2001:db8:1:3::1")
-    assert other_network.status_code == 401
-
-
-def test_a_lone_surrogate_in_the_username_is_a_400(api_client):
-    response = api_client.post(
-        "/api/token/",
-        '{"username": "\\ud800", "password": "x"}',
-        content_type="application/json",
-    )
-
-    assert response.status_code == 400
-    assert "username" in response.json()
-
-
 # --- Every spelling of a username shares its counter ---------------------------------
 
 # Every character str.strip() removes, as DRF's and Django's fields do.
@@ -381,43 +223,6 @@ def test_every_spelling_that_authenticates_shares_the_counter(
         assert response.status_code in {401, 429}, json.dumps(spelling)
 
     only_the_first_attempt_counts()
-
-
-# --- When the shared cache is down ---------------------------------------------------
-
-
-def assert_unavailable(response):
-    assert response.status_code == 503, response.content
-    assert int(response["Retry-After"]) > 0
-    assert response.json()["detail"].startswith("Signing in is unavailable")
-
-
-def test_obtain_fails_closed_when_the_cache_is_unreachable(
-    api_client, user, unreachable_cache, caplog
-):
-    with caplog.at_level(logging.ERROR):
-        response = obtain(api_client, user.username, PASSWORD)
-
-    assert_unavailable(response)
-    assert "Throttling unavailable, POST /api/token/ refused with 503" in caplog.text
-    assert PASSWORD not in caplog.text
-    assert "127.0.0.1:1" not in caplog.text
-
-
-def test_refresh_fails_closed_when_the_cache_is_unreachable(
-    api_client, tokens, unreachable_cache
-):
-    response = api_client.post(
-        "/api/token/refresh/", {"refresh": tokens["refresh"]}, format="json"
-    )
-
-    assert_unavailable(response)
-
-
-def test_access_tokens_work_while_the_cache_is_unreachable(
-    api_client, authorization, unreachable_cache
-):
-    assert api_client.get("/api/", HTTP_AUTHORIZATION=authorization).status_code == 200
 
 
 # --- The admin's login form counts with /api/token/ ----------------------------------
