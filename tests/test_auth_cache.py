@@ -28,7 +28,7 @@ REQUESTS_PER_CHECK = 20
 CREATE_USERS = """
 import json
 from django.contrib.auth import get_user_model
-from rest_framework_simplejwt.tokens import AccessToken
+from PACKAGE.issuer.tokens import AccessToken
 
 tokens = {}
 for name in NAMES:
@@ -56,6 +56,8 @@ def users_with_tokens(project, changes):
     """Create a user per change; return ``{change: (username, access token)}``."""
     names = {change: f"cache-{uuid.uuid4().hex[:8]}" for change in changes}
     script = CREATE_USERS.replace("NAMES", repr(list(names.values())))
+    # The issuer's own token class: the access-token profile the API requires.
+    script = script.replace("PACKAGE", project.name)
     output = manage(project, "shell", "--no-imports", "-c", script).stdout
     tokens = json.loads(output.strip().splitlines()[-1])
     return {change: (name, tokens[name]) for change, name in names.items()}

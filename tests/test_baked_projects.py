@@ -133,7 +133,7 @@ import json, os
 import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from rest_framework_simplejwt.tokens import RefreshToken
+from PACKAGE.issuer.tokens import RefreshToken
 
 user = get_user_model().objects.get(username="admin")
 token = str(RefreshToken.for_user(user).access_token)
@@ -142,12 +142,19 @@ if "JWT_PUBLIC_KEY_FILE" in os.environ:
     key = open(os.environ["JWT_PUBLIC_KEY_FILE"]).read()
 else:
     key = os.environ["JWT_SIGNING_KEY"]
-payload = jwt.decode(token, key, algorithms=[algorithm])
+payload = jwt.decode(
+    token,
+    key,
+    algorithms=[algorithm],
+    audience=settings.SIMPLE_JWT["AUDIENCE"],
+    issuer=settings.SIMPLE_JWT["ISSUER"],
+)
 print(json.dumps({
     "alg": jwt.get_unverified_header(token)["alg"],
     "verified": payload["token_type"] == "access",
 }))
 """
+    script = script.replace("PACKAGE", project.name)
     output = manage(project, "shell", "--no-imports", "-c", script).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -160,4 +167,4 @@ def test_files_follow_the_signing_family_of_the_algorithm(project, variant):
 
     assert ("JWT_PRIVATE_KEY_FILE=" in env_example) is asymmetric
     assert ("JWT_SIGNING_KEY=" in env_example) is not asymmetric
-    assert ("./keys:/app/keys:ro" in compose) is asymmetric
+    assert ("./keys:/run/jwt-keys:ro" in compose) is asymmetric
