@@ -11,8 +11,10 @@ SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"  # noqa: S
 # A key pair made for this test run only, of the configured algorithm (the
 # smallest RSA size the checks accept: faster to make).
 SIMPLE_JWT |= generate_signing_keys(SIMPLE_JWT["ALGORITHM"], MIN_RSA_KEY_BITS)
+{%- if cookiecutter.service_role == "issuer" %}
 # Tokens without iss and aud, whatever .env says; the tests of those claims set them.
 SIMPLE_JWT |= {"ISSUER": None, "AUDIENCE": None}
+{%- endif %}
 JWT_PREVIOUS_VERIFYING_KEYS: list[str] = []
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
