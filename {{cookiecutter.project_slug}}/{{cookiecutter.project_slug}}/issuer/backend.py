@@ -10,12 +10,14 @@ changes (a listing of the folder per use, no more); ``rotate_jwt_key`` puts
 each key there whole, in one rename.
 """
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from jwt.exceptions import InvalidKeyError
 from rest_framework_simplejwt import settings as simplejwt_settings
 
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import (
@@ -27,6 +29,8 @@ from {{ cookiecutter.project_slug }}.jwt_auth.backends import (
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import NextKey, next_keys
 
 from .conf import issuer_settings
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,20 +63,39 @@ class IssuerTokenBackend(KeySetTokenBackend):
         except FileNotFoundError:
             version = []
         if version != self._next_keys_version:
-            keys = next_keys(self.next_keys_dir)
-            self._next_signers = [
-                NextSigner(
-                    key,
-                    prepare_key(self.algorithm, key.private_pem),
-                    load_key_set(self.algorithm, "", key.private_pem).signing_kid,
-                )
-                for key in keys
+            signers = [
+                signer
+                for key in next_keys(self.next_keys_dir)
+                if (signer := self.next_signer(key)) is not None
             ]
+            self._next_signers = signers
             self._next_key_set = load_key_set(
-                self.algorithm, "", "", [key.private_pem for key in keys]
+                self.algorithm, "", "", [signer.key.private_pem for signer in signers]
             )
             self._next_keys_version = version
         return self._next_signers
+
+    def next_signer(self, key: NextKey) -> NextSigner | None:
+        """Return ``key`` ready to sign; None, logged, when it is no key of ours.
+
+        A damaged file in the folder must not stop logins and the JWKS: the
+        service goes on with the keys it has, and the log says what to fix.
+        """
+        try:
+            return NextSigner(
+                key,
+                prepare_key(self.algorithm, key.private_pem),
+                load_key_set(self.algorithm, "", key.private_pem).signing_kid,
+            )
+        except (ValueError, TypeError, InvalidKeyError) as error:
+            logger.error(
+                "The next key that signs from %s is not a %s private key (%s): "
+                "it is neither published nor used; run rotate_jwt_key again.",
+                key.not_before.isoformat(),
+                self.algorithm,
+                type(error).__name__,
+            )
+            return None
 
     @property
     def key_set(self) -> KeySet:

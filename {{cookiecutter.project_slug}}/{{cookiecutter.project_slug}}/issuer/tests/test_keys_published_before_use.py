@@ -100,6 +100,25 @@ def test_a_restart_keeps_the_schedule(
         assert signing_kid(user) == new_kid
 
 
+def test_a_damaged_next_key_is_logged_and_neither_published_nor_used(
+    checkout: Path,
+    api_client: APIClient,
+    user: AbstractBaseUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with override_settings(**settings_of(checkout)):
+        old_kid = signing_kid(user)
+        next_dir = checkout / "keys/next"
+        next_dir.mkdir(parents=True, exist_ok=True)
+        due = datetime.now(tz=UTC) - timedelta(seconds=1)
+        (next_dir / next_key_name("damaged", due)).write_text("not a key")
+
+        assert signing_kid(user) == old_kid
+        assert published_kids(api_client) == [old_kid]
+        assert "is not a" in caplog.text
+        assert "neither published nor used" in caplog.text
+
+
 def test_a_rotation_while_a_key_is_published_is_refused(checkout: Path) -> None:
     rotate(checkout, publish_seconds=PUBLISH_SECONDS)
     with pytest.raises(CommandError, match="is published and signs from"):
