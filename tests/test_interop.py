@@ -8,7 +8,6 @@ checks, and by its type where a library checks that too.
 """
 
 import json
-import shutil
 import subprocess
 import warnings
 from collections.abc import Callable
@@ -25,7 +24,8 @@ import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 
 from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import in_ci, project_env
+from tests.support.commands import project_env
+from tests.support.node import install_jose, node_executable
 from tests.support.serving import GENEROUS_THROTTLE_RATES, http, served
 from tests.support.variants import answers
 
@@ -128,20 +128,8 @@ LIBRARIES: dict[str, Callable[[Gateway, str], dict]] = {
 @pytest.fixture(scope="session")
 def node_jose(tmp_path_factory):
     """Return a function verifying a token with Node's ``jose`` like a gateway."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not (node and npm):
-        if in_ci():
-            pytest.fail("node and npm are needed to verify tokens with jose")
-        pytest.skip("node and npm are not installed")
-    folder = tmp_path_factory.mktemp("node-jose")
-    (folder / "package.json").write_text('{"type": "module", "private": true}')
-    (folder / "verify.mjs").write_text(JOSE_SCRIPT)
-    subprocess.run(
-        [npm, "install", "--silent", "--no-audit", "--no-fund", "jose@5"],
-        cwd=folder,
-        check=True,
-        timeout=300,
-    )
+    node = node_executable()
+    folder = install_jose(tmp_path_factory, "node-jose", JOSE_SCRIPT)
 
     def verify(gateway: Gateway, token: str) -> dict:
         algorithms = json.dumps(gateway.algorithms)

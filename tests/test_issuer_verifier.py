@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from tests.support.baking import read_dotenv
 from tests.support.commands import in_ci, manage, project_env
 from tests.support.databases import listening
+from tests.support.node import install_jose, node_executable
 from tests.support.serving import (
     GENEROUS_THROTTLE_RATES,
     free_port,
@@ -95,20 +96,8 @@ def services(request, bake, tmp_path):
 @pytest.fixture(scope="session")
 def jose(tmp_path_factory):
     """Return a command that verifies a token with Node's ``jose`` (installed once)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not (node and npm):
-        if in_ci():
-            pytest.fail("node and npm are needed to verify tokens with jose")
-        pytest.skip("node and npm are not installed")
-    folder = tmp_path_factory.mktemp("jose")
-    (folder / "package.json").write_text('{"type": "module", "private": true}')
-    (folder / "verify.mjs").write_text(JOSE_SCRIPT)
-    subprocess.run(
-        [npm, "install", "--silent", "--no-audit", "--no-fund", "jose@5"],
-        cwd=folder,
-        check=True,
-        timeout=300,
-    )
+    node = node_executable()
+    folder = install_jose(tmp_path_factory, "jose", JOSE_SCRIPT)
     return [node, str(folder / "verify.mjs")]
 
 

@@ -19,7 +19,8 @@ import jwt
 import pytest
 
 from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import in_ci, project_env
+from tests.support.commands import project_env
+from tests.support.node import install_jose
 from tests.support.serving import GENEROUS_THROTTLE_RATES, http, served
 from tests.support.variants import answers
 
@@ -97,27 +98,7 @@ class PyJWTGateway:
 @pytest.fixture(scope="session")
 def jose_folder(tmp_path_factory):
     """Return a folder where Node's ``jose`` is installed."""
-    if not (shutil.which("node") and shutil.which("npm")):
-        if in_ci():
-            pytest.fail("node and npm are needed to verify tokens with jose")
-        pytest.skip("node and npm are not installed")
-    folder = tmp_path_factory.mktemp("node-jose-rotation")
-    (folder / "package.json").write_text('{"type": "module", "private": true}')
-    (folder / "verify.mjs").write_text(JOSE_SCRIPT)
-    subprocess.run(
-        [
-            shutil.which("npm"),
-            "install",
-            "--silent",
-            "--no-audit",
-            "--no-fund",
-            "jose@5",
-        ],
-        cwd=folder,
-        check=True,
-        timeout=300,
-    )
-    return folder
+    return install_jose(tmp_path_factory, "node-jose-rotation", JOSE_SCRIPT)
 
 
 def kid(token):
