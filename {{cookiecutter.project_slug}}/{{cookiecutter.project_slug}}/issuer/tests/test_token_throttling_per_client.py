@@ -9,10 +9,10 @@ import logging
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 
-from {{ cookiecutter.project_slug }}.issuer.tests.token_requests import assert_throttled, obtain
 from {{ cookiecutter.project_slug }}.throttling import counters
 from {{ cookiecutter.project_slug }}.throttling.counters import counters_directory
 
+from .token_requests import assert_throttled, obtain
 from tests.helpers import (
     OBTAIN_PER_CLIENT,
     OBTAIN_PER_USERNAME,

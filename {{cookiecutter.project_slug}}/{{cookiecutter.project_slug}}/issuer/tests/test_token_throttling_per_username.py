@@ -17,9 +17,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.issuer.tests.token_requests import assert_throttled, obtain
 from {{ cookiecutter.project_slug }}.throttling.devices import DEVICE_COOKIE_NAME, SALT
 
+from .token_requests import assert_throttled, obtain
 from tests.helpers import (
     OBTAIN_PER_USERNAME,
     PASSWORD,

@@ -7,8 +7,8 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from {{ cookiecutter.project_slug }}.token_sessions.models import Session
-from {{ cookiecutter.project_slug }}.token_sessions.tests.session_requests import hello, sid
 
+from .session_requests import hello, sid
 from tests.helpers import logout, refresh
 
 pytestmark = pytest.mark.django_db

@@ -23,14 +23,14 @@ from {{ cookiecutter.project_slug }}.token_sessions.checks import (
     check_cleanup_is_scheduled,
 )
 from {{ cookiecutter.project_slug }}.token_sessions.models import Session
-from {{ cookiecutter.project_slug }}.token_sessions.tests.session_requests import (
+
+from .session_requests import (
     bearer,
     hello,
     login,
     sessions,
     sid,
 )
-
 from tests.helpers import (
     PASSWORD,
     logout,

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.test import override_settings
 
 from {{ cookiecutter.project_slug }}.verifier import remote_keys
-from {{ cookiecutter.project_slug }}.verifier.tests.issuer_stand_in import (
+
+from .issuer_stand_in import (
     AUDIENCE,
     ISSUER,
     JWKS_URL,

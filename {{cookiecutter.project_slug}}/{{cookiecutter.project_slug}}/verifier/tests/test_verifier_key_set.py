@@ -19,7 +19,8 @@ from {{ cookiecutter.project_slug }}.verifier import remote_keys
 from {{ cookiecutter.project_slug }}.verifier.checks import (
     check_verifier_configuration,
 )
-from {{ cookiecutter.project_slug }}.verifier.tests.issuer_stand_in import (
+
+from .issuer_stand_in import (
     ALGORITHM,
     ISSUER,
     JWKS_URL,

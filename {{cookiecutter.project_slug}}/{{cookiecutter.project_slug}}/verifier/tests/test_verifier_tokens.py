@@ -14,7 +14,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_private_key
-from {{ cookiecutter.project_slug }}.verifier.tests.issuer_stand_in import (
+
+from .issuer_stand_in import (
     ALGORITHM,
     AUDIENCE,
     ISSUER,

@@ -14,7 +14,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.issuer.tests.cookie_transport.browsers import APP_ORIGIN, log_in
+from .browsers import APP_ORIGIN, log_in
 
 # The settings of config.settings.production that shape cookies and CORS.
 PRODUCTION_SETTINGS = (

@@ -11,13 +11,12 @@ import pytest
 from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from {{ cookiecutter.project_slug }}.issuer.tests.cookie_transport.browsers import (
+from .browsers import (
     APP_ORIGIN,
     OTHER_ORIGIN,
     log_in,
     post_with_csrf,
 )
-
 from tests.helpers import PASSWORD, authorization_header
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,11 @@ from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.issuer.tests.cookie_transport.browsers import (
+from .browsers import (
     log_in,
     post_with_csrf,
     refresh_cookie,
 )
-
 from tests.helpers import authorization_header
 
 pytestmark = pytest.mark.django_db
