@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 {%- if cookiecutter.token_transport == "cookie" %}
 from typing import TYPE_CHECKING, Any
 {%- else %}
 from typing import TYPE_CHECKING
 {%- endif %}
 
-{% if cookiecutter.token_transport == "cookie" %}from django.conf import settings
-{% endif %}from rest_framework.test import APIClient
+from django.conf import settings
+from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
 if TYPE_CHECKING:
@@ -24,6 +27,18 @@ WRONG_PASSWORD = "not the password"
 OBTAIN_PER_CLIENT = 4
 OBTAIN_PER_USERNAME = 3
 REFRESH_PER_CLIENT = 2
+
+
+def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new interpreter in the project root, with ``variables`` set."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=os.environ | variables,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def authorization_header(token: str, header_type: str | None = None) -> str:

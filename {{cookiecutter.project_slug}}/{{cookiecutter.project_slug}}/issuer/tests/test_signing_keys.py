@@ -1,9 +1,5 @@
 """The keys of the test settings and of a fresh checkout, as the issuer's checks see them."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.conf import settings
 from django.test import override_settings
@@ -14,6 +10,8 @@ from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import (
     MIN_RSA_KEY_BITS,
 )
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_signing_keys
+
+from tests.helpers import run_python
 
 KEY_VARIABLES = (
     "JWT_SIGNING_KEY",
@@ -32,18 +30,6 @@ def test_the_test_settings_keys_pass_the_checks_of_every_algorithm(algorithm):
         SIMPLE_JWT=settings.SIMPLE_JWT | {"ALGORITHM": algorithm} | keys
     ):
         assert check_jwt_configuration() == []
-
-
-def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
-    """Run ``code`` in a new interpreter in the project root, with ``variables`` set."""
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=os.environ | variables,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_a_fresh_checkout_loads_its_settings_and_check_names_generate_jwt_keys():

@@ -6,9 +6,6 @@ generate_jwt_keys`` runs on a fresh checkout.
 """
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import environ
@@ -18,7 +15,6 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 from django.apps import apps
-from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
@@ -31,6 +27,8 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     signing_keys_from_env,
 )
 
+from tests.helpers import run_python
+
 KEY_VARIABLES = (
     "JWT_SIGNING_KEY",
     "JWT_PRIVATE_KEY",
@@ -38,6 +36,7 @@ KEY_VARIABLES = (
     "JWT_PRIVATE_KEY_FILE",
     "JWT_PUBLIC_KEY_FILE",
 )
+
 PACKAGE = apps.get_app_config("jwt_auth").name.partition(".")[0]
 
 
@@ -104,18 +103,6 @@ def test_new_key_pairs_fit_their_algorithm(algorithm):
     public_pem = public_key_to_pem(private_key).encode()
     assert load_pem_private_key(private_pem, password=None).public_key() == (
         load_pem_public_key(public_pem)
-    )
-
-
-def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
-    """Run ``code`` in a new interpreter in the project root, with ``variables`` set."""
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=os.environ | variables,
-        capture_output=True,
-        text=True,
-        check=False,
     )
 
 
