@@ -170,6 +170,7 @@ def undocumented(
     problems += [
         f"{key} is null, documented as not nullable"
         for key, value in body.items()
-        if value is None and not resolve(schema, properties.get(key, {})).get("nullable")
+        if value is None
+        and not resolve(schema, properties.get(key, {})).get("nullable")
     ]
     return problems

@@ -71,7 +71,9 @@ def test_each_token_endpoint_answers_the_body_it_documents(schema, user: User) -
     }
     if "/api/token/blacklist/" in schema["paths"]:
         refreshed = answers["/api/token/refresh/"].json()
-        refresh = {"refresh": refreshed["refresh"]} if "refresh" in refreshed else refresh
+        refresh = (
+            {"refresh": refreshed["refresh"]} if "refresh" in refreshed else refresh
+        )
         answers["/api/token/blacklist/"] = client.post("/api/token/blacklist/", refresh)
 
     for path, response in answers.items():
