@@ -21,6 +21,7 @@ class IssuerConfig(AppConfig):
         from .checks import (  # noqa: PLC0415
             check_jwt_configuration,
             check_key_set,
+            check_next_key_files,
             check_secret_file_modes,
         )
         from .login_signals import (  # noqa: PLC0415
@@ -33,6 +34,7 @@ class IssuerConfig(AppConfig):
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
+        checks.register(check_next_key_files, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
         # Deploy only: a local issuer may answer over plain http.
         checks.register(check_issuer_is_https, checks.Tags.security, deploy=True)
