@@ -23,6 +23,9 @@ class IssuerConfig(AppConfig):
             check_key_set,
             check_secret_file_modes,
         )
+{%- if cookiecutter.token_transport == "cookie" %}
+        from .cookie_checks import check_refresh_cookie  # noqa: PLC0415
+{%- endif %}
 
         # Every token, of simplejwt's classes too, carries and checks kid.
         install_token_backend(local_token_backend)
@@ -30,5 +33,8 @@ class IssuerConfig(AppConfig):
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
+{%- if cookiecutter.token_transport == "cookie" %}
+        checks.register(check_refresh_cookie, checks.Tags.security)
+{%- endif %}
         # Deploy only: a local issuer may answer over plain http.
         checks.register(check_issuer_is_https, checks.Tags.security, deploy=True)
