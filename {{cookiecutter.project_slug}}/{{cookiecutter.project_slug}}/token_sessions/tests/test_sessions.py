@@ -124,6 +124,13 @@ def test_the_session_of_another_user_cannot_be_ended(api_client, tokens):
     assert hello(api_client, tokens).status_code == 200
 
 
+def test_a_session_id_that_is_no_uuid_is_a_json_404(api_client, tokens):
+    response = api_client.delete("/api/sessions/abc/", **bearer(tokens))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_logout_all_ends_every_session_of_the_caller(api_client, user):
     first, second = login(api_client, user), login(api_client, user)
 
