@@ -81,13 +81,14 @@ def serve_service(bake, name, **overrides):
             yield Service(name, project, base_url, base_url)
         return
     issuer = Path(bake(**VARIANTS[shape["issuer"]]).project_path)
-    claims = {
-        key: read_dotenv(project)[key] for key in ("JWT_ISSUER", "JWT_AUDIENCE")
-    }
+    claims = {key: read_dotenv(project)[key] for key in ("JWT_ISSUER", "JWT_AUDIENCE")}
     issuer_url = f"http://127.0.0.1:{free_port()}"
     issuer_env = _production(issuer, **claims)
     verifier_env = _production(
-        project, JWT_JWKS_URL=f"{issuer_url}/.well-known/jwks.json", **claims, **overrides
+        project,
+        JWT_JWKS_URL=f"{issuer_url}/.well-known/jwks.json",
+        **claims,
+        **overrides,
     )
     _collected(project, verifier_env)
     with (

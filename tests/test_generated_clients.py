@@ -1,0 +1,169 @@
+"""Typed clients nobody here wrote, generated from a baked project's committed schema.
+
+Each shape of service (header transport with rotation, cookie transport, a
+verifier) is served as in production; its README's two commands generate a
+TypeScript client (openapi-typescript types for openapi-fetch) and a Python
+client (openapi-python-client) from its ``openapi.yaml``, pinned by its
+``clients/`` folder. A program written against each generated client drives
+the whole flow (``tests/support/client_flows.py``): the TypeScript one must
+pass ``tsc --strict`` first, the Python one is installed as generated and
+run. npm and uv keep what they download in their caches (~/.npm,
+~/.cache/uv), so only a machine's first run reaches the registries.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.api_services import serve_service
+from tests.support.baking import SUPERUSER_PASSWORD
+from tests.support.client_flows import (
+    PYTHON_HEADER_FLOW,
+    PYTHON_VERIFIER_FLOW,
+    TYPESCRIPT_CONFIG,
+    TYPESCRIPT_HEADER_FLOW,
+    TYPESCRIPT_VERIFIER_FLOW,
+    filled,
+)
+from tests.support.commands import TOOLS, project_env, run
+from tests.support.node import node_executable
+from tests.support.serving import obtain_access_token
+
+TYPESCRIPT_COMMAND = "npm ci --prefix clients"
+PYTHON_COMMAND = "uvx --constraints clients/"
+GENERATED = ("node_modules", "typescript", "python")
+
+
+def services(*names):
+    return pytest.mark.parametrize(
+        "name",
+        [
+            pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
+            for name in names
+        ],
+    )
+
+
+def documented_command(project, beginning):
+    """Return the line of the project's README that starts with ``beginning``."""
+    lines = (project / "README.md").read_text().splitlines()
+    found = [line for line in lines if line.startswith(beginning)]
+    assert len(found) == 1, f"README.md documents no single command {beginning!r}"
+    return found[0]
+
+
+def client_environment():
+    """The project's environment, with the test tools (uv, uvx) on the PATH."""
+    return project_env(PATH=f"{TOOLS}{os.pathsep}{os.environ['PATH']}")
+
+
+def generated_from_the_committed_schema(project, workspace, beginning):
+    """Copy the schema and ``clients/`` of ``project``; run its README command there."""
+    schema = project / "openapi.yaml"
+    assert schema.is_file(), "the project commits no openapi.yaml"
+    shutil.copy2(schema, workspace / "openapi.yaml")
+    shutil.copytree(
+        project / "clients",
+        workspace / "clients",
+        ignore=shutil.ignore_patterns(*GENERATED),
+    )
+    run(
+        ["bash", "-c", documented_command(project, beginning)],
+        workspace,
+        env=client_environment(),
+    )
+    return workspace / "clients"
+
+
+def flow_values(service):
+    values = {
+        "base_url": service.base_url,
+        "username": "admin",
+        "password": SUPERUSER_PASSWORD,
+    }
+    if service.is_verifier:
+        values["access"] = obtain_access_token(service.issuer_url)
+    return values
+
+
+def assert_the_flow_went_as_documented(seen, service):
+    assert seen["hello"].startswith("Hello, "), seen
+    if service.is_verifier:
+        assert isinstance(seen["me"], int), seen
+        assert seen["forged"][0] == 401, seen
+        return
+    assert seen["me"] == "admin", seen
+    assert seen["refreshed"] is True
+    assert seen["sessions"] >= 2, seen
+    assert seen["current"] == 1, seen
+    assert all(year is None or year > 2000 for year in seen["refreshed_at"]), seen
+    assert None in seen["refreshed_at"], seen  # The other session: never refreshed.
+    assert seen["ended"] == 204, seen
+    assert seen["ended_again"][0] == 404, seen
+    assert seen["other_refresh"] == 401, seen
+    assert seen["logout_all"] >= 1, seen
+    assert seen["refresh_after_logout_all"] == 401, seen
+    assert seen["logout"] == 200, seen
+    assert seen["refresh_after_logout"][0] == 401, seen
+    assert seen["wrong_password"][0] == 401, seen
+
+
+@pytest.mark.slow
+@services("header-rotation", "verifier")
+def test_the_typescript_client_passes_strict_tsc_and_runs_the_flow(
+    bake, name, tmp_path
+):
+    node = node_executable()
+    with serve_service(bake, name) as service:
+        clients = generated_from_the_committed_schema(
+            service.project, tmp_path, TYPESCRIPT_COMMAND
+        )
+        flow = (
+            TYPESCRIPT_VERIFIER_FLOW if service.is_verifier else TYPESCRIPT_HEADER_FLOW
+        )
+        (clients / "flow.ts").write_text(filled(flow, **flow_values(service)))
+        (clients / "tsconfig.json").write_text(json.dumps(TYPESCRIPT_CONFIG))
+        tsc = str(clients / "node_modules" / ".bin" / "tsc")
+        run([tsc, "--noEmit", "--strict", "-p", "."], clients)
+        run([tsc, "-p", "."], clients)
+        completed = run([node, "dist/flow.js"], clients, timeout=120)
+
+    assert_the_flow_went_as_documented(json.loads(completed.stdout), service)
+
+
+@pytest.mark.slow
+@services("header-rotation", "verifier")
+def test_the_python_client_installs_as_generated_and_runs_the_flow(
+    bake, name, tmp_path
+):
+    with serve_service(bake, name) as service:
+        clients = generated_from_the_committed_schema(
+            service.project, tmp_path, PYTHON_COMMAND
+        )
+        package = f"{service.project.name}_client"
+        assert (clients / "python" / package / "__init__.py").is_file()
+        flow = PYTHON_VERIFIER_FLOW if service.is_verifier else PYTHON_HEADER_FLOW
+        script = filled(flow, **flow_values(service)).replace("client_package", package)
+        (tmp_path / "flow.py").write_text(script)
+        # Installed from its own pyproject.toml, alone: nothing of the tests' environment.
+        completed = run(
+            [
+                str(Path(TOOLS) / "uv"),
+                "run",
+                "--isolated",
+                "--no-project",
+                "--with",
+                str(clients / "python"),
+                "python",
+                "flow.py",
+            ],
+            tmp_path,
+            env=client_environment(),
+            timeout=300,
+        )
+
+    assert_the_flow_went_as_documented(json.loads(completed.stdout), service)
