@@ -14,7 +14,6 @@ run. npm and uv keep what they download in their caches (~/.npm,
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
