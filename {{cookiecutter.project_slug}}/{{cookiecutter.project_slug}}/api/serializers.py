@@ -29,6 +29,14 @@ class UserSerializer(serializers.ModelSerializer):
         model = get_user_model()
         fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
         read_only_fields = fields
+{%- if cookiecutter.service_role == "verifier" %}
+        # A verifier's user is made of the token's claims (verifier/
+        # authentication.py): those the issuer's tokens do not carry are null.
+        extra_kwargs = {
+            name: {"allow_null": True}
+            for name in ("email", "first_name", "last_name", "date_joined")
+        }
+{%- endif %}
 
 
 # Describes error bodies in the OpenAPI schema; DRF's exception handler builds them.

@@ -8,7 +8,13 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.users.models import User
 
-from tests.helpers import PASSWORD, documented_body, resolve, undocumented
+from tests.helpers import (
+    PASSWORD,
+    authorization_header,
+    documented_body,
+    resolve,
+    undocumented,
+)
 
 
 def request_body(schema: dict[str, Any], path: str) -> dict[str, Any]:
@@ -94,3 +100,15 @@ def test_throttled_answers_document_retry_after(schema) -> None:
 
     for status in ("429", "503"):
         assert responses[status]["headers"]["Retry-After"]["required"] is True
+
+
+def test_me_answers_what_the_schema_documents(
+    schema, api_client: APIClient, tokens: dict[str, str]
+) -> None:
+    response = api_client.get(
+        "/api/me/", HTTP_AUTHORIZATION=authorization_header(tokens["access"])
+    )
+
+    assert response.status_code == 200
+    documented = documented_body(schema, "/api/me/", "get", 200)
+    assert undocumented(schema, documented, response.json()) == []
