@@ -10,20 +10,13 @@ app's origin (CORS and CSRF), and the CSRF cookie's domain, so that the
 app's script can read the CSRF token that refresh and logout need.
 """
 
-import base64
-import datetime
 import functools
-import hashlib
 import http.server
 import ssl
 import threading
 from contextlib import contextmanager
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from tests.support.baking import SUPERUSER_PASSWORD
 from tests.support.commands import in_ci, manage
@@ -34,6 +27,7 @@ from tests.support.serving import (
     production_environment,
     served,
 )
+from tests.support.tls import make_certificate
 from tests.support.variants import VARIANTS, variants
 from tests.test_cookie_browser import REFRESH_COOKIE, SPA_PAGE, SPA_PATH, in_page
 from tests.test_openapi import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
@@ -45,39 +39,7 @@ APP_HOST = f"app.{SITE}"
 
 @pytest.fixture
 def certificate(tmp_path):
-    """Return ``(certificate file, key file, its SPKI hash)`` for both hosts."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, API_HOST)])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName(API_HOST), x509.DNSName(APP_HOST)]
-            ),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    spki = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return cert_file, key_file, base64.b64encode(hashlib.sha256(spki).digest()).decode()
+    return make_certificate(tmp_path, API_HOST, APP_HOST)
 
 
 @contextmanager
@@ -116,7 +78,7 @@ def site_browser(tmp_path, certificate):
         *CHROMIUM_FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         f"--host-resolver-rules=MAP *.{SITE} 127.0.0.1",
-        f"--ignore-certificate-errors-spki-list={certificate[2]}",
+        f"--ignore-certificate-errors-spki-list={certificate.spki_sha256}",
     )
     for flag in flags:
         options.add_argument(flag)
@@ -144,9 +106,8 @@ def test_an_app_on_a_sibling_subdomain_logs_in_refreshes_and_logs_out_over_https
     page = tmp_path / "site" / SPA_PATH.lstrip("/")
     page.parent.mkdir(parents=True)
     page.write_text(SPA_PAGE)
-    cert_file, key_file, _ = certificate
+    cert_file, key_file = certificate.cert_file, certificate.key_file
     context = ssl.create_default_context(cafile=str(cert_file))
-    context.check_hostname = False  # The health check asks 127.0.0.1.
     api_port = free_port()
     with https_static_site(tmp_path / "site", cert_file, key_file) as app_port:
         app_origin = f"https://{APP_HOST}:{app_port}"

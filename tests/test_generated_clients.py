@@ -14,6 +14,7 @@ run. npm and uv keep what they download in their caches (~/.npm,
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,11 @@ import pytest
 from tests.support.api_services import serve_service
 from tests.support.baking import SUPERUSER_PASSWORD
 from tests.support.client_flows import (
+    PYTHON_COOKIE_FLOW,
     PYTHON_HEADER_FLOW,
     PYTHON_VERIFIER_FLOW,
     TYPESCRIPT_CONFIG,
+    TYPESCRIPT_COOKIE_FLOW,
     TYPESCRIPT_HEADER_FLOW,
     TYPESCRIPT_VERIFIER_FLOW,
     filled,
@@ -31,10 +34,22 @@ from tests.support.client_flows import (
 from tests.support.commands import TOOLS, project_env, run
 from tests.support.node import node_executable
 from tests.support.serving import obtain_access_token
+from tests.support.tls import make_certificate
 
 TYPESCRIPT_COMMAND = "npm ci --prefix clients"
 PYTHON_COMMAND = "uvx --constraints clients/"
 GENERATED = ("node_modules", "typescript", "python")
+SERVICES = ("header-rotation", "cookie", "verifier")
+TYPESCRIPT_FLOWS = {
+    "header": TYPESCRIPT_HEADER_FLOW,
+    "cookie": TYPESCRIPT_COOKIE_FLOW,
+    "verifier": TYPESCRIPT_VERIFIER_FLOW,
+}
+PYTHON_FLOWS = {
+    "header": PYTHON_HEADER_FLOW,
+    "cookie": PYTHON_COOKIE_FLOW,
+    "verifier": PYTHON_VERIFIER_FLOW,
+}
 
 
 def services(*names):
@@ -55,9 +70,24 @@ def documented_command(project, beginning):
     return found[0]
 
 
-def client_environment():
+def client_environment(**overrides):
     """The project's environment, with the test tools (uv, uvx) on the PATH."""
-    return project_env(PATH=f"{TOOLS}{os.pathsep}{os.environ['PATH']}")
+    return project_env(PATH=f"{TOOLS}{os.pathsep}{os.environ['PATH']}", **overrides)
+
+
+@contextmanager
+def served_for_clients(bake, name, folder):
+    """Serve ``name``; the cookie transport over HTTPS, where its cookies are Secure.
+
+    Yields the service and the certificate a client must trust (or None).
+    """
+    certificate = make_certificate(folder, "localhost") if name == "cookie" else None
+    with serve_service(bake, name, tls=certificate) as service:
+        yield service, certificate
+
+
+def flow_kind(service):
+    return "verifier" if service.is_verifier else service.transport
 
 
 def generated_from_the_committed_schema(project, workspace, beginning):
@@ -78,7 +108,7 @@ def generated_from_the_committed_schema(project, workspace, beginning):
     return workspace / "clients"
 
 
-def flow_values(service):
+def flow_values(service, certificate=None):
     values = {
         "base_url": service.base_url,
         "username": "admin",
@@ -86,6 +116,8 @@ def flow_values(service):
     }
     if service.is_verifier:
         values["access"] = obtain_access_token(service.issuer_url)
+    if certificate:
+        values["ca_file"] = str(certificate.cert_file)
     return values
 
 
@@ -96,6 +128,8 @@ def assert_the_flow_went_as_documented(seen, service):
         assert seen["forged"][0] == 401, seen
         return
     assert seen["me"] == "admin", seen
+    if service.transport == "cookie":
+        assert seen["refresh_without_csrf"][0] == 403, seen
     assert seen["refreshed"] is True
     assert seen["sessions"] >= 2, seen
     assert seen["current"] == 1, seen
@@ -112,41 +146,50 @@ def assert_the_flow_went_as_documented(seen, service):
 
 
 @pytest.mark.slow
-@services("header-rotation", "verifier")
+@services(*SERVICES)
 def test_the_typescript_client_passes_strict_tsc_and_runs_the_flow(
     bake, name, tmp_path
 ):
     node = node_executable()
-    with serve_service(bake, name) as service:
+    with served_for_clients(bake, name, tmp_path) as (service, certificate):
         clients = generated_from_the_committed_schema(
             service.project, tmp_path, TYPESCRIPT_COMMAND
         )
-        flow = (
-            TYPESCRIPT_VERIFIER_FLOW if service.is_verifier else TYPESCRIPT_HEADER_FLOW
+        flow = TYPESCRIPT_FLOWS[flow_kind(service)]
+        (clients / "flow.ts").write_text(
+            filled(flow, **flow_values(service, certificate))
         )
-        (clients / "flow.ts").write_text(filled(flow, **flow_values(service)))
         (clients / "tsconfig.json").write_text(json.dumps(TYPESCRIPT_CONFIG))
         tsc = str(clients / "node_modules" / ".bin" / "tsc")
         run([tsc, "--noEmit", "--strict", "-p", "."], clients)
         run([tsc, "-p", "."], clients)
-        completed = run([node, "dist/flow.js"], clients, timeout=120)
+        trust = (
+            {"NODE_EXTRA_CA_CERTS": str(certificate.cert_file)} if certificate else {}
+        )
+        completed = run(
+            [node, "dist/flow.js"],
+            clients,
+            env=client_environment(**trust),
+            timeout=120,
+        )
 
     assert_the_flow_went_as_documented(json.loads(completed.stdout), service)
 
 
 @pytest.mark.slow
-@services("header-rotation", "verifier")
+@services(*SERVICES)
 def test_the_python_client_installs_as_generated_and_runs_the_flow(
     bake, name, tmp_path
 ):
-    with serve_service(bake, name) as service:
+    with served_for_clients(bake, name, tmp_path) as (service, certificate):
         clients = generated_from_the_committed_schema(
             service.project, tmp_path, PYTHON_COMMAND
         )
         package = f"{service.project.name}_client"
         assert (clients / "python" / package / "__init__.py").is_file()
-        flow = PYTHON_VERIFIER_FLOW if service.is_verifier else PYTHON_HEADER_FLOW
-        script = filled(flow, **flow_values(service)).replace("client_package", package)
+        flow = PYTHON_FLOWS[flow_kind(service)]
+        values = flow_values(service, certificate)
+        script = filled(flow, **values).replace("client_package", package)
         (tmp_path / "flow.py").write_text(script)
         # Installed from its own pyproject.toml, alone: nothing of the tests' environment.
         completed = run(

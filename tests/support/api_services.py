@@ -6,6 +6,7 @@ verifier (next to the issuer whose keys it trusts). Tests of generated
 clients and of the schema take them by name from ``SERVICES``.
 """
 
+import ssl
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,19 +66,27 @@ def _production(project, **overrides):
 
 
 @contextmanager
-def serve_service(bake, name, **overrides):
+def serve_service(bake, name, tls=None, **overrides):
     """Serve the service ``name`` of ``SERVICES`` in production; yield a ``Service``.
 
-    ``overrides`` are environment variables of the served service. A
-    verifier is served with its issuer, whose tokens carry the claims the
-    verifier's ``.env`` requires.
+    ``overrides`` are environment variables of the served service; ``tls``
+    (a ``tests.support.tls.Certificate``) serves it over HTTPS. A verifier is
+    served with its issuer, whose tokens carry the claims the verifier's
+    ``.env`` requires.
     """
+    gunicorn_tls = tls and (
+        tls.cert_file,
+        tls.key_file,
+        ssl.create_default_context(cafile=str(tls.cert_file)),
+    )
     shape = SERVICES[name]
     project = Path(bake(**VARIANTS[shape["variant"]]).project_path)
     if "issuer" not in shape:
         env = _production(project, **overrides)
         _collected(project, env)
-        with served(project, settings=PRODUCTION_SETTINGS, env=env) as base_url:
+        with served(
+            project, settings=PRODUCTION_SETTINGS, env=env, tls=gunicorn_tls
+        ) as base_url:
             yield Service(name, project, base_url, base_url)
         return
     issuer = Path(bake(**VARIANTS[shape["issuer"]]).project_path)
@@ -98,6 +107,8 @@ def serve_service(bake, name, **overrides):
             env=issuer_env,
             port=int(issuer_url.rpartition(":")[2]),
         ),
-        served(project, settings=PRODUCTION_SETTINGS, env=verifier_env) as base_url,
+        served(
+            project, settings=PRODUCTION_SETTINGS, env=verifier_env, tls=gunicorn_tls
+        ) as base_url,
     ):
         yield Service(name, project, base_url, issuer_url)

@@ -292,3 +292,226 @@ seen["forged"] = [forged.status_code.value, forged.parsed.detail]
 print(json.dumps(seen))
 """
 )
+
+# Outside a browser, a cookie-transport client keeps the cookies itself and names
+# its origin: Django checks Origin (or Referer) on HTTPS requests that carry cookies.
+TYPESCRIPT_COOKIE_FLOW = (
+    _TYPESCRIPT_PRELUDE
+    + """
+const jar = new Map<string, string>();
+const api = createClient<paths>({ baseUrl });
+api.use({
+  onRequest({ request }) {
+    request.headers.set("Origin", baseUrl);
+    if (jar.size > 0) {
+      request.headers.set("Cookie", [...jar].map(([name, value]) => `${name}=${value}`).join("; "));
+    }
+    return request;
+  },
+  onResponse({ response }) {
+    for (const line of response.headers.getSetCookie()) {
+      const pair = line.split(";")[0];
+      const equals = pair.indexOf("=");
+      jar.set(pair.slice(0, equals), pair.slice(equals + 1));
+    }
+    return response;
+  },
+});
+
+function csrf(): { "X-CSRFToken": string } {
+  return { "X-CSRFToken": jar.get("csrftoken") ?? "" };
+}
+
+async function login(): Promise<string> {
+  const { data, error, response } = await api.POST("/api/token/", {
+    body: { username, password },
+  });
+  expect(data !== undefined, `obtain answered ${response.status}`, error);
+  return data!.access;
+}
+
+let access = await login();
+expect(jar.has("refresh_token") && jar.has("csrftoken"), "the cookies of obtain", [...jar.keys()]);
+
+const hello = await api.GET("/api/", { headers: bearer(access) });
+seen.hello = hello.data?.message;
+const me = await api.GET("/api/me/", { headers: bearer(access) });
+seen.me = me.data?.username;
+
+const forgotten = await api.POST("/api/token/refresh/", {});
+expect(forgotten.error !== undefined, "a refresh without X-CSRFToken", forgotten.data);
+const csrfRefusal: string | string[] = forgotten.error!.detail;
+seen.refresh_without_csrf = [forgotten.response.status, csrfRefusal];
+
+const refreshed = await api.POST("/api/token/refresh/", { headers: csrf() });
+expect(refreshed.data !== undefined, "refresh", refreshed.error);
+access = refreshed.data!.access;
+seen.refreshed = true;
+
+await login(); // A second session: its refresh cookie replaces the first one's.
+const listed = await api.GET("/api/sessions/", { headers: bearer(access) });
+expect(listed.data !== undefined, "sessions", listed.error);
+const sessions = listed.data!;
+seen.sessions = sessions.length;
+seen.current = sessions.filter((session) => session.current).length;
+seen.refreshed_at = sessions.map((session) =>
+  session.last_refreshed_at === null ? null : new Date(session.last_refreshed_at).getFullYear(),
+);
+const otherSession = sessions.find((session) => !session.current);
+expect(otherSession !== undefined, "the other session", sessions);
+const ended = await api.DELETE("/api/sessions/{session_id}/", {
+  params: { path: { session_id: otherSession!.id } },
+  headers: bearer(access),
+});
+seen.ended = ended.response.status;
+const endedAgain = await api.DELETE("/api/sessions/{session_id}/", {
+  params: { path: { session_id: otherSession!.id } },
+  headers: bearer(access),
+});
+expect(endedAgain.error !== undefined, "ending it again", endedAgain.data);
+const notFound: string = endedAgain.error!.detail;
+seen.ended_again = [endedAgain.response.status, notFound];
+const refusedOther = await api.POST("/api/token/refresh/", { headers: csrf() });
+seen.other_refresh = refusedOther.response.status;
+
+access = await login();
+const everywhere = await api.POST("/api/token/logout-all/", { headers: bearer(access) });
+expect(everywhere.data !== undefined, "logout-all", everywhere.error);
+const count: number = everywhere.data!.ended;
+seen.logout_all = count;
+const afterAll = await api.POST("/api/token/refresh/", { headers: csrf() });
+seen.refresh_after_logout_all = afterAll.response.status;
+
+access = await login();
+const logout = await api.POST("/api/token/blacklist/", {
+  headers: { ...bearer(access), ...csrf() },
+});
+seen.logout = logout.response.status;
+const afterLogout = await api.POST("/api/token/refresh/", { headers: csrf() });
+expect(afterLogout.error !== undefined, "refresh after logout", afterLogout.data);
+const detail: string | string[] = afterLogout.error!.detail;
+seen.refresh_after_logout = [afterLogout.response.status, detail];
+
+const wrong = await api.POST("/api/token/", { body: { username, password: "not the password" } });
+expect(wrong.error !== undefined, "a wrong password", wrong.data);
+const refusal: string | string[] = wrong.error!.detail;
+seen.wrong_password = [wrong.response.status, refusal];
+
+console.log(JSON.stringify(seen));
+"""
+)
+
+PYTHON_COOKIE_FLOW = (
+    _PYTHON_PRELUDE
+    + '''
+from http.cookiejar import CookieJar
+
+import httpx
+
+from client_package.api.sessions import (
+    sessions_destroy,
+    sessions_list,
+    token_logout_all_create,
+)
+from client_package.api.token import (
+    token_blacklist_create,
+    token_create,
+    token_refresh_create,
+)
+from client_package.models import (
+    AccessToken,
+    LoggedOutEverywhere,
+    TokenObtainPairRequest,
+)
+
+ca_file = __CA_FILE__
+jar = CookieJar()
+
+
+def csrftoken():
+    return next((c.value for c in jar if c.name == "csrftoken"), "")
+
+
+def connection(access=None):
+    """A client sharing the cookie jar, naming its origin, with the CSRF token and access."""
+    headers = {"Origin": base_url, "X-CSRFToken": csrftoken()}
+    if access:
+        headers["Authorization"] = f"Bearer {access}"
+    client = AuthenticatedClient(base_url=base_url, token=access or "")
+    client.set_httpx_client(
+        httpx.Client(base_url=base_url, cookies=jar, headers=headers, verify=ca_file)
+    )
+    return client
+
+
+def login():
+    answer = token_create.sync_detailed(
+        client=connection(),
+        body=TokenObtainPairRequest(username=username, password=password),
+    )
+    expect(isinstance(answer.parsed, AccessToken), "obtain", answer)
+    return answer.parsed.access
+
+
+def refresh():
+    return token_refresh_create.sync_detailed(client=connection())
+
+
+access = login()
+expect({c.name for c in jar} >= {"refresh_token", "csrftoken"}, "cookies", jar)
+seen["hello"] = root_retrieve.sync(client=connection(access)).message
+seen["me"] = me_retrieve.sync(client=connection(access)).username
+
+forgotten = connection()
+forgotten.get_httpx_client().headers.pop("X-CSRFToken")
+refused = token_refresh_create.sync_detailed(client=forgotten)
+expect(isinstance(refused.parsed, Error), "a refresh without X-CSRFToken", refused)
+seen["refresh_without_csrf"] = [refused.status_code.value, refused.parsed.detail]
+
+refreshed = refresh()
+expect(isinstance(refreshed.parsed, AccessToken), "refresh", refreshed)
+access = refreshed.parsed.access
+seen["refreshed"] = True
+
+login()  # A second session: its refresh cookie replaces the first one's.
+sessions = sessions_list.sync(client=connection(access))
+seen["sessions"] = len(sessions)
+seen["current"] = sum(session.current for session in sessions)
+seen["refreshed_at"] = [
+    None if session.last_refreshed_at is None else session.last_refreshed_at.year
+    for session in sessions
+]
+other = next(session for session in sessions if not session.current)
+expect(isinstance(other.id, uuid.UUID), "session id", other)
+seen["ended"] = sessions_destroy.sync_detailed(
+    other.id, client=connection(access)
+).status_code.value
+again = sessions_destroy.sync_detailed(other.id, client=connection(access))
+expect(isinstance(again.parsed, Error), "ending it again", again)
+seen["ended_again"] = [again.status_code.value, again.parsed.detail]
+seen["other_refresh"] = refresh().status_code.value
+
+access = login()
+everywhere = token_logout_all_create.sync(client=connection(access))
+expect(isinstance(everywhere, LoggedOutEverywhere), "logout-all", everywhere)
+seen["logout_all"] = everywhere.ended
+seen["refresh_after_logout_all"] = refresh().status_code.value
+
+access = login()
+seen["logout"] = token_blacklist_create.sync_detailed(
+    client=connection(access)
+).status_code.value
+after = refresh()
+expect(isinstance(after.parsed, Error), "refresh after logout", after)
+seen["refresh_after_logout"] = [after.status_code.value, after.parsed.detail]
+
+wrong = token_create.sync_detailed(
+    client=connection(),
+    body=TokenObtainPairRequest(username=username, password="not the password"),
+)
+expect(isinstance(wrong.parsed, Error), "a wrong password", wrong)
+seen["wrong_password"] = [wrong.status_code.value, wrong.parsed.detail]
+
+print(json.dumps(seen))
+'''
+)
