@@ -37,7 +37,7 @@ from tests.support.serving import obtain_access_token
 from tests.support.tls import make_certificate
 
 TYPESCRIPT_COMMAND = "npm ci --prefix clients"
-PYTHON_COMMAND = "uvx --constraints clients/"
+PYTHON_COMMAND = ".venv/bin/uvx --constraints clients/"
 GENERATED = ("node_modules", "typescript", "python")
 SERVICES = ("header-rotation", "cookie", "verifier")
 TYPESCRIPT_FLOWS = {
@@ -100,6 +100,9 @@ def generated_from_the_committed_schema(project, workspace, beginning):
         workspace / "clients",
         ignore=shutil.ignore_patterns(*GENERATED),
     )
+    # A checkout's .venv holds the team's uv (a dev dependency): here the tests' own.
+    (workspace / ".venv" / "bin").mkdir(parents=True)
+    (workspace / ".venv" / "bin" / "uvx").symlink_to(Path(TOOLS) / "uvx")
     run(
         ["bash", "-c", documented_command(project, beginning)],
         workspace,
