@@ -25,6 +25,11 @@ class ReadinessSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # A string, as in the access token's ``sub`` (RFC 9068) and on a verifier.
+    id = serializers.CharField(
+        read_only=True, help_text="The user id: the access token's sub claim."
+    )
+
     class Meta:
         model = get_user_model()
         fields = ("id", "username", "email", "first_name", "last_name", "date_joined")

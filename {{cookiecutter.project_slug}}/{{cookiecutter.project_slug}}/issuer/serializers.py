@@ -34,6 +34,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
@@ -159,9 +160,18 @@ class ClaimedRefreshToken(RefreshToken):
 
 
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
+    """Obtain the issuer's token pair (``tokens.py``) for a username and password.
+
+    A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
+    tokens are issued.
+    """
 
     token_class = RefreshToken
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        data = super().validate(attrs)
+        send_logged_in(self)
+        return data
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
