@@ -15,6 +15,7 @@ import http.server
 import ssl
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -67,7 +68,7 @@ def site_browser(tmp_path, certificate):
     from selenium import webdriver  # noqa: PLC0415 - only the browser tests need it
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
-    if not (CHROMIUM and CHROMEDRIVER and _exists(CHROMIUM, CHROMEDRIVER)):
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         message = f"{CHROMIUM} and {CHROMEDRIVER} are needed (apt-get install chromium chromium-driver)"
         if in_ci():
             pytest.fail(message)
@@ -89,12 +90,6 @@ def site_browser(tmp_path, certificate):
         yield driver
     finally:
         driver.quit()
-
-
-def _exists(*paths):
-    from pathlib import Path  # noqa: PLC0415
-
-    return all(Path(path).exists() for path in paths)
 
 
 @pytest.mark.slow
