@@ -20,6 +20,7 @@ from pathlib import Path
 import jwt
 import pytest
 
+from tests.support.api_services import SERVICES as SHAPES
 from tests.support.api_services import serve_service
 from tests.support.baking import SUPERUSER_PASSWORD
 from tests.support.client_flows import (
@@ -54,10 +55,13 @@ PYTHON_FLOWS = {
 
 
 def services(*names):
+    """Parametrize over services, each on the worker that bakes its variant for other tests."""
     return pytest.mark.parametrize(
         "name",
         [
-            pytest.param(name, marks=pytest.mark.xdist_group(name), id=name)
+            pytest.param(
+                name, marks=pytest.mark.xdist_group(SHAPES[name]["variant"]), id=name
+            )
             for name in names
         ],
     )
