@@ -27,7 +27,16 @@ class ReadinessSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = get_user_model()
-        fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
+        fields = (
+            "id",
+{%- if cookiecutter.login_field == "username" %}
+            "username",
+{%- endif %}
+            "email",
+            "first_name",
+            "last_name",
+            "date_joined",
+        )
         read_only_fields = fields
 
 

@@ -4,6 +4,8 @@
 from rest_framework_simplejwt.settings import api_settings
 {%- endif %}
 
+from tests.helpers import LOGIN_FIELD
+
 
 def test_token_endpoints_document_their_request_fields(schema):
     components = schema["components"]["schemas"]
@@ -14,7 +16,7 @@ def test_token_endpoints_document_their_request_fields(schema):
         properties = components[name]["properties"]
         return {key for key, value in properties.items() if not value.get("readOnly")}
 
-    assert request_fields("/api/token/") == {"username", "password"}
+    assert request_fields("/api/token/") == {LOGIN_FIELD, "password"}
 {%- if cookiecutter.token_transport == "header" %}
     assert request_fields("/api/token/refresh/") == {"refresh"}
 {%- endif %}
