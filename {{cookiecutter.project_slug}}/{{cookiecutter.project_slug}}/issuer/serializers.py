@@ -11,12 +11,18 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.apps import apps
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from django.contrib.auth.models import update_last_login
+{%- endif %}
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field
 from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from rest_framework.exceptions import PermissionDenied
+{%- endif %}
 from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -158,10 +164,41 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+{% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" -%}
+class EmailNotVerified(PermissionDenied):
+    """The password is right, but the address has not been confirmed yet."""
+
+    default_detail = _("Confirm your email address before logging in.")
+    default_code = "email_not_verified"
+
+    def __init__(self) -> None:
+        # "code" in the body, as simplejwt's refusals carry it.
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
+    """Obtain the issuer's token pair (``tokens.py``) for a confirmed address and its password."""
+
+    token_class = RefreshToken
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        # simplejwt's own steps, with the address checked after the password
+        # and before any token (or session) is made.
+        data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
+        if isinstance(self.user, User) and not self.user.email_verified:
+            raise EmailNotVerified
+        refresh = self.get_token(self.user)
+        data["refresh"] = str(refresh)
+        data["access"] = str(refresh.access_token)
+        if api_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, self.user)
+        return data
+{%- else -%}
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
     """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
 
     token_class = RefreshToken
+{%- endif %}
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
