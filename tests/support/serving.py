@@ -178,7 +178,12 @@ def production_environment(project, **overrides):
     elif (keys := Path(project) / "keys").is_dir():
         variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
         variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
-    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in (Path(project) / ".env.example").read_text():
+    documented = (Path(project) / ".env.example").read_text()
+    if "EMAIL_URL=" in documented:
+        # An issuer's account emails; nothing listens there unless a test serves it.
+        variables["EMAIL_URL"] = "smtp://127.0.0.1:2525"
+        variables["ACCOUNT_FRONTEND_URL"] = "https://app.example.com"
+    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in documented:
         # As compose.yaml sets it next to its cleanup service.
         variables["JWT_TOKEN_CLEANUP_SCHEDULED"] = "true"
     variables.update(overrides)
