@@ -13,6 +13,9 @@ from typing import Any
 {% if cookiecutter.service_role == "issuer" %}from .accounts import *  # noqa: F403
 {% endif %}{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
+{%- if cookiecutter.service_role == "issuer" %}
+from .security_events import *  # noqa: F403
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
 from .token_sessions import *  # noqa: F403
 {%- endif %}
@@ -53,6 +56,9 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.jwt_auth",
     # The role of this service, chosen when it was generated.
     "{{ cookiecutter.project_slug }}.{{ cookiecutter.service_role }}",
+{%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.security_events",
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
 {%- endif %}
@@ -319,6 +325,10 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+{%- if cookiecutter.service_role == "issuer" %}
+        # Security events are JSON already (security_events/events.py).
+        "json_line": {"format": "%(message)s"},
+{%- endif %}
     },
     "handlers": {
         "console": {
@@ -326,6 +336,13 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_tokens"],
         },
+{%- if cookiecutter.service_role == "issuer" %}
+        "security_events": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_line",
+            "filters": ["redact_tokens"],
+        },
+{%- endif %}
     },
     "root": {
         "handlers": ["console"],
@@ -334,5 +351,13 @@ LOGGING = {
     "loggers": {
         # Django's own console handler would print its records a second time.
         "django": {"handlers": [], "propagate": True},
+{%- if cookiecutter.service_role == "issuer" %}
+        # One JSON line per security event, for log collectors.
+        "{{ cookiecutter.project_slug }}.security": {
+            "handlers": ["security_events"],
+            "level": "INFO",
+            "propagate": False,
+        },
+{%- endif %}
     },
 }

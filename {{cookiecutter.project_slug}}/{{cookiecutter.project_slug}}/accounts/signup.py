@@ -19,7 +19,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .responses import (
     ACCEPTED,
@@ -75,26 +77,33 @@ class SignupView(AddressView):
         data = dict(serializer.validated_data)
         # Hashed before anything is looked up: known and unknown addresses cost the same.
         data["password"] = make_password(data["password"])
-        email_later(
-            "verify_email" if create_account(data) else "account_exists", data["email"]
+        user = create_account(data)
+        # The existing account's owner learns of the attempt by email; the
+        # answer says nothing of it.
+        record(
+            Kind.SIGNED_UP,
+            request=request,
+            user=user,
+            login_name=data["email"],
+            existing_account=user is None,
         )
+        email_later("account_exists" if user is None else "verify_email", data["email"])
         return Response(
             {"detail": "Check your inbox to confirm your address."},
             status=status.HTTP_202_ACCEPTED,
         )
 
 
-def create_account(data: dict[str, Any]) -> bool:
-    """Create an unverified account of ``data``; return False if the address has one."""
+def create_account(data: dict[str, Any]) -> User | None:
+    """Create and return an unverified account of ``data``; None if the address has one."""
     users = get_user_model()._default_manager
     try:
         with transaction.atomic():
             if users.filter(email__iexact=data["email"]).exists():
-                return False
-            users.create(**data, email_verified=False)
+                return None
+            return users.create(**data, email_verified=False)
     except IntegrityError:  # The same address signed up at the same moment.
-        return False
-    return True
+        return None
 
 
 @extend_schema(
@@ -114,6 +123,7 @@ class VerifyEmailView(AnonymousAccountView):
             raise InvalidLink
         user.email_verified = True
         user.save(update_fields=["email_verified"])
+        record(Kind.EMAIL_VERIFIED, request=request, user=user)
         return Response({"detail": "Address confirmed. You can log in."})
 
 

@@ -20,6 +20,7 @@ from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
 from {{ cookiecutter.project_slug }}.issuer.cookies import set_refresh_cookie
 {%- endif %}
 from {{ cookiecutter.project_slug }}.issuer.views import ThrottlesInOrder
+from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.throttling.throttles import check_password_attempt
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
 from {{ cookiecutter.project_slug }}.users.models import User
@@ -71,7 +72,10 @@ class PasswordResetView(AddressView):
     """Email a link to choose a new password, if the address has an account."""
 
     def post(self, request: Request) -> Response:
-        email_later("password_reset", self.address(request))
+        address = self.address(request)
+        # Recorded for known and unknown addresses alike: the same cost.
+        record(Kind.PASSWORD_RESET_REQUESTED, request=request, login_name=address)
+        email_later("password_reset", address)
         return Response(
             {"detail": "If the address has an account, a reset link is on its way."},
             status=status.HTTP_202_ACCEPTED,
@@ -105,6 +109,7 @@ class PasswordResetConfirmView(AnonymousAccountView):
 {%- endif %}
         # A new password ends every session (token_sessions, password stamps).
         user.save()
+        record(Kind.PASSWORD_RESET, request=request, user=user)
         email_later("password_changed", user.email)
         return Response({"detail": "Password changed. Log in with the new one."})
 
@@ -154,6 +159,7 @@ class PasswordChangeView(GenericAPIView):
         user.set_password(validate_new_password(data["new_password"], user))
         # Every session with the old password ends, this one too...
         user.save()
+        record(Kind.PASSWORD_CHANGED, request=request, user=user)
         email_later("password_changed", user.email)
         # ...and this client starts a new one.
         return self.new_tokens(request, user)

@@ -23,7 +23,11 @@ class IssuerConfig(AppConfig):
             check_key_set,
             check_secret_file_modes,
         )
+        from .login_signals import (  # noqa: PLC0415
+            leave_token_logins_last_login_to_simplejwt,
+        )
 
+        leave_token_logins_last_login_to_simplejwt()
         # Every token, of simplejwt's classes too, carries and checks kid.
         install_token_backend(local_token_backend)
         # Not deploy-only: a key that cannot sign or verify breaks every environment.

@@ -40,6 +40,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
@@ -176,14 +177,20 @@ class EmailNotVerified(PermissionDenied):
         super().__init__({"detail": self.default_detail, "code": self.default_code})
 
 
+{% endif -%}
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a confirmed address and its password."""
+    """Obtain the issuer's token pair (``tokens.py``) for a {% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}confirmed address{% else %}username{% endif %} and password.
+
+    A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
+    tokens are issued.
+    """
 
     token_class = RefreshToken
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
         # simplejwt's own steps, with the address checked after the password
-        # and before any token (or session) is made.
+        # and before any token, session or login signal.
         data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
         if isinstance(self.user, User) and not self.user.email_verified:
             raise EmailNotVerified
@@ -192,13 +199,11 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
         data["access"] = str(refresh.access_token)
         if api_settings.UPDATE_LAST_LOGIN:
             update_last_login(None, self.user)
-        return data
-{%- else -%}
-class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
-
-    token_class = RefreshToken
+{%- else %}
+        data = super().validate(attrs)
 {%- endif %}
+        send_logged_in(self)
+        return data
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):

@@ -75,7 +75,9 @@ class SessionDetailView(APIView):
     )
     def delete(self, request: Request, session_id: str) -> Response:
         session = get_object_or_404(live_sessions_of(request), pk=session_id)
-        end_sessions(Session.objects.filter(pk=session.pk), reason="ended")
+        end_sessions(
+            Session.objects.filter(pk=session.pk), reason="ended", request=request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -96,6 +98,8 @@ class LogoutAllView(APIView):
     )
     def post(self, request: Request) -> Response:
         ended = end_sessions(
-            Session.objects.filter(user=user_of(request)), reason="logout-all"
+            Session.objects.filter(user=user_of(request)),
+            reason="logout-all",
+            request=request,
         )
         return Response({"ended": ended})
