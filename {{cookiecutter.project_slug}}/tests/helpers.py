@@ -7,11 +7,7 @@ import json
 import os
 import subprocess
 import sys
-{%- if cookiecutter.token_transport == "cookie" %}
 from typing import TYPE_CHECKING, Any
-{%- else %}
-from typing import TYPE_CHECKING
-{%- endif %}
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -46,7 +42,7 @@ def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
     )
 
 
-def create_user(name: str, **fields: object) -> User:
+def create_user(name: str, **fields: Any) -> User:
     """Create a user called ``name``, with PASSWORD and the address ``name@example.com``.
 
     ``name`` is the username, unless users log in with their address.

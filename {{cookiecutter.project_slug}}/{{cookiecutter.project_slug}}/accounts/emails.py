@@ -22,14 +22,12 @@ SERVICE = "{{ cookiecutter.project_name }}"
 
 def recipients(kind: str, address: str) -> QuerySet[User]:
     """Return the users an email of ``kind`` to ``address`` goes to."""
-    users = get_user_model()._default_manager.filter(
-        email__iexact=address, is_active=True
-    )
+    users = get_user_model()._default_manager
 {%- if cookiecutter.account_signup == "open" %}
     if kind == "verify_email":
-        return users.filter(email_verified=False)
+        return users.filter(email__iexact=address, is_active=True, email_verified=False)
 {%- endif %}
-    return users
+    return users.filter(email__iexact=address, is_active=True)
 
 
 def password_reset(user: User) -> EmailMessage:

@@ -1,14 +1,10 @@
 """The bodies of the account endpoints, and the checks each one makes."""
 
-from typing import Any
-
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from {{ cookiecutter.project_slug }}.users.models import User
-
-from .links import user_of_uid
 
 
 def validate_new_password(
@@ -34,10 +30,6 @@ class LinkSerializer(serializers.Serializer):
 
     uid = serializers.CharField()
     token = serializers.CharField()
-
-    def link_user(self, attrs: dict[str, Any]) -> User | None:
-        """Return the active user the link names, or None."""
-        return user_of_uid(attrs["uid"])
 
 
 class PasswordResetConfirmSerializer(LinkSerializer):

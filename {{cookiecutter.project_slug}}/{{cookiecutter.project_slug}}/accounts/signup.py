@@ -31,6 +31,7 @@ from .responses import (
     INVALID_BODY,
     InvalidLink,
 )
+from .links import user_of_uid
 from .serializers import LinkSerializer, validate_new_password
 from .tasks import email_later
 from .tokens import email_verification_tokens
@@ -117,7 +118,7 @@ class VerifyEmailView(AnonymousAccountView):
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.link_user(serializer.validated_data)
+        user = user_of_uid(serializer.validated_data["uid"])
         token = serializer.validated_data["token"]
         if user is None or not email_verification_tokens.check_token(user, token):
             raise InvalidLink

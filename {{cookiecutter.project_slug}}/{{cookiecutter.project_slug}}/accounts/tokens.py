@@ -1,6 +1,8 @@
 """One-time tokens of the emailed links: Django's own generator, with a salt per purpose."""
 
+{% if cookiecutter.account_signup == "open" -%}
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+{% endif -%}
 from django.contrib.auth.tokens import default_token_generator as password_reset_tokens
 {%- if cookiecutter.account_signup == "open" %}
 

@@ -5,6 +5,8 @@ not the address has an account: the email is enqueued either way and the
 worker finds out whom it goes to (``tasks.py``).
 """
 
+from collections.abc import Sequence
+
 from django.contrib.auth import get_user_model
 from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,6 +15,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
@@ -33,6 +36,7 @@ from .responses import (
     INVALID_BODY,
     InvalidLink,
 )
+from .links import user_of_uid
 from .serializers import (
     AddressSerializer,
     PasswordChangeSerializer,
@@ -49,7 +53,7 @@ class AnonymousAccountView(ThrottlesInOrder, GenericAPIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AccountPerClientThrottle,)
+    throttle_classes: Sequence[type[BaseThrottle]] = (AccountPerClientThrottle,)
 
 
 class AddressView(AnonymousAccountView):
@@ -98,7 +102,7 @@ class PasswordResetConfirmView(AnonymousAccountView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = serializer.link_user(data)
+        user = user_of_uid(data["uid"])
         if user is None or not password_reset_tokens.check_token(user, data["token"]):
             raise InvalidLink
         password = validate_new_password(data["new_password"], user)

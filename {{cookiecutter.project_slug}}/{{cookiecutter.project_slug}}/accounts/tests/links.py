@@ -9,7 +9,7 @@ from django.core import mail
 def link_values(page):
     """Return ``{uid, token}`` of the last emailed link to ``page``."""
     for message in reversed(mail.outbox):
-        found = re.search(rf"\S+/{page}\?\S+", message.body)
+        found = re.search(rf"\S+/{page}\?\S+", str(message.body))
         if found:
             query = parse_qs(urlsplit(found.group()).query)
             return {"uid": query["uid"][0], "token": query["token"][0]}
