@@ -6,8 +6,10 @@ from .environment import env
 # smtp+ssl://…); locally the console shows each message. Production requires it.
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-# Give up on a mail server after 10 seconds: the worker retries later.
+# Give up on a mail server after 10 seconds: the worker retries later, first
+# after this many seconds, then twice as long each time (8 attempts in all).
 EMAIL_TIMEOUT = 10
+ACCOUNT_EMAIL_RETRY_SECONDS = env.int("ACCOUNT_EMAIL_RETRY_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # The front end the emailed links lead to (its /verify-email and

@@ -9,7 +9,8 @@ accounts_settings = AppSettings(
         "ACCOUNT_FRONTEND_URL": REQUIRED,
         # How many times a message is tried before it is given up (and logged).
         "ACCOUNT_EMAIL_ATTEMPTS": 8,
-        # Seconds before the first retry; each later one waits twice as long.
-        "ACCOUNT_EMAIL_RETRY_SECONDS": 30,
+        # Seconds before the first retry; each later one waits twice as long
+        # (config/settings/accounts.py reads ACCOUNT_EMAIL_RETRY_SECONDS).
+        "ACCOUNT_EMAIL_RETRY_SECONDS": REQUIRED,
     }
 )
