@@ -40,6 +40,8 @@ RESERVED_SLUGS = frozenset(
         "corsheaders",
         "cryptography",
         "django",
+        "django_tasks",
+        "django_tasks_db",
         "drf_spectacular",
         "drf_spectacular_sidecar",
         "environ",
