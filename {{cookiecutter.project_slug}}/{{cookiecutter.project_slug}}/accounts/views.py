@@ -28,6 +28,7 @@ from {{ cookiecutter.project_slug }}.throttling.throttles import check_password_
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .links import user_of_uid
 from .responses import (
     ACCEPTED,
     BAD_LINK_OR_BODY,
@@ -36,7 +37,6 @@ from .responses import (
     INVALID_BODY,
     InvalidLink,
 )
-from .links import user_of_uid
 from .serializers import (
     AddressSerializer,
     PasswordChangeSerializer,
