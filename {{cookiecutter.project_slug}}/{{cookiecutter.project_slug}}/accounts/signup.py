@@ -23,6 +23,7 @@ from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .links import user_of_uid
 from .responses import (
     ACCEPTED,
     BAD_LINK_OR_BODY,
@@ -31,7 +32,6 @@ from .responses import (
     INVALID_BODY,
     InvalidLink,
 )
-from .links import user_of_uid
 from .serializers import LinkSerializer, validate_new_password
 from .tasks import email_later
 from .tokens import email_verification_tokens
