@@ -59,7 +59,7 @@ class AnonymousAccountView(ThrottlesInOrder, GenericAPIView):
 class AddressView(AnonymousAccountView):
     """Takes ``{email}``; counted per client, then per address."""
 
-    serializer_class = AddressSerializer
+    serializer_class: type[serializers.Serializer] = AddressSerializer
     throttle_classes = (AccountPerClientThrottle, AccountPerAddressThrottle)
 
     def address(self, request: Request) -> str:

@@ -8,7 +8,11 @@ re-passworded users. These classes keep its behaviour otherwise.
 """
 
 from contextlib import AbstractContextManager, nullcontext
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from typing import Any, cast
+{%- else %}
 from typing import Any
+{%- endif %}
 
 from django.apps import apps
 {%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
@@ -192,13 +196,14 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
         # simplejwt's own steps, with the address checked after the password
         # and before any token, session or login signal.
         data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
-        if isinstance(self.user, User) and not self.user.email_verified:
+        user = cast("User", self.user)  # validate() refused anybody else.
+        if not user.email_verified:
             raise EmailNotVerified
-        refresh = self.get_token(self.user)
+        refresh = cast("RefreshToken", self.get_token(user))
         data["refresh"] = str(refresh)
         data["access"] = str(refresh.access_token)
         if api_settings.UPDATE_LAST_LOGIN:
-            update_last_login(None, self.user)
+            update_last_login(User, user)
 {%- else %}
         data = super().validate(attrs)
 {%- endif %}
