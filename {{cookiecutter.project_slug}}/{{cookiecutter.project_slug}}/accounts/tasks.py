@@ -12,11 +12,12 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from django.utils import timezone
 {%- if cookiecutter.django_version == "5.2" %}
+from django.utils import timezone
 from django_tasks import task
 {%- else %}
 from django.tasks import task
+from django.utils import timezone
 {%- endif %}
 
 from .conf import accounts_settings

@@ -11,7 +11,10 @@ import hashlib
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.throttling.throttles import FixedWindowThrottle, validated_field
+from {{ cookiecutter.project_slug }}.throttling.throttles import (
+    FixedWindowThrottle,
+    validated_field,
+)
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
 
 
