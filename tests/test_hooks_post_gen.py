@@ -20,6 +20,7 @@ def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_option
         "my_service/accounts/signup.py",
         "my_service/accounts/tests/test_signup.py",
         "my_service/database/management",
+        "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
@@ -68,6 +69,7 @@ def test_unchosen_options_prune_their_files():
         "my_service/accounts/signup.py",
         "my_service/accounts/tests/test_signup.py",
         "my_service/database/management",
+        "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
@@ -81,6 +83,7 @@ def test_the_cookie_transport_keeps_its_module_and_tests():
     pruned = post_gen.unused_paths(default_answers(token_transport="cookie"))
 
     assert "my_service/issuer/cookies.py" not in pruned
+    assert "my_service/issuer/cookie_checks.py" not in pruned
     assert "my_service/issuer/tests/cookie_transport" not in pruned
     assert "config/settings/cookie_transport.py" not in pruned
 

@@ -25,6 +25,11 @@ class ReadinessSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # A string, as in the access token's ``sub`` (RFC 9068) and on a verifier.
+    id = serializers.CharField(
+        read_only=True, help_text="The user id: the access token's sub claim."
+    )
+
     class Meta:
         model = get_user_model()
         fields = (
@@ -38,6 +43,14 @@ class UserSerializer(serializers.ModelSerializer):
             "date_joined",
         )
         read_only_fields = fields
+{%- if cookiecutter.service_role == "verifier" %}
+        # A verifier's user is made of the token's claims (verifier/
+        # authentication.py): those the issuer's tokens do not carry are null.
+        extra_kwargs = {
+            name: {"allow_null": True}
+            for name in ("email", "first_name", "last_name", "date_joined")
+        }
+{%- endif %}
 
 
 # Describes error bodies in the OpenAPI schema; DRF's exception handler builds them.

@@ -21,8 +21,12 @@ class IssuerConfig(AppConfig):
         from .checks import (  # noqa: PLC0415
             check_jwt_configuration,
             check_key_set,
+            check_next_key_files,
             check_secret_file_modes,
         )
+{%- if cookiecutter.token_transport == "cookie" %}
+        from .cookie_checks import check_refresh_cookie  # noqa: PLC0415
+{%- endif %}
         from .login_signals import (  # noqa: PLC0415
             leave_token_logins_last_login_to_simplejwt,
         )
@@ -33,6 +37,10 @@ class IssuerConfig(AppConfig):
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
+        checks.register(check_next_key_files, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
+{%- if cookiecutter.token_transport == "cookie" %}
+        checks.register(check_refresh_cookie, checks.Tags.security)
+{%- endif %}
         # Deploy only: a local issuer may answer over plain http.
         checks.register(check_issuer_is_https, checks.Tags.security, deploy=True)

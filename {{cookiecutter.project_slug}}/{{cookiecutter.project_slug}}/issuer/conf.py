@@ -18,5 +18,8 @@ issuer_settings = AppSettings(
         # The files that hold this service's JWT secrets, which must stay
         # owner-only (local.py and production.py list them; tests set none).
         "JWT_SECRET_FILES": [],
+        # The files SIMPLE_JWT's SIGNING_KEY and VERIFYING_KEY were read from,
+        # by setting (local.py and production.py; none for keys given as text).
+        "JWT_KEY_FILES": {},
     }
 )

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
+from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from ..lifecycle import end_sessions
@@ -70,7 +71,9 @@ class SessionDetailView(APIView):
         responses={
             204: None,
             401: UNAUTHENTICATED,
-            404: OpenApiResponse(description="No live session of yours has this id."),
+            404: OpenApiResponse(
+                ErrorSerializer, description="No live session of yours has this id."
+            ),
         },
     )
     def delete(self, request: Request, session_id: str) -> Response:
