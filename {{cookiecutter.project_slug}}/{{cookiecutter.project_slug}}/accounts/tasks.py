@@ -12,10 +12,10 @@ import logging
 import smtplib
 from datetime import timedelta
 
-{%- if cookiecutter.django_version == "5.2" %}
+{% if cookiecutter.django_version == "5.2" -%}
 from django.utils import timezone
 from django_tasks import task
-{%- else %}
+{%- else -%}
 from django.tasks import task
 from django.utils import timezone
 {%- endif %}
