@@ -30,6 +30,11 @@ def recipients(kind: str, address: str) -> QuerySet[User]:
     return users.filter(email__iexact=address, is_active=True)
 
 
+def reset_page() -> str:
+    """Return the front end's page where a password reset starts."""
+    return f"{str(accounts_settings.ACCOUNT_FRONTEND_URL).rstrip('/')}/reset-password"
+
+
 def password_reset(user: User) -> EmailMessage:
     link = frontend_link("reset-password", user, password_reset_tokens.make_token(user))
     return message(
@@ -47,8 +52,7 @@ def password_changed(user: User) -> EmailMessage:
         f"Your {SERVICE} password was changed",
         "The password of your account was just changed, and every session "
         "that used the old one has ended. If you did not do this, reset your "
-        "password now:\n\n"
-        f"{accounts_settings.ACCOUNT_FRONTEND_URL}/reset-password",
+        f"password now:\n\n{reset_page()}",
     )
 {%- if cookiecutter.account_signup == "open" %}
 
@@ -70,7 +74,7 @@ def account_exists(user: User) -> EmailMessage:
         f"You already have a {SERVICE} account",
         "Somebody tried to sign up with your address, which already has an "
         "account. If it was you, log in, or reset your password here:\n\n"
-        f"{accounts_settings.ACCOUNT_FRONTEND_URL}/reset-password",
+        f"{reset_page()}",
     )
 {%- endif %}
 
