@@ -25,6 +25,8 @@ GENEROUS_THROTTLE_RATES = {
     "DJANGO_THROTTLE_OBTAIN_PER_CLIENT": "100000/day",
     "DJANGO_THROTTLE_OBTAIN_PER_USERNAME": "100000/day",
     "DJANGO_THROTTLE_REFRESH_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_ACCOUNT_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_ACCOUNT_PER_ADDRESS": "100000/day",
 }
 START_TIMEOUT_SECONDS = 60
 
@@ -193,7 +195,12 @@ def production_environment(project, **overrides):
     elif (keys := Path(project) / "keys").is_dir():
         variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
         variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
-    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in (Path(project) / ".env.example").read_text():
+    documented = (Path(project) / ".env.example").read_text()
+    if "EMAIL_URL=" in documented:
+        # An issuer's account emails; nothing listens there unless a test serves it.
+        variables["EMAIL_URL"] = "smtp://127.0.0.1:2525"
+        variables["ACCOUNT_FRONTEND_URL"] = "https://app.example.com"
+    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in documented:
         # As compose.yaml sets it next to its cleanup service.
         variables["JWT_TOKEN_CLEANUP_SCHEDULED"] = "true"
     variables.update(overrides)

@@ -32,7 +32,16 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = get_user_model()
-        fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
+        fields = (
+            "id",
+{%- if cookiecutter.login_field == "username" %}
+            "username",
+{%- endif %}
+            "email",
+            "first_name",
+            "last_name",
+            "date_joined",
+        )
         read_only_fields = fields
 {%- if cookiecutter.service_role == "verifier" %}
         # A verifier's user is made of the token's claims (verifier/

@@ -8,15 +8,25 @@ re-passworded users. These classes keep its behaviour otherwise.
 """
 
 from contextlib import AbstractContextManager, nullcontext
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from typing import Any, cast
+{%- else %}
 from typing import Any
+{%- endif %}
 
 from django.apps import apps
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from django.contrib.auth.models import update_last_login
+{%- endif %}
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field
 from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from rest_framework.exceptions import PermissionDenied
+{%- endif %}
 from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -159,8 +169,21 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+{% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" -%}
+class EmailNotVerified(PermissionDenied):
+    """The password is right, but the address has not been confirmed yet."""
+
+    default_detail = _("Confirm your email address before logging in.")
+    default_code = "email_not_verified"
+
+    def __init__(self) -> None:
+        # "code" in the body, as simplejwt's refusals carry it.
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+{% endif -%}
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password.
+    """Obtain the issuer's token pair (``tokens.py``) for a {% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}confirmed address{% else %}username{% endif %} and password.
 
     A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
     tokens are issued.
@@ -169,7 +192,21 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
     token_class = RefreshToken
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+        # simplejwt's own steps, with the address checked after the password
+        # and before any token, session or login signal.
+        data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
+        user = cast("User", self.user)  # validate() refused anybody else.
+        if not user.email_verified:
+            raise EmailNotVerified
+        refresh = cast("RefreshToken", self.get_token(user))
+        data["refresh"] = str(refresh)
+        data["access"] = str(refresh.access_token)
+        if api_settings.UPDATE_LAST_LOGIN:
+            update_last_login(User, user)
+{%- else %}
         data = super().validate(attrs)
+{%- endif %}
         send_logged_in(self)
         return data
 
