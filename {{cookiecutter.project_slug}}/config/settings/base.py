@@ -211,7 +211,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, naming the roles and scopes each view needs.
+    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.authorization_schema.AuthorizationAutoSchema",
     # Brute-force protection: the rates of the throttles that the token views
     # and the admin's login name (issuer/views.py, throttling/admin_site.py),
     # counted in the shared cache; a limit hit answers 429. Other views are
@@ -240,6 +241,18 @@ REST_FRAMEWORK: dict[str, Any] = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
+{%- if cookiecutter.service_role == "issuer" %}
+
+# What access tokens say of their user, computed at every obtain and refresh:
+# a dotted path to a function of the user returning JSON claims ("" for none);
+# the default adds "roles", the user's group names. Capped at
+# JWT_CLAIMS_MAX_BYTES of JSON. See issuer/access_claims.py.
+JWT_CLAIMS_HOOK = env.str(
+    "JWT_CLAIMS_HOOK",
+    default="{{ cookiecutter.project_slug }}.issuer.access_claims.group_roles",
+)
+JWT_CLAIMS_MAX_BYTES = env.int("JWT_CLAIMS_MAX_BYTES", default=2048)
+{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the

@@ -1,6 +1,6 @@
 """The settings of the issuer app (see ``app_settings.py``)."""
 
-from {{ cookiecutter.project_slug }}.app_settings import AppSettings
+from {{ cookiecutter.project_slug }}.app_settings import REQUIRED, AppSettings
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import KEY_PUBLISH_SECONDS
 
 issuer_settings = AppSettings(
@@ -18,5 +18,10 @@ issuer_settings = AppSettings(
         # The files that hold this service's JWT secrets, which must stay
         # owner-only (local.py and production.py list them; tests set none).
         "JWT_SECRET_FILES": [],
+        # What access tokens say of their user (issuer/access_claims.py; base.py
+        # reads both from the environment): a dotted path to a function of
+        # the user ("": no claims), and the most bytes of JSON its claims take.
+        "JWT_CLAIMS_HOOK": REQUIRED,
+        "JWT_CLAIMS_MAX_BYTES": REQUIRED,
     }
 )

@@ -20,6 +20,8 @@ from django.db.models import Field
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from .permissions import ROLES_CLAIM, SCOPE_CLAIM
+
 # NumericDate (RFC 7519 section 2): seconds since 1970, as far as Python's
 # datetime goes (the end of the year 9999).
 LATEST_TIMESTAMP = 253_402_300_799
@@ -92,6 +94,16 @@ def is_user_id(value: object) -> bool:
         return False
 
 
+def is_roles(value: object) -> bool:
+    """Return True for a list of role names (``jwt_auth/permissions.py``)."""
+    return isinstance(value, list) and all(isinstance(role, str) for role in value)
+
+
+def is_scope(value: object) -> bool:
+    """Return True for a space-separated list of scopes (RFC 8693, section 4.2)."""
+    return isinstance(value, str)
+
+
 def require_claim(name: str, check: ClaimCheck) -> None:
     """Make tokens whose claim ``name`` fails ``check`` invalid (an app's own claim)."""
     added_checks[name] = check
@@ -106,6 +118,8 @@ def claim_checks() -> dict[str, ClaimCheck]:
         api_settings.JTI_CLAIM: is_text,
         api_settings.TOKEN_TYPE_CLAIM: is_token_type,
         api_settings.USER_ID_CLAIM: is_user_id,
+        ROLES_CLAIM: is_roles,
+        SCOPE_CLAIM: is_scope,
         **added_checks,
     }
 
