@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 {%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
 {%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.service_clients",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.throttling",
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.database",
@@ -227,6 +230,15 @@ REST_FRAMEWORK: dict[str, Any] = {
         "token_refresh_per_client": env.str(
             "DJANGO_THROTTLE_REFRESH_PER_CLIENT", default="60/minute"
         ),
+{%- if cookiecutter.service_role == "issuer" %}
+        # The client credentials grant: per client address, per client id.
+        "token_client_per_client": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT", default="60/minute"
+        ),
+        "token_client_per_client_id": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT_ID", default="60/minute"
+        ),
+{%- endif %}
     },
     # How many proxies in front of the service append the client's address to
     # X-Forwarded-For. 0: the connection's address, which clients cannot forge.

@@ -18,14 +18,17 @@ error="insufficient_scope"`` (RFC 6750, section 3.1); without the role, 403
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
-from rest_framework.views import APIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework_simplejwt.settings import api_settings
+
+if TYPE_CHECKING:
+    # rest_framework.views reads the authentication classes, which import this.
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 ROLES_CLAIM = "roles"
 SCOPE_CLAIM = "scope"
@@ -102,7 +105,7 @@ class TokenPermission(BasePermission):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(map(repr, self.names))})"
 
-    def has_permission(self, request: Request, view: APIView) -> bool:
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
         if request.auth is None:
             # No token: DRF answers 401, as IsAuthenticated would.
             return False
@@ -155,3 +158,27 @@ class HasScope(TokenPermission):
 
     def refusal(self) -> PermissionDenied:
         return InsufficientScope(self.names)
+
+
+class NotAUser(PermissionDenied):
+    """403 for a service client's token where only a user's will do."""
+
+    default_detail = _("This needs a user's access token, not a service client's.")
+    default_code = "not_a_user"
+
+    def __init__(self) -> None:
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+class IsUser(IsAuthenticated):
+    """Allow the tokens of users only: never a service client's (``service_clients.py``).
+
+    For views about the caller as a user (``/api/me/``, sessions).
+    """
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if getattr(request.user, "is_service_client", False):
+            raise NotAUser
+        return True
