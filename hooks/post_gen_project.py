@@ -38,7 +38,12 @@ def unused_paths(answers):
     if answers["service_role"] == "issuer":
         paths += [f"{package}/verifier", "config/settings/verifier.py"]
     else:
-        paths += [f"{package}/issuer", f"{package}/service_clients"]
+        paths += [
+            f"{package}/issuer",
+            f"{package}/security_events",
+            f"{package}/service_clients",
+            "config/settings/security_events.py",
+        ]
     if answers["__sessions"] != "yes":
         paths += [f"{package}/token_sessions", "config/settings/token_sessions.py"]
     if answers["token_transport"] != "cookie":

@@ -75,8 +75,13 @@ def test_a_verifier_prunes_the_issuer_package_and_the_sessions_with_it():
 
     assert answers["__sessions"] == "no"
     pruned = post_gen.unused_paths(answers)
-    issuer_only = {"issuer", "token_sessions", "service_clients"}
-    assert {f"my_service/{package}" for package in issuer_only} <= set(pruned)
+    assert {
+        "my_service/issuer",
+        "my_service/token_sessions",
+        "my_service/security_events",
+        "my_service/service_clients",
+        "config/settings/security_events.py",
+    } <= set(pruned)
     assert not any(path.startswith("my_service/verifier") for path in pruned)
 
 

@@ -1,7 +1,12 @@
-"""A local proxy in front of the issuer's key set, counting the verifier's fetches."""
+"""A local proxy in front of the issuer's key set, counting the verifier's fetches.
+
+It can also play an issuer that hangs (``hung()``): every fetch waits until
+the end of the load, as behind a dead connection, then gets 504.
+"""
 
 import json
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.support.serving import http
@@ -19,6 +24,8 @@ class CountingProxy:
         self.upstream = upstream
         self.count = 0
         self._lock = threading.Lock()
+        self._hanging = threading.Event()
+        self._released = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
@@ -29,6 +36,12 @@ class CountingProxy:
             def do_GET(self):
                 with proxy._lock:
                     proxy.count += 1
+                if proxy._hanging.is_set():
+                    proxy._released.wait(timeout=120)
+                    self.send_response(504)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status, headers, body = http("GET", proxy.upstream + self.path)
                 payload = json.dumps(body).encode()
                 self.send_response(status)
@@ -44,10 +57,22 @@ class CountingProxy:
 
         return Forward
 
+    @contextmanager
+    def hung(self):
+        """Hang every fetch while in this block (answered 504 at its end)."""
+        self._released.clear()
+        self._hanging.set()
+        try:
+            yield self
+        finally:
+            self._hanging.clear()
+            self._released.set()
+
     def __enter__(self):
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc_info):
+        self._released.set()
         self._server.shutdown()
         self._server.server_close()

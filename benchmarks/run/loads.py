@@ -17,6 +17,7 @@ from benchmarks.run.projects import (
     serving,
     template_server,
 )
+from benchmarks.run.strangers import strangers
 from tests.support.baking import SUPERUSER_PASSWORD
 from tests.support.commands import run
 from tests.support.databases import drop_database
@@ -71,6 +72,17 @@ class Loads:
         if server.key_set:
             outcome["key_set_fetches"] = server.key_set.count - fetched_before
         return outcome
+
+    def api_beside_strangers(self, server):
+        """``api`` while tokens with unknown kids come too: the issuer answers them."""
+        with strangers(server) as tally:
+            outcome = self.api(server)
+        return outcome | {"strangers": tally}
+
+    def api_issuer_hung(self, server):
+        """``api_beside_strangers`` with every key set fetch hanging (a verifier's)."""
+        with server.key_set.hung():
+            return self.api_beside_strangers(server)
 
     def jwks(self, server):
         return wrk(f"{server.url}/.well-known/jwks.json", self.options)
@@ -136,6 +148,9 @@ def measure_rates(options, workdir, servers):
         ("jwks", loads.jwks, (issuer,)),
         ("health", loads.health, (verifier,)),
         ("api", loads.api, (verifier,)),
+        # Unknown kids beside the load, their issuer answering, then hung.
+        ("api_strangers", loads.api_beside_strangers, (verifier,)),
+        ("api_issuer_hung", loads.api_issuer_hung, (verifier,)),
     ]
     warm_up = argparse.Namespace(**{**vars(options), "duration": 2})
     for server in servers:

@@ -14,6 +14,8 @@ TARGETS = {
     "verifier_api_vs_health": 0.90,
     # A handful (a worker that restarts asks again), not one per request.
     "verifier_key_set_fetches": 5,
+    # Valid tokens keep their rate while the issuer hangs (unknown kids beside).
+    "verifier_hung_vs_healthy": 0.90,
     "bake_current_seconds": 2.0,
     "bake_newcomer_uv_seconds": 10.0,
 }
@@ -121,6 +123,16 @@ def summary(rates, bakes):
             else None,
             None,
             ("max", TARGETS["verifier_key_set_fetches"]),
+        ),
+        (
+            "  /api/ + unknown kids: issuer hung vs answering",
+            median(rates_of("api_strangers", "verifier")),
+            median(rates_of("api_issuer_hung", "verifier")),
+            paired_ratio(
+                rates_of("api_issuer_hung", "verifier"),
+                rates_of("api_strangers", "verifier"),
+            ),
+            ("ratio", TARGETS["verifier_hung_vs_healthy"]),
         ),
     ]
     for name, label, target in (

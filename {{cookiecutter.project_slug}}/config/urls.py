@@ -19,6 +19,12 @@ urlpatterns = [
     path("api/", include("{{ cookiecutter.project_slug }}.token_sessions.api.urls")),
 {%- endif %}
 ]
+# JSON errors under /api/ and /.well-known/, Django's pages elsewhere.
+handler400 = "{{ cookiecutter.project_slug }}.api.errors.bad_request"
+handler403 = "{{ cookiecutter.project_slug }}.api.errors.permission_denied"
+handler404 = "{{ cookiecutter.project_slug }}.api.errors.not_found"
+handler500 = "{{ cookiecutter.project_slug }}.api.errors.server_error"
+
 # Production may move the admin (DJANGO_ADMIN_URL) or leave it out (empty).
 if admin_path := settings.ADMIN_URL.strip("/"):
     urlpatterns.append(path(f"{admin_path}/", admin.site.urls))

@@ -7,11 +7,7 @@ import json
 import os
 import subprocess
 import sys
-{%- if cookiecutter.token_transport == "cookie" %}
 from typing import TYPE_CHECKING, Any
-{%- else %}
-from typing import TYPE_CHECKING
-{%- endif %}
 
 from django.conf import settings
 from rest_framework.test import APIClient
@@ -140,3 +136,41 @@ class BodyTokensClient(APIClient):
             response.json = lambda: body  # type: ignore[method-assign]
         return response
 {%- endif %}
+
+
+def documented_body(
+    schema: dict[str, Any], path: str, method: str, status: int
+) -> dict[str, Any]:
+    """Return the JSON schema the OpenAPI ``schema`` gives the answer ``status``."""
+    response = schema["paths"][path][method]["responses"][str(status)]
+    return resolve(schema, response["content"]["application/json"]["schema"])
+
+
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Return ``node``, or the component its ``$ref`` names."""
+    reference = node.get("$ref")
+    if reference is None:
+        return node
+    return schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+
+
+def undocumented(
+    schema: dict[str, Any], documented: dict[str, Any], body: dict[str, Any]
+) -> list[str]:
+    """Return what of the JSON object ``body`` its ``documented`` schema does not say.
+
+    A key it does not list, a required key missing, a null where the
+    property is not nullable: what breaks a client generated from the schema.
+    """
+    properties = documented.get("properties", {})
+    problems = [f"{key} is not documented" for key in body if key not in properties]
+    problems += [
+        f"{key} is missing" for key in documented.get("required", []) if key not in body
+    ]
+    problems += [
+        f"{key} is null, documented as not nullable"
+        for key, value in body.items()
+        if value is None
+        and not resolve(schema, properties.get(key, {})).get("nullable")
+    ]
+    return problems

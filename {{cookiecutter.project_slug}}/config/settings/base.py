@@ -12,6 +12,9 @@ from typing import Any
 
 {% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
+{%- if cookiecutter.service_role == "issuer" %}
+from .security_events import *  # noqa: F403
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
 from .token_sessions import *  # noqa: F403
 {%- endif %}
@@ -46,6 +49,9 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.jwt_auth",
     # The role of this service, chosen when it was generated.
     "{{ cookiecutter.project_slug }}.{{ cookiecutter.service_role }}",
+{%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.security_events",
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
 {%- endif %}
@@ -72,6 +78,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A refused CSRF check answers JSON under /api/ (config/urls.py has the others).
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.api.errors.csrf_failure"
 # Where the admin is served; empty: no admin at all.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 WSGI_APPLICATION = "config.wsgi.application"
@@ -207,14 +215,15 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
     ],
-    # DRF's parsers, with a JSON parser that answers a deeply nested body
-    # with 400 instead of running out of stack (api/parsers.py).
+    # JSON only, as the OpenAPI schema says (any other body: 415), through a
+    # parser that answers a deeply nested body with 400 instead of running
+    # out of stack (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "{{ cookiecutter.project_slug }}.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
     ],
-    # drf-spectacular's, naming the roles and scopes each view needs.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # drf-spectacular's, documenting every error answer too (api/schema.py)
+    # and the roles and scopes each view needs (api/authorization_schema.py).
     "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.authorization_schema.AuthorizationAutoSchema",
     # Brute-force protection: the rates of the throttles that the token views
     # and the admin's login name (issuer/views.py, throttling/admin_site.py),
@@ -307,6 +316,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components (TokenObtainPairRequest in,
+    # TokenObtainPair out): what generated clients need to type both sides.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -324,6 +336,10 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+{%- if cookiecutter.service_role == "issuer" %}
+        # Security events are JSON already (security_events/events.py).
+        "json_line": {"format": "%(message)s"},
+{%- endif %}
     },
     "handlers": {
         "console": {
@@ -331,6 +347,13 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_tokens"],
         },
+{%- if cookiecutter.service_role == "issuer" %}
+        "security_events": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_line",
+            "filters": ["redact_tokens"],
+        },
+{%- endif %}
     },
     "root": {
         "handlers": ["console"],
@@ -339,5 +362,13 @@ LOGGING = {
     "loggers": {
         # Django's own console handler would print its records a second time.
         "django": {"handlers": [], "propagate": True},
+{%- if cookiecutter.service_role == "issuer" %}
+        # One JSON line per security event, for log collectors.
+        "{{ cookiecutter.project_slug }}.security": {
+            "handlers": ["security_events"],
+            "level": "INFO",
+            "propagate": False,
+        },
+{%- endif %}
     },
 }

@@ -1,6 +1,7 @@
 """Settings for development on a workstation (``manage.py`` uses these)."""
 
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    key_files,
     key_publish_seconds,
     next_keys_dir,
     previous_verifying_keys_from_env,
@@ -26,6 +27,8 @@ JWT_NEXT_KEYS_DIR = next_keys_dir(env, BASE_DIR)
 JWT_KEY_PUBLISH_SECONDS = key_publish_seconds(env)
 # The files those keys came from: refused at start if others can read them.
 JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
+# Where SIGNING_KEY and VERIFYING_KEY come from, for the checks to name them.
+JWT_KEY_FILES = key_files(env, BASE_DIR)
 
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",

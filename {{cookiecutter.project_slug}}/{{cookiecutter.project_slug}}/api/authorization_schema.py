@@ -4,23 +4,21 @@ drf-spectacular knows who may call an operation (its security schemes), not
 what the caller's token must carry. For every permission of
 ``jwt_auth/permissions.py`` on a view, the operation gets a sentence in its
 description, the list ``x-token-requirements`` (e.g. ``scope: orders:read``)
-and its 403 answer.
+and its 403 answer says why.
 """
 
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema
-
 from {{ cookiecutter.project_slug }}.jwt_auth.permissions import TokenPermission
 
-from .serializers import ErrorSerializer
+from .schema import AutoSchema
 
 REQUIREMENTS_EXTENSION = "x-token-requirements"
 FORBIDDEN_DESCRIPTION = "The access token lacks a role or scope this needs."
 
 
 class AuthorizationAutoSchema(AutoSchema):
-    """drf-spectacular's ``AutoSchema``, with what the token must carry."""
+    """The project's AutoSchema (schema.py), with what the token must carry."""
 
     def token_requirements(self) -> list[str]:
         """Return what the view's token permissions need, in words."""
@@ -39,12 +37,12 @@ class AuthorizationAutoSchema(AutoSchema):
         description = operation.get("description", "")
         operation["description"] = f"{description}\n\n{needs}".strip()
         operation[REQUIREMENTS_EXTENSION] = requirements
-        error = self.resolve_serializer(ErrorSerializer, "response")
-        operation["responses"].setdefault(
-            "403",
-            {
-                "content": {"application/json": {"schema": error.ref}},
-                "description": FORBIDDEN_DESCRIPTION,
-            },
-        )
         return operation
+
+    def error_answers(
+        self, operation: dict[str, Any]
+    ) -> dict[str, tuple[str, dict[str, Any]]]:
+        answers = super().error_answers(operation)
+        if self.token_requirements():
+            answers["403"] = (FORBIDDEN_DESCRIPTION, {})
+        return answers

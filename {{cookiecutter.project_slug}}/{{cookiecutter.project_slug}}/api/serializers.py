@@ -28,6 +28,10 @@ class ReadinessSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # A string, as in the access token's ``sub`` (RFC 9068) and on a verifier.
+    id = serializers.CharField(
+        read_only=True, help_text="The user id: the access token's sub claim."
+    )
     roles = serializers.SerializerMethodField(
         help_text="The roles the access token carries (the issuer's JWT_CLAIMS_HOOK)."
     )
@@ -48,6 +52,14 @@ class UserSerializer(serializers.ModelSerializer):
             "scopes",
         )
         read_only_fields = fields
+{%- if cookiecutter.service_role == "verifier" %}
+        # A verifier's user is made of the token's claims (verifier/
+        # authentication.py): those the issuer's tokens do not carry are null.
+        extra_kwargs = {
+            name: {"allow_null": True}
+            for name in ("email", "first_name", "last_name", "date_joined")
+        }
+{%- endif %}
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_roles(self, user: object) -> list[str]:

@@ -21,14 +21,20 @@ class IssuerConfig(AppConfig):
         from .checks import (  # noqa: PLC0415
             check_jwt_configuration,
             check_key_set,
+            check_next_key_files,
             check_secret_file_modes,
         )
+        from .login_signals import (  # noqa: PLC0415
+            leave_token_logins_last_login_to_simplejwt,
+        )
 
+        leave_token_logins_last_login_to_simplejwt()
         # Every token, of simplejwt's classes too, carries and checks kid.
         install_token_backend(local_token_backend)
         # Not deploy-only: a key that cannot sign or verify breaks every environment.
         checks.register(check_jwt_configuration, checks.Tags.security)
         checks.register(check_key_set, checks.Tags.security)
+        checks.register(check_next_key_files, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
         # Deploy only: a local issuer may answer over plain http.
         checks.register(check_issuer_is_https, checks.Tags.security, deploy=True)

@@ -36,6 +36,10 @@ from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import (
     is_hmac,
 )
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import is_public
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    not_before_of,
+    read_key_file,
+)
 
 from .conf import issuer_settings
 
@@ -75,7 +79,7 @@ def check_jwt_configuration(
     except JWTConfigurationError as problem:
         return [
             checks.Error(
-                problem.message,
+                naming_key_files(problem.message),
                 hint=problem.hint,
                 obj="SIMPLE_JWT",
                 id=problem.check_id,
@@ -92,6 +96,15 @@ def check_jwt_configuration(
             )
         ]
     return []
+
+
+def naming_key_files(message: str) -> str:
+    """Return ``message`` with each key setting it names followed by the file it came from."""
+    for setting, path in issuer_settings.JWT_KEY_FILES.items():
+        source = path if Path(path).is_file() else f"{path}, which does not exist"
+        name = f"SIMPLE_JWT[{setting!r}]"
+        message = message.replace(name, f"{name} (read from {source})")
+    return message
 
 
 def check_secret(algorithm: Algorithm, jwt_settings: APISettings) -> tuple[str, str]:
@@ -282,6 +295,56 @@ def check_key_set(
             )
         )
     return errors
+
+
+def check_next_key_files(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Return a Warning for each file of ``JWT_NEXT_KEYS_DIR`` that will never sign.
+
+    ``rotate_jwt_key`` writes there private keys of the configured algorithm,
+    named by when they sign. A damaged file, a key of another algorithm, or a
+    name that says no time is skipped (``backend.py`` logs it at every read):
+    the service goes on signing with its current key, so the start goes on
+    too, but the rotation did not happen.
+    """
+    algorithm = ALGORITHMS.get(simplejwt_settings.api_settings.ALGORITHM)
+    folder = issuer_settings.JWT_NEXT_KEYS_DIR
+    if algorithm is None or algorithm.is_hmac or folder is None:
+        return []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    warnings: list[checks.CheckMessage] = []
+    for path in sorted(folder.glob("*.pem")):
+        problem = next_key_problem(path, algorithm)
+        if problem:
+            warnings.append(
+                checks.Warning(
+                    f"The next key file {path} {problem}: it is neither "
+                    "published nor used to sign.",
+                    hint=f"Delete {path} and run 'python manage.py rotate_jwt_key' "
+                    "again.",
+                    obj="JWT_NEXT_KEYS_DIR",
+                    id="jwt_auth.W002",
+                )
+            )
+    return warnings
+
+
+def next_key_problem(path: Path, algorithm: Algorithm) -> str | None:
+    """Return why the next key file ``path`` cannot sign, or None when it can."""
+    if not_before_of(path) == datetime.max.replace(tzinfo=UTC):
+        return "is not named <time it signs from, UTC>-<kid>.pem"
+    try:
+        key = serialization.load_pem_private_key(
+            as_bytes(read_key_file(path)), password=None
+        )
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return "is not an unencrypted PEM private key"
+    if not algorithm.fits(key):
+        return f"holds {describe_key(key)}; {algorithm.name} needs {algorithm.key_description}"
+    return None
 
 
 def _public_bytes(public_key: PublicKeyTypes) -> bytes:

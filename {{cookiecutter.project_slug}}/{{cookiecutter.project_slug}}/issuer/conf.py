@@ -18,6 +18,9 @@ issuer_settings = AppSettings(
         # The files that hold this service's JWT secrets, which must stay
         # owner-only (local.py and production.py list them; tests set none).
         "JWT_SECRET_FILES": [],
+        # The files SIMPLE_JWT's SIGNING_KEY and VERIFYING_KEY were read from,
+        # by setting (local.py and production.py; none for keys given as text).
+        "JWT_KEY_FILES": {},
         # What access tokens say of their user (issuer/access_claims.py; base.py
         # reads both from the environment): a dotted path to a function of
         # the user ("": no claims), and the most bytes of JSON its claims take.

@@ -36,6 +36,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .access_claims import access_claims
+from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
@@ -171,7 +172,11 @@ def access_token_of(refresh: RefreshToken, claims: dict[str, Any]) -> str:
 
 
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
+    """Obtain the issuer's token pair (``tokens.py``) for a username and password.
+
+    A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
+    tokens are issued.
+    """
 
     token_class = RefreshToken
 
@@ -192,6 +197,7 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
         if api_settings.UPDATE_LAST_LOGIN:
             # Django passes the sender as the first argument; it is unused.
             update_last_login(type(user), user)
+        send_logged_in(self)
         return data
 
 

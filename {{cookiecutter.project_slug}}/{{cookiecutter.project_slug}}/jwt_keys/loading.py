@@ -34,6 +34,37 @@ def signing_keys_from_env(env: environ.Env, base_dir: Path) -> dict[str, str]:
     }
 
 
+def key_files(env: environ.Env, base_dir: Path) -> dict[str, str]:
+    """Return the files ``SIGNING_KEY`` and ``VERIFYING_KEY`` are read from, by setting.
+
+    For the system checks, so that a damaged or missing key names its file;
+    a key given as text comes from no file.
+    """
+    if env.str("JWT_SIGNING_KEY", default=""):
+        return {}
+    files = {}
+    for setting, name in (
+        ("SIGNING_KEY", "JWT_PRIVATE_KEY"),
+        ("VERIFYING_KEY", "JWT_PUBLIC_KEY"),
+    ):
+        filename = env.str(f"{name}_FILE", default="")
+        if filename and not env.str(name, default=""):
+            files[setting] = str(Path(base_dir) / filename)
+    return files
+
+
+def read_key_file(path: Path) -> str:
+    """Return the text of the key file ``path``; '' when it cannot be read.
+
+    A file that is not text reads as text that is no key: the system checks
+    name the file, where an exception here would stop the settings loading.
+    """
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def secret_key_files(env: environ.Env, base_dir: Path) -> list[str]:
     """Return the files the JWT secrets are read from, for the system checks.
 
@@ -78,7 +109,7 @@ def previous_verifying_keys_from_env(
     pattern = "*.secret" if hmac else "*.pem"
     files = sorted(folder.glob(pattern), reverse=True) if folder.is_dir() else []
     oldest = datetime.now(tz=UTC) - retired_keys_lifetime(simple_jwt)
-    keys = [path.read_text().strip() for path in files if retired_at(path) > oldest]
+    keys = [read_key_file(path).strip() for path in files if retired_at(path) > oldest]
     if hmac:
         keys += env.list("JWT_PREVIOUS_SIGNING_KEYS", default=[])
     else:
@@ -130,7 +161,7 @@ def next_keys(folder: Path | None) -> list[NextKey]:
     if folder is None or not folder.is_dir():
         return []
     return [
-        NextKey(not_before_of(path), path.read_text())
+        NextKey(not_before_of(path), read_key_file(path))
         for path in sorted(folder.glob("*.pem"))
     ]
 
@@ -185,7 +216,4 @@ def _pem_from_env(env: environ.Env, base_dir: Path, name: str) -> str:
         return pem.replace("\\n", "\n")
     if not (filename := env.str(f"{name}_FILE", default="")):
         return ""
-    try:
-        return (Path(base_dir) / filename).read_text()
-    except FileNotFoundError:
-        return ""
+    return read_key_file(Path(base_dir) / filename)

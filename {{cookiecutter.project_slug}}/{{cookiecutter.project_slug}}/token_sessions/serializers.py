@@ -104,7 +104,7 @@ class TokenBlacklistSerializer(issuer_serializers.TokenBlacklistSerializer):
     """
 
     def logged_out(self, refresh: RefreshToken) -> None:
-        end_session_of(refresh, reason="logout")
+        end_session_of(refresh, reason="logout", request=self.context.get("request"))
 
     def used_up(self, refresh: RefreshToken) -> None:
         if not end_by_logout(refresh, self.context.get("request")):

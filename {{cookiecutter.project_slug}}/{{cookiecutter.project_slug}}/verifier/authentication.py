@@ -26,6 +26,10 @@ class CachedTokenUserAuthentication(CachedJWTAuthentication):
     the issuer is refused here once the access token expires.
     """
 
+    # Until the issuer's keys are known a token gets 503 (remote_keys.py);
+    # the OpenAPI schema documents it (api/schema.py).
+    can_be_unavailable = True
+
     # simplejwt annotates get_user with a TypeVar no override can match.
     def get_user(  # type: ignore[override]
         self, validated_token: Token

@@ -1,26 +1,35 @@
-"""The issuer's public keys, as a verifier finds them: fetched once, then remembered.
+"""The issuer's public keys, as a verifier finds them: fetched in the background, then remembered.
 
 A verifier signs nothing: it verifies tokens with the keys its issuer
-publishes at ``JWT_JWKS_URL``. The key
-set is fetched at the first token, kept in this worker's memory and in the
-shared cache (``CACHES["default"]``), where the other workers find it without
-asking the issuer again.
+publishes at ``JWT_JWKS_URL``. The key set is fetched by a thread of its own,
+kept in this worker's memory and in the shared cache (``CACHES["default"]``),
+where the other workers find it without asking the issuer again. No request
+ever waits on the issuer once some key of it is known.
 
-* A token naming a key this worker does not know (the issuer rotated its
-  key) makes it look again: first in the shared cache, then at the issuer, at
-  most once every ``REFETCH_SECONDS`` per worker, so tokens with made-up
-  ``kid`` values cannot turn the verifier against the issuer.
-* The keys are trusted for ``KEYS_MAX_AGE_SECONDS`` (the issuer's JWKS
-  ``max-age``), here and in the shared cache. After that the first token
-  starts a fetch in the background and keeps verifying meanwhile: a key the
-  issuer stopped publishing, or one a bad answer slipped in, is forgotten at
-  the next good fetch, and no request waits on an issuer that hangs.
+* The keys are trusted for the ``max-age`` of the issuer's answer
+  (``Cache-Control``; between ``MIN_MAX_AGE_SECONDS`` and
+  ``MAX_MAX_AGE_SECONDS``, ``DEFAULT_MAX_AGE_SECONDS`` without one), here and
+  in the shared cache. After that the first token starts a fetch in the
+  background and keeps verifying meanwhile: a key the issuer stopped
+  publishing, or one a bad answer slipped in, is forgotten at the next good
+  fetch, so within one ``max-age`` (and the fetch's deadline).
+* A token naming a key this worker does not know is not kept waiting: it is
+  refused at once (401) and a fetch starts in the background, at most once
+  every ``REFETCH_SECONDS`` per worker, so tokens with made-up ``kid`` values
+  cannot turn the verifier against the issuer. The issuer publishes a key
+  before it signs with it (``JWT_KEY_PUBLISH_SECONDS``, longer than its
+  ``max-age``), so a verifier whose keys are fresh already knows every key
+  that signs. When the keys are older than their ``max-age`` (an idle worker,
+  or an issuer that does not answer) an unknown ``kid`` may be a key
+  published meanwhile: the answer is 503 with ``Retry-After`` instead, never
+  a 401 that would log a user out.
 * With the issuer unreachable, the keys already known keep working.
 * A fetch has ``FETCH_TIMEOUT_SECONDS`` in all (a server sending a byte at a
   time cannot hold it), at most ``MAX_JWKS_BYTES``, no redirect to another
   scheme, and JSON no deeper than Python parses.
-* With no keys at all (the issuer never answered), requests with a token get
-  503 with ``Retry-After``, never 500.
+* With no keys at all (a worker's first token) the request waits for the
+  first fetch at most ``FIRST_KEYS_WAIT_SECONDS``; without keys by then the
+  answer is 503 with ``Retry-After``, never 500.
 """
 
 import hashlib
@@ -29,6 +38,7 @@ import logging
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,9 +57,14 @@ from .conf import verifier_settings
 logger = logging.getLogger(__name__)
 
 REFETCH_SECONDS = 5
-# issuer/wellknown.py serves its key set with this max-age.
-KEYS_MAX_AGE_SECONDS = 300
+# How long keys are trusted without a max-age (issuer/wellknown.py serves
+# 300), and the bounds on the issuer's: asked at every request a verifier
+# would hammer the issuer; trusted for days it would keep a retired key.
+DEFAULT_MAX_AGE_SECONDS = 300
+MIN_MAX_AGE_SECONDS = 30
+MAX_MAX_AGE_SECONDS = 3600
 FETCH_TIMEOUT_SECONDS = 5
+FIRST_KEYS_WAIT_SECONDS = 2
 MAX_JWKS_BYTES = 1_000_000
 READ_CHUNK_BYTES = 65_536
 
@@ -90,7 +105,34 @@ class SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
 opener = urllib.request.build_opener(SameSchemeRedirects)
 
 
-def fetch_jwks(url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FetchedKeys:
+    """A JSON Web Key Set as the issuer answered it, and how long it may be trusted."""
+
+    jwks: dict[str, Any]
+    max_age: float = DEFAULT_MAX_AGE_SECONDS
+
+
+def max_age_of(cache_control: str | None) -> float:
+    """Return how long an answer with this ``Cache-Control`` may be trusted, bounded.
+
+    ``no-store``, ``no-cache`` and ``max-age=0`` mean the shortest time
+    allowed here, an answer without ``max-age`` the default.
+    """
+    max_age: float = DEFAULT_MAX_AGE_SECONDS
+    for directive in (cache_control or "").lower().split(","):
+        name, _, value = directive.strip().partition("=")
+        if name in {"no-store", "no-cache"}:
+            return MIN_MAX_AGE_SECONDS
+        if name == "max-age":
+            try:
+                max_age = int(value.strip().strip('"'))
+            except ValueError:
+                continue
+    return min(max(max_age, MIN_MAX_AGE_SECONDS), MAX_MAX_AGE_SECONDS)
+
+
+def fetch_jwks(url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> FetchedKeys:
     """Return the JSON Web Key Set at ``url``; raise OSError or ValueError on failure.
 
     The whole fetch, not each read, has ``timeout`` seconds: a server that
@@ -104,6 +146,7 @@ def fetch_jwks(url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> dict[str, An
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - scheme checked above
     with opener.open(request, timeout=timeout) as response:
         body = read_until(response, deadline)
+        max_age = max_age_of(response.headers.get("Cache-Control"))
     try:
         jwks = json.loads(body)
     except RecursionError:
@@ -112,7 +155,7 @@ def fetch_jwks(url: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> dict[str, An
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
         message = f"{url} did not answer with a JSON Web Key Set."
         raise ValueError(message)
-    return jwks
+    return FetchedKeys(jwks, max_age)
 
 
 def read_until(response: Any, deadline: float) -> bytes:
@@ -162,51 +205,80 @@ class RemoteKeySet:
             "jwt_auth:jwks:" + hashlib.sha256(url.encode()).hexdigest()[:32]
         )
         self._keys: dict[str, Any] = {}
-        self._cached: dict[str, Any] | None = None
-        # When the keys were fetched from the issuer (time.time(), any worker).
+        # When the keys were fetched from the issuer (time.time(), any worker),
+        # and how long the issuer said they may be trusted.
         self._fetched_at = 0.0
+        self._max_age: float = DEFAULT_MAX_AGE_SECONDS
+        # When this worker may ask again for a kid it does not know (monotonic).
         self._next_fetch = 0.0
+        # Held while the keys change, never by a request waiting on the issuer.
         self._lock = threading.Lock()
-        # Held only to start the refresher: never while fetching.
+        # Held only to start the refresher.
         self._refresher_lock = threading.Lock()
         self.refresher: threading.Thread | None = None
 
     def key_for(self, kid: str) -> Any:
         """Return the issuer's key named ``kid``, or None when the issuer has none.
 
-        Raise KeysUnavailable when no key of the issuer is known at all.
+        Raise KeysUnavailable when no key of the issuer is known yet, or when
+        ``kid`` is unknown and the keys known are older than their max-age.
         """
         key = self._keys.get(kid)
-        if key is None:
-            with self._lock:
-                self._update_from_shared_cache()
-                if kid not in self._keys:
-                    self._fetch_unless_too_soon()
-                if not self._keys:
-                    raise KeysUnavailable(self._next_fetch - time.monotonic())
-                key = self._keys.get(kid)
-        if self._stale():
-            self._refresh_in_background()
-        return key
+        if key is not None:
+            if self._stale():
+                self._refresh_in_background()
+            return key
+        if not self._keys:
+            self._wait_for_first_keys()
+            key = self._keys.get(kid)
+            if key is not None:
+                return key
+        self._refresh_in_background(unknown_kid=True)
+        if not self._keys or self._stale():
+            raise KeysUnavailable(self._next_fetch - time.monotonic())
+        return None
 
     def _stale(self) -> bool:
-        return time.time() - self._fetched_at >= KEYS_MAX_AGE_SECONDS
+        return time.time() - self._fetched_at >= self._max_age
 
-    def _refresh_in_background(self) -> None:
-        """Fetch the keys again in a thread of their own; requests keep the current ones."""
+    def _wait_for_first_keys(self) -> None:
+        """Start the first fetch and wait for it, at most ``FIRST_KEYS_WAIT_SECONDS``."""
+        refresher = self._refresh_in_background(unknown_kid=True)
+        if refresher is not None:
+            refresher.join(timeout=FIRST_KEYS_WAIT_SECONDS)
+
+    def _refresh_in_background(
+        self, *, unknown_kid: bool = False
+    ) -> threading.Thread | None:
+        """Fetch the keys again in a thread of their own; requests keep the current ones.
+
+        At most once every ``REFETCH_SECONDS``; for an ``unknown_kid`` even
+        when the keys are fresh. Return the refresher running, if any.
+        """
         with self._refresher_lock:
             if self.refresher is not None and self.refresher.is_alive():
-                return
+                return self.refresher
+            now = time.monotonic()
+            if now < self._next_fetch:
+                return None
+            self._next_fetch = now + REFETCH_SECONDS
             self.refresher = threading.Thread(
-                target=self._refresh, name="jwks-refresh", daemon=True
+                target=self._refresh,
+                args=(unknown_kid,),
+                name="jwks-refresh",
+                daemon=True,
             )
             self.refresher.start()
+            return self.refresher
 
-    def _refresh(self) -> None:
-        with self._lock:
-            self._update_from_shared_cache()
-            if self._stale():
-                self._fetch_unless_too_soon()
+    def _refresh(self, unknown_kid: bool) -> None:
+        """Take a newer set another worker fetched, else ask the issuer when needed."""
+        fetched_before = self._fetched_at
+        self._update_from_shared_cache()
+        if self._fetched_at > fetched_before and not self._stale():
+            return
+        if unknown_kid or self._stale():
+            self._fetch()
 
     def _update_from_shared_cache(self) -> None:
         try:
@@ -214,30 +286,32 @@ class RemoteKeySet:
         except Exception:
             logger.exception("Cannot read the issuer's keys from the shared cache")
             return
-        if not isinstance(shared, dict) or shared.get("jwks") == self._cached:
+        if not isinstance(shared, dict):
             return
-        self._take(shared["jwks"], shared.get("fetched_at", 0.0))
+        if shared.get("fetched_at", 0.0) <= self._fetched_at:
+            return
+        self._take(
+            FetchedKeys(shared["jwks"], shared.get("max_age", DEFAULT_MAX_AGE_SECONDS)),
+            shared.get("fetched_at", 0.0),
+        )
 
-    def _take(self, jwks: dict[str, Any], fetched_at: float) -> None:
-        """Trust the keys of ``jwks``, fetched at ``fetched_at``, instead of the others."""
-        keys = verifying_keys(jwks, self.algorithm)
+    def _take(self, fetched: FetchedKeys, fetched_at: float) -> None:
+        """Trust the keys of ``fetched``, fetched at ``fetched_at``, instead of the others."""
+        keys = verifying_keys(fetched.jwks, self.algorithm)
         if not keys:
             return
-        dropped = self._keys.keys() - keys.keys()
-        self._cached = jwks
-        self._keys = keys
-        self._fetched_at = fetched_at
+        with self._lock:
+            dropped = self._keys.keys() - keys.keys()
+            self._keys = keys
+            self._fetched_at = fetched_at
+            self._max_age = fetched.max_age
         if dropped:
             # No verification remembered outlives the key that made it.
             verified_tokens.clear()
 
-    def _fetch_unless_too_soon(self) -> None:
-        now = time.monotonic()
-        if now < self._next_fetch:
-            return
-        self._next_fetch = now + REFETCH_SECONDS
+    def _fetch(self) -> None:
         try:
-            jwks = fetch_jwks(self.url)
+            fetched = fetch_jwks(self.url)
         except (OSError, ValueError) as error:
             # The keys known so far keep working while the issuer is away.
             logger.warning(
@@ -245,12 +319,16 @@ class RemoteKeySet:
             )
             return
         fetched_at = time.time()
-        self._take(jwks, fetched_at)
+        self._take(fetched, fetched_at)
         try:
             cache.set(
                 self.cache_key,
-                {"jwks": jwks, "fetched_at": fetched_at},
-                timeout=KEYS_MAX_AGE_SECONDS,
+                {
+                    "jwks": fetched.jwks,
+                    "fetched_at": fetched_at,
+                    "max_age": fetched.max_age,
+                },
+                timeout=fetched.max_age,
             )
         except Exception:
             logger.exception("Cannot share the issuer's keys through the cache")
@@ -259,8 +337,8 @@ class RemoteKeySet:
         """Forget the keys (tests start from nothing)."""
         with self._lock:
             self._keys = {}
-            self._cached = None
             self._fetched_at = 0.0
+            self._max_age = DEFAULT_MAX_AGE_SECONDS
             self._next_fetch = 0.0
 
 

@@ -81,3 +81,11 @@ def test_swagger_ui_is_served_by_this_service_not_a_cdn(api_client):
     page = response.content.decode()
     assert f"{SWAGGER_UI_FILES}swagger-ui-bundle.js" in page
     assert "cdn." not in page
+
+
+def test_me_documents_the_user_id_as_a_string_like_sub(schema):
+    response = schema["paths"]["/api/me/"]["get"]["responses"]["200"]
+    reference = response["content"]["application/json"]["schema"]["$ref"]
+    user = schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+
+    assert user["properties"]["id"]["type"] == "string"

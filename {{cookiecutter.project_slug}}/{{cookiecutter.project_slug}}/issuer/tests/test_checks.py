@@ -6,6 +6,7 @@ every one of them.
 """
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -18,6 +19,7 @@ from rest_framework_simplejwt.backends import ALLOWED_ALGORITHMS
 
 from {{ cookiecutter.project_slug }}.issuer.checks import (
     check_jwt_configuration,
+    check_next_key_files,
     check_secret_file_modes,
 )
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import ALGORITHMS
@@ -26,6 +28,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     private_key_to_pem,
     public_key_to_pem,
 )
+from {{ cookiecutter.project_slug }}.jwt_keys.loading import next_key_name
 
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 P256_KEY = ec.generate_private_key(ec.SECP256R1())
@@ -257,3 +260,80 @@ def test_deploy_checks_require_an_https_issuer(
     with override_settings(SIMPLE_JWT=settings.SIMPLE_JWT | {"ISSUER": issuer}):
         found = checks.run_checks(include_deployment_checks=True)
     assert [error.id for error in found if error.id == "jwt_auth.E017"] == errors
+
+
+def test_a_damaged_signing_key_file_is_named(tmp_path):
+    key_file = tmp_path / "jwt_private.pem"
+    key_file.write_bytes(b"\xff\xfe\x00 half a key")
+    _, public_pem = pair(P256_KEY)
+
+    with override_settings(JWT_KEY_FILES={"SIGNING_KEY": str(key_file)}):
+        [(check_id, message)] = findings(
+            "ES256", key_file.read_text(errors="replace"), public_pem
+        )
+
+    assert check_id == "jwt_auth.E004"
+    assert f"(read from {key_file})" in message
+
+
+def test_a_missing_signing_key_file_is_named(tmp_path):
+    key_file = tmp_path / "keys/jwt_private.pem"
+
+    with override_settings(JWT_KEY_FILES={"SIGNING_KEY": str(key_file)}):
+        [(check_id, message)] = findings("ES256", "")
+
+    assert check_id == "jwt_auth.E002"
+    assert f"(read from {key_file}, which does not exist)" in message
+
+
+def test_a_verifying_key_file_of_another_key_is_named(tmp_path):
+    key_file = tmp_path / "jwt_public.pem"
+    private_pem, _ = pair(P256_KEY)
+    key_file.write_text(public_key_to_pem(ec.generate_private_key(ec.SECP256R1())))
+
+    with override_settings(JWT_KEY_FILES={"VERIFYING_KEY": str(key_file)}):
+        [(check_id, message)] = findings("ES256", private_pem, key_file.read_text())
+
+    assert check_id == "jwt_auth.E007"
+    assert f"SIMPLE_JWT['VERIFYING_KEY'] (read from {key_file})" in message
+
+
+def next_key_warnings(folder, algorithm="ES256"):
+    with override_settings(
+        JWT_NEXT_KEYS_DIR=folder,
+        SIMPLE_JWT=settings.SIMPLE_JWT | {"ALGORITHM": algorithm},
+    ):
+        return check_next_key_files()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        (None, b"-----BEGIN PRIVATE KEY-----\nhalf", "is not an unencrypted PEM"),
+        (None, b"\xff\xfe\x00", "is not an unencrypted PEM"),
+        (None, private_key_to_pem(RSA_KEY).encode(), "ES256 needs"),
+        ("by-hand.pem", private_key_to_pem(P256_KEY).encode(), "is not named"),
+    ],
+    ids=["truncated", "binary", "other-algorithm", "misnamed"],
+)
+def test_a_next_key_file_that_will_never_sign_is_a_warning_naming_it(
+    tmp_path, name, content, problem
+):
+    path = tmp_path / (name or next_key_name("kid", datetime.now(tz=UTC)))
+    path.write_bytes(content)
+
+    (warning,) = next_key_warnings(tmp_path)
+
+    assert warning.id == "jwt_auth.W002"
+    assert str(path) in warning.msg
+    assert problem in warning.msg
+    assert str(path) in warning.hint
+
+
+def test_next_key_files_that_will_sign_pass(tmp_path):
+    path = tmp_path / next_key_name("kid", datetime.now(tz=UTC))
+    path.write_text(private_key_to_pem(P256_KEY))
+
+    assert next_key_warnings(tmp_path) == []
+    assert next_key_warnings(tmp_path / "not-made-yet") == []
+    assert next_key_warnings(tmp_path, algorithm="HS256") == []

@@ -98,6 +98,8 @@ def test_me_returns_the_token_owner(api_client, authorization, user):
     response = api_client.get("/api/me/", HTTP_AUTHORIZATION=authorization)
 
     assert response.status_code == 200
+    # The id as the access token's sub carries it: a string.
+    assert response.json()["id"] == str(user.pk)
     assert response.json()["username"] == user.username
     assert response.json()["email"] == user.email
     assert "password" not in response.json()

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from {{ cookiecutter.project_slug }}.issuer.checks import check_next_key_files
 from {{ cookiecutter.project_slug }}.issuer.rotation import prune_next_keys
 from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
@@ -25,10 +26,14 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import next_key_name
 from .test_rotate_jwt_key import rotate, settings_of
 from tests.helpers import authorization_header, token_part
 
-pytestmark = pytest.mark.skipif(
-    is_hmac(settings.SIMPLE_JWT["ALGORITHM"]),
-    reason="An HMAC secret is never published.",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        is_hmac(settings.SIMPLE_JWT["ALGORITHM"]),
+        reason="An HMAC secret is never published.",
+    ),
+    # A rotation is recorded as a security event.
+    pytest.mark.django_db,
+]
 PUBLISH_SECONDS = 60
 
 
@@ -100,23 +105,38 @@ def test_a_restart_keeps_the_schedule(
         assert signing_kid(user) == new_kid
 
 
+@pytest.mark.parametrize(
+    "damage", [b"not a key", b"\xff\xfe\x00 not even text"], ids=["text", "binary"]
+)
 def test_a_damaged_next_key_is_logged_and_neither_published_nor_used(
     checkout: Path,
     api_client: APIClient,
     user: AbstractBaseUser,
     caplog: pytest.LogCaptureFixture,
+    damage: bytes,
 ) -> None:
     with override_settings(**settings_of(checkout)):
         old_kid = signing_kid(user)
         next_dir = checkout / "keys/next"
         next_dir.mkdir(parents=True, exist_ok=True)
         due = datetime.now(tz=UTC) - timedelta(seconds=1)
-        (next_dir / next_key_name("damaged", due)).write_text("not a key")
+        damaged = next_dir / next_key_name("damaged", due)
+        damaged.write_bytes(damage)
 
         assert signing_kid(user) == old_kid
         assert published_kids(api_client) == [old_kid]
         assert "is not a" in caplog.text
         assert "neither published nor used" in caplog.text
+        # And the start says so, naming the file.
+        (warning,) = check_next_key_files()
+    assert warning.id == "jwt_auth.W002"
+    assert str(damaged) in warning.msg
+
+
+def test_a_next_key_of_the_checkout_passes_the_start_check(checkout: Path) -> None:
+    rotate(checkout, publish_seconds=PUBLISH_SECONDS)
+    with override_settings(**settings_of(checkout)):
+        assert check_next_key_files() == []
 
 
 def test_a_rotation_while_a_key_is_published_is_refused(checkout: Path) -> None:

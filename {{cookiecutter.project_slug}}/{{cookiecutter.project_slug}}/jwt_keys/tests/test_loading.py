@@ -23,6 +23,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.generation import (
     public_key_to_pem,
 )
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
+    key_files,
     secret_key_files,
     signing_keys_from_env,
 )
@@ -90,6 +91,29 @@ def test_missing_keys_leave_the_settings_empty(key_env, tmp_path):
         "SIGNING_KEY": "",
         "VERIFYING_KEY": "",
     }
+
+
+def test_a_key_file_that_is_not_text_leaves_the_settings_loadable(key_env, tmp_path):
+    (tmp_path / "private.pem").write_bytes(b"\xff\xfe\x00")
+    (tmp_path / "public.pem").mkdir()
+    env = key_env(JWT_PRIVATE_KEY_FILE="private.pem", JWT_PUBLIC_KEY_FILE="public.pem")
+
+    keys = signing_keys_from_env(env, tmp_path)
+
+    assert keys["VERIFYING_KEY"] == ""
+    assert "BEGIN" not in keys["SIGNING_KEY"]
+
+
+def test_the_key_files_are_named_for_the_checks(key_env, tmp_path):
+    env = key_env(JWT_PRIVATE_KEY_FILE="keys/a.pem", JWT_PUBLIC_KEY_FILE="keys/b.pem")
+    assert key_files(env, tmp_path) == {
+        "SIGNING_KEY": str(tmp_path / "keys/a.pem"),
+        "VERIFYING_KEY": str(tmp_path / "keys/b.pem"),
+    }
+    env = key_env(JWT_PRIVATE_KEY="pem text", JWT_PRIVATE_KEY_FILE="keys/a.pem")
+    assert key_files(env, tmp_path) == {}
+    env = key_env(JWT_SIGNING_KEY="a-secret", JWT_PRIVATE_KEY_FILE="keys/a.pem")
+    assert key_files(env, tmp_path) == {}
 
 
 @pytest.mark.parametrize(

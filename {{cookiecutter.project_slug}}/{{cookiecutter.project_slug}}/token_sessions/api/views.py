@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
+from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
 from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.users.models import User
 
@@ -70,12 +71,16 @@ class SessionDetailView(APIView):
         responses={
             204: None,
             401: UNAUTHENTICATED,
-            404: OpenApiResponse(description="No live session of yours has this id."),
+            404: OpenApiResponse(
+                ErrorSerializer, description="No live session of yours has this id."
+            ),
         },
     )
     def delete(self, request: Request, session_id: str) -> Response:
         session = get_object_or_404(live_sessions_of(request), pk=session_id)
-        end_sessions(Session.objects.filter(pk=session.pk), reason="ended")
+        end_sessions(
+            Session.objects.filter(pk=session.pk), reason="ended", request=request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -96,6 +101,8 @@ class LogoutAllView(APIView):
     )
     def post(self, request: Request) -> Response:
         ended = end_sessions(
-            Session.objects.filter(user=user_of(request)), reason="logout-all"
+            Session.objects.filter(user=user_of(request)),
+            reason="logout-all",
+            request=request,
         )
         return Response({"ended": ended})

@@ -33,9 +33,12 @@ from .session_requests import (
 )
 from tests.helpers import (
     PASSWORD,
+    documented_body,
     logout,
     refresh,
+    resolve,
     token_part,
+    undocumented,
     verify,
 )
 
@@ -70,6 +73,15 @@ def test_the_session_list_shows_each_login_and_marks_the_current_one(api_client,
         "user_agent",
         "current",
     }
+
+
+def test_the_list_answers_what_the_schema_documents(api_client, tokens, schema):
+    listed = sessions(api_client, tokens)
+
+    documented = documented_body(schema, "/api/sessions/", "get", 200)["items"]
+    assert listed[0]["last_refreshed_at"] is None  # Never refreshed: null.
+    for session in listed:
+        assert undocumented(schema, resolve(schema, documented), session) == []
 
 
 def test_a_refresh_is_recorded_as_the_last_one(api_client, tokens):
@@ -122,6 +134,13 @@ def test_the_session_of_another_user_cannot_be_ended(api_client, tokens):
 
     assert response.status_code == 404
     assert hello(api_client, tokens).status_code == 200
+
+
+def test_a_session_id_that_is_no_uuid_is_a_json_404(api_client, tokens):
+    response = api_client.delete("/api/sessions/abc/", **bearer(tokens))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
 
 
 def test_logout_all_ends_every_session_of_the_caller(api_client, user):

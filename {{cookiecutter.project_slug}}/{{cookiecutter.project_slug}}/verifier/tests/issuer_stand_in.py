@@ -38,20 +38,21 @@ class Issuer:
         self.published = list(self.keys)
         self.reachable = True
         self.fetches = 0
+        # The max-age of its answers (Cache-Control).
+        self.max_age: float = remote_keys.DEFAULT_MAX_AGE_SECONDS
 
     def rotate(self) -> None:
         self.keys.insert(0, generate_private_key(ALGORITHM))
         self.published = list(self.keys)
 
-    def jwks(self, url: str, timeout: float = 5) -> dict[str, Any]:
+    def jwks(self, url: str, timeout: float = 5) -> remote_keys.FetchedKeys:
         assert url == JWKS_URL
         self.fetches += 1
         if not self.reachable:
             message = "Connection refused"
             raise OSError(message)
-        return {
-            "keys": [public_jwk(key.public_key(), ALGORITHM) for key in self.published]
-        }
+        keys = [public_jwk(key.public_key(), ALGORITHM) for key in self.published]
+        return remote_keys.FetchedKeys({"keys": keys}, self.max_age)
 
     def token(
         self, key: Any = None, header_type: object = "at+jwt", **changes: Any
