@@ -4,12 +4,14 @@ from collections.abc import Mapping
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.settings import api_settings
 
+from {{ cookiecutter.project_slug }}.api.parsers import BoundedJSONParser
 from {{ cookiecutter.project_slug }}.issuer.views import ThrottlesInOrder
 from {{ cookiecutter.project_slug }}.throttling.throttles import FixedWindowThrottle
 
@@ -90,6 +92,10 @@ class ClientCredentialsView(ThrottlesInOrder):
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (GrantPerClientThrottle, GrantPerClientIdThrottle)
+    # RFC 6749's form encoding, which OAuth client libraries send, besides
+    # the JSON of every other endpoint. No cookie authenticates here: a form
+    # posted from another site gains nothing.
+    parser_classes = (BoundedJSONParser, FormParser)
 
     @extend_schema(
         tags=["token"],

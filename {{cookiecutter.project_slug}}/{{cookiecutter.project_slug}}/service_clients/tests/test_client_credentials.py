@@ -97,6 +97,30 @@ def test_credentials_in_the_body_work_too(api_client, client_credentials):
     assert response.json()["scope"] == "orders:read"
 
 
+def test_the_form_encoding_of_rfc_6749_works_too(api_client, client_credentials):
+    client_id, secret = client_credentials
+
+    response = api_client.post(
+        GRANT,
+        "grant_type=client_credentials&scope=orders%3Awrite",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=basic(client_id, secret),
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["scope"] == "orders:write"
+
+
+def test_the_schema_documents_the_grant_and_its_errors(schema):
+    operation = schema["paths"][GRANT]["post"]
+
+    assert set(operation["requestBody"]["content"]) == {
+        "application/json",
+        "application/x-www-form-urlencoded",
+    }
+    assert {"200", "400", "401", "429"} <= set(operation["responses"])
+
+
 def test_a_scope_beyond_the_clients_is_refused(api_client, client_credentials):
     response = grant(api_client, *client_credentials, scope="orders:read admin")
 
