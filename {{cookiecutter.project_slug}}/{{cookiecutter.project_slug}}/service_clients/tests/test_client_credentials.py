@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.jwt_auth.service_clients import REVOKED_KEY
@@ -251,3 +251,29 @@ def test_grants_are_throttled_per_client_id(api_client, client_credentials, sett
     ]
 
     assert answers == [200, 200, 200, 429]
+
+
+def test_commands_list_and_disable_clients(
+    api_client, client_credentials, django_capture_on_commit_callbacks
+):
+    client_id, secret = client_credentials
+    listed = io.StringIO()
+    call_command("list_service_clients", stdout=listed)
+    assert f"{client_id}\torders-worker\tactive\torders:read orders:write" in (
+        listed.getvalue()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("disable_service_client", client_id, stdout=io.StringIO())
+
+    assert grant(api_client, client_id, secret).status_code == 401
+    assert client_id in cache.get(REVOKED_KEY)
+    call_command("disable_service_client", client_id, "--enable", stdout=io.StringIO())
+    assert grant(api_client, client_id, secret).status_code == 200
+
+
+def test_commands_refuse_an_unknown_client_and_a_bad_scope():
+    with pytest.raises(CommandError, match="No service client"):
+        call_command("disable_service_client", "nobody", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="is not a scope"):
+        call_command("create_service_client", "x", "--scope", 'a"b')
