@@ -10,6 +10,7 @@ from {{ cookiecutter.project_slug }}.issuer.access_claims import (
     check_claims,
     reserved_claims,
 )
+from {{ cookiecutter.project_slug }}.issuer.checks import check_claims_hook
 from {{ cookiecutter.project_slug }}.issuer.serializers import blacklist_is_installed
 from {{ cookiecutter.project_slug }}.jwt_auth.tests.protected_views import URLS
 
@@ -191,3 +192,25 @@ def test_a_role_from_the_hook_opens_a_view_that_needs_it(api_client, user, setti
     assert allowed.status_code == 200
     assert refused.status_code == 403
     assert refused.json()["code"] == "insufficient_role"
+
+
+@pytest.mark.parametrize(
+    ("hook", "problem"),
+    [
+        ("nowhere.to_be_found", "cannot be imported"),
+        (f"{HOOK}.HOOK", "is not a function"),
+    ],
+)
+def test_a_hook_that_names_no_function_stops_the_start(settings, hook, problem):
+    settings.JWT_CLAIMS_HOOK = hook
+
+    (error,) = check_claims_hook()
+
+    assert error.id == "jwt_auth.E021"
+    assert problem in error.msg
+
+
+def test_the_default_hook_and_no_hook_pass_the_start_check(settings):
+    assert check_claims_hook() == []
+    settings.JWT_CLAIMS_HOOK = ""
+    assert check_claims_hook() == []
