@@ -32,7 +32,6 @@ from .links import user_of_uid
 from .responses import (
     ACCEPTED,
     BAD_LINK_OR_BODY,
-    COMMON,
     DONE,
     INVALID_BODY,
     InvalidLink,
@@ -69,9 +68,7 @@ class AddressView(AnonymousAccountView):
         return normalize_email_address(serializer.validated_data["email"])
 
 
-@extend_schema(
-    tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY})
 class PasswordResetView(AddressView):
     """Email a link to choose a new password, if the address has an account."""
 
@@ -86,9 +83,7 @@ class PasswordResetView(AddressView):
         )
 
 
-@extend_schema(
-    tags=["accounts"], responses={200: DONE, 400: BAD_LINK_OR_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={200: DONE, 400: BAD_LINK_OR_BODY})
 class PasswordResetConfirmView(AnonymousAccountView):
     """Set a new password with an emailed link: every session of the user ends.
 
@@ -135,7 +130,6 @@ TOKEN_PAIR = inline_serializer(
         200: TOKEN_PAIR,
         400: INVALID_BODY,
         401: UNAUTHENTICATED,
-        **COMMON,
     },
 )
 class PasswordChangeView(GenericAPIView):
