@@ -41,6 +41,7 @@ def unused_paths(answers):
         paths += [
             f"{package}/issuer",
             f"{package}/security_events",
+            f"{package}/service_clients",
             "config/settings/security_events.py",
         ]
     if answers["__sessions"] != "yes":

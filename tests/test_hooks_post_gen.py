@@ -97,6 +97,7 @@ def test_a_verifier_prunes_the_issuer_package_and_the_sessions_with_it():
         "my_service/issuer",
         "my_service/token_sessions",
         "my_service/security_events",
+        "my_service/service_clients",
         "config/settings/security_events.py",
         "my_service/accounts",
         "config/settings/accounts.py",

@@ -13,9 +13,11 @@ from benchmarks.run.projects import (
     VARIANTS,
     article_server,
     bake,
+    create_service_client,
     issue_refresh_tokens,
     serving,
     template_server,
+    without_claims_hook,
 )
 from benchmarks.run.strangers import strangers
 from tests.support.baking import SUPERUSER_PASSWORD
@@ -75,7 +77,7 @@ class Loads:
 
     def api_beside_strangers(self, server):
         """``api`` while tokens with unknown kids come too: the issuer answers them."""
-        with strangers(server) as tally:
+        with strangers(server, senders=self.options.workers) as tally:
             outcome = self.api(server)
         return outcome | {"strangers": tally}
 
@@ -100,6 +102,25 @@ class Loads:
         body = json.dumps({"refresh": server.tokens()["refresh"]})
         return wrk(
             f"{server.url}/api/token/refresh/",
+            self.options,
+            script="post_json.lua",
+            script_args=[body],
+        )
+
+    def client_grant(self, server):
+        """The client credentials grant of a service client (in the JSON body)."""
+        if server.client is None:
+            server.client = create_service_client(server)
+        client_id, secret = server.client
+        body = json.dumps(
+            {
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+            }
+        )
+        return wrk(
+            f"{server.url}/api/token/client/",
             self.options,
             script="post_json.lua",
             script_args=[body],
@@ -133,13 +154,15 @@ class Loads:
 
 def measure_rates(options, workdir, servers):
     """Return ``{load: {server: [rates]}}``, alternating servers within each round."""
-    baseline, ours, rotation, cookie, issuer, verifier = servers
+    baseline, ours, rotation, cookie, issuer, verifier, no_hook = servers
     loads = Loads(options, workdir)
     plan = [
         ("health", loads.health, (baseline, ours)),
         ("api", loads.api, (baseline, ours)),
-        ("obtain", loads.obtain, (baseline, ours)),
-        ("refresh", loads.refresh, (baseline, ours)),
+        # Ours with the default claims hook (roles) and without any.
+        ("obtain", loads.obtain, (baseline, ours, no_hook)),
+        ("refresh", loads.refresh, (baseline, ours, no_hook)),
+        ("client_grant", loads.client_grant, (ours,)),
         ("refresh_cookie", loads.refresh_cookie, (cookie,)),
         ("refresh_rotation", loads.refresh_once, (rotation,)),
         # Ratios within one server: each load right after its health.
@@ -196,6 +219,7 @@ def measure_all_rates(options, workdir):
             project, _ = bake(options.template, workdir / name, answers, **env)
             servers.append(template_server(name, project, options, databases.get(name)))
         issuer, verifier = servers[-2:]
+        servers.append(without_claims_hook(servers[1]))
         issuer.port = free_port()
         issuer.env |= CLAIMS
         verifier.env |= CLAIMS

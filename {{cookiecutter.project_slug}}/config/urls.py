@@ -7,6 +7,8 @@ urlpatterns = [
 {%- if cookiecutter.service_role == "issuer" %}
     # /api/token/ and the other token endpoints, /.well-known/jwks.json
     path("api/", include("{{ cookiecutter.project_slug }}.issuer.urls")),
+    # /api/token/client/: the client credentials grant of service clients
+    path("api/", include("{{ cookiecutter.project_slug }}.service_clients.urls")),
     path(
         ".well-known/",
         include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 {%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
     "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.service_clients",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.throttling",
     "{{ cookiecutter.project_slug }}.api",
@@ -229,8 +230,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "{{ cookiecutter.project_slug }}.api.parsers.BoundedJSONParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # drf-spectacular's, documenting every error answer too (api/schema.py).
-    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.schema.AutoSchema",
+    # drf-spectacular's, documenting every error answer too (api/schema.py)
+    # and the roles and scopes each view needs (api/authorization_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.authorization_schema.AuthorizationAutoSchema",
     # Brute-force protection: the rates of the throttles that the token views
     # and the admin's login name (issuer/views.py, throttling/admin_site.py),
     # counted in the shared cache; a limit hit answers 429. Other views are
@@ -254,6 +256,13 @@ REST_FRAMEWORK: dict[str, Any] = {
         "account_per_address": env.str(
             "DJANGO_THROTTLE_ACCOUNT_PER_ADDRESS", default="5/hour"
         ),
+        # The client credentials grant: per client address, per client id.
+        "token_client_per_client": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT", default="60/minute"
+        ),
+        "token_client_per_client_id": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT_ID", default="60/minute"
+        ),
 {%- endif %}
     },
     # How many proxies in front of the service append the client's address to
@@ -269,6 +278,18 @@ REST_FRAMEWORK: dict[str, Any] = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
+{%- if cookiecutter.service_role == "issuer" %}
+
+# What access tokens say of their user, computed at every obtain and refresh:
+# a dotted path to a function of the user returning JSON claims ("" for none);
+# the default adds "roles", the user's group names. Capped at
+# JWT_CLAIMS_MAX_BYTES of JSON. See issuer/access_claims.py.
+JWT_CLAIMS_HOOK = env.str(
+    "JWT_CLAIMS_HOOK",
+    default="{{ cookiecutter.project_slug }}.issuer.access_claims.group_roles",
+)
+JWT_CLAIMS_MAX_BYTES = env.int("JWT_CLAIMS_MAX_BYTES", default=2048)
+{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the

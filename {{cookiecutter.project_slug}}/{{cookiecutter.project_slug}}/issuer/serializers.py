@@ -8,16 +8,10 @@ re-passworded users. These classes keep its behaviour otherwise.
 """
 
 from contextlib import AbstractContextManager, nullcontext
-{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
 from typing import Any, cast
-{%- else %}
-from typing import Any
-{%- endif %}
 
 from django.apps import apps
-{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
 from django.contrib.auth.models import update_last_login
-{%- endif %}
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field
 from django.db.models.options import Options
@@ -44,6 +38,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .access_claims import access_claims
 from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
@@ -182,6 +177,16 @@ class EmailNotVerified(PermissionDenied):
 
 
 {% endif -%}
+def access_token_of(refresh: RefreshToken, claims: dict[str, Any]) -> str:
+    """Return the signed access token of ``refresh``, with the hook's ``claims``.
+
+    The claims go in the access token only (``access_claims.py``).
+    """
+    access = refresh.access_token
+    access.payload.update(claims)
+    return str(access)
+
+
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
     """Obtain the issuer's token pair (``tokens.py``) for a {% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}confirmed address{% else %}username{% endif %} and password.
 
@@ -192,21 +197,28 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
     token_class = RefreshToken
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
-        # simplejwt's own steps, with the address checked after the password
-        # and before any token, session or login signal.
+        """Return the token pair, its access token with the claims of ``JWT_CLAIMS_HOOK``.
+
+        simplejwt's steps, with the claims computed before anything is
+        issued: a failing hook leaves no token, no session, no record.
+        """
         data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
-        user = cast("User", self.user)  # validate() refused anybody else.
-        if not user.email_verified:
+        user = self.user
+        if user is None:  # USER_AUTHENTICATION_RULE refused it already.
+            raise AuthenticationFailed(str(self.error_messages["no_active_account"]))
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+        # The address is checked after the password and before any token,
+        # session or login signal.
+        if not cast("User", user).email_verified:
             raise EmailNotVerified
+{%- endif %}
+        claims = access_claims(user)
         refresh = cast("RefreshToken", self.get_token(user))
         data["refresh"] = str(refresh)
-        data["access"] = str(refresh.access_token)
+        data["access"] = access_token_of(refresh, claims)
         if api_settings.UPDATE_LAST_LOGIN:
-            update_last_login(User, user)
-{%- else %}
-        data = super().validate(attrs)
-{%- endif %}
+            # Django passes the sender as the first argument; it is unused.
+            update_last_login(type(user), user)
         send_logged_in(self)
         return data
 
@@ -215,6 +227,8 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     """Refresh that refuses deleted, inactive and re-passworded users with 401."""
 
     token_class = RefreshToken
+    # The claims of the access tokens this refresh answers (set by validate).
+    claims: dict[str, Any]
 
     default_error_messages = {
         "no_active_account": _("No active account found for the given token."),
@@ -230,8 +244,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         )
         refresh = (ClaimedRefreshToken if claim else self.token_class)(attrs["refresh"])
         user = self.check_user(refresh)
+        # Computed again at every refresh, before the refresh token is used up.
+        self.claims = access_claims(user)
 
-        data = {"access": str(refresh.access_token)}
+        data = {"access": access_token_of(refresh, self.claims)}
         if api_settings.ROTATE_REFRESH_TOKENS:
             presented = refresh[api_settings.JTI_CLAIM]
             if claim and not claim_refresh_token(refresh):
