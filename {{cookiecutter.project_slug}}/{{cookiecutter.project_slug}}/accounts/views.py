@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -23,6 +23,7 @@ from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
 from {{ cookiecutter.project_slug }}.issuer.cookies import set_refresh_cookie
 {%- endif %}
 from {{ cookiecutter.project_slug }}.issuer.views import ThrottlesInOrder
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.throttling.throttles import check_password_attempt
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
@@ -139,11 +140,12 @@ class PasswordChangeView(GenericAPIView):
     so this endpoint cannot be used to guess it faster.
     """
 
-    permission_classes = (IsAuthenticated,)
+    # A user's token: never a service client's.
+    permission_classes = (IsUser,)
     serializer_class = PasswordChangeSerializer
 
     def post(self, request: Request) -> Response:
-        user = cast("User", request.user)  # IsAuthenticated lets only users in.
+        user = cast("User", request.user)  # IsUser lets only users in.
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
