@@ -19,9 +19,11 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
+from {{ cookiecutter.project_slug }}.issuer.access_claims import access_claims
 {%- if cookiecutter.token_transport == "cookie" %}
 from {{ cookiecutter.project_slug }}.issuer.cookies import set_refresh_cookie
 {%- endif %}
+from {{ cookiecutter.project_slug }}.issuer.serializers import access_token_of
 from {{ cookiecutter.project_slug }}.issuer.views import ThrottlesInOrder
 from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
@@ -163,14 +165,20 @@ class PasswordChangeView(GenericAPIView):
         return self.new_tokens(request, user)
 
     def new_tokens(self, request: Request, user: User) -> Response:
-        """Return the answer that carries a new token pair for ``user``."""
+        """Return the answer that carries a new token pair for ``user``.
+
+        The pair a login would give: a new session, and the claims of
+        ``JWT_CLAIMS_HOOK`` (computed first: a failing hook issues nothing).
+        """
+        claims = access_claims(user)
         obtain_serializer = import_string(api_settings.TOKEN_OBTAIN_SERIALIZER)
         obtain = obtain_serializer(context={"request": request})
         refresh = obtain.get_token(user)
+        access = access_token_of(refresh, claims)
 {%- if cookiecutter.token_transport == "cookie" %}
-        response = Response({"access": str(refresh.access_token)})
+        response = Response({"access": access})
         set_refresh_cookie(response, str(refresh))
         return response
 {%- else %}
-        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+        return Response({"access": access, "refresh": str(refresh)})
 {%- endif %}
