@@ -5,8 +5,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY
-from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
+from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY, INVALID_BODY_SCHEMA
 
 from .serializers import DetailSerializer
 
@@ -29,26 +28,12 @@ ACCEPTED = OpenApiResponse(
     "answer is the same whether or not it has one.",
 )
 DONE = OpenApiResponse(DetailSerializer, description="Done.")
+# The other errors (413, 415, 429, 503...) are added by api/schema.py's AutoSchema.
 BAD_LINK_OR_BODY = OpenApiResponse(
-    ErrorSerializer,
+    INVALID_BODY_SCHEMA,
     description="The body is invalid (each field with its messages), or the "
-    'link\'s token is invalid, expired or used (code "invalid_token").',
+    'link\'s token is invalid, expired or used ({"detail": …, "code": '
+    '"invalid_token"}).',
 )
-THROTTLED = OpenApiResponse(
-    ErrorSerializer, description="Too many requests; Retry-After says when to retry."
-)
-UNAVAILABLE = OpenApiResponse(
-    ErrorSerializer,
-    description="Requests cannot be counted for a moment (the shared cache is "
-    "down); Retry-After says when to retry.",
-)
-COMMON = {429: THROTTLED, 503: UNAVAILABLE}
 
-__all__ = [
-    "ACCEPTED",
-    "BAD_LINK_OR_BODY",
-    "COMMON",
-    "DONE",
-    "INVALID_BODY",
-    "InvalidLink",
-]
+__all__ = ["ACCEPTED", "BAD_LINK_OR_BODY", "DONE", "INVALID_BODY", "InvalidLink"]

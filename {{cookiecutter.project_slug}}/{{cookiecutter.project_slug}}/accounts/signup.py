@@ -27,7 +27,6 @@ from .links import user_of_uid
 from .responses import (
     ACCEPTED,
     BAD_LINK_OR_BODY,
-    COMMON,
     DONE,
     INVALID_BODY,
     InvalidLink,
@@ -64,9 +63,7 @@ class SignupSerializer(serializers.Serializer):
         return attrs
 
 
-@extend_schema(
-    tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY})
 class SignupView(AddressView):
     """Create an account; a link to confirm the address is emailed."""
 
@@ -107,9 +104,7 @@ def create_account(data: dict[str, Any]) -> User | None:
         return None
 
 
-@extend_schema(
-    tags=["accounts"], responses={200: DONE, 400: BAD_LINK_OR_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={200: DONE, 400: BAD_LINK_OR_BODY})
 class VerifyEmailView(AnonymousAccountView):
     """Confirm an address with its emailed link. Issues no tokens: log in next."""
 
@@ -128,9 +123,7 @@ class VerifyEmailView(AnonymousAccountView):
         return Response({"detail": "Address confirmed. You can log in."})
 
 
-@extend_schema(
-    tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY})
 class ResendVerificationView(AddressView):
     """Email the confirmation link again, if the address has an unconfirmed account."""
 

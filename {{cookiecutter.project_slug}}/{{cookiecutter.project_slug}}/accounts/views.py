@@ -12,17 +12,20 @@ from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
+from {{ cookiecutter.project_slug }}.issuer.access_claims import access_claims
 {%- if cookiecutter.token_transport == "cookie" %}
 from {{ cookiecutter.project_slug }}.issuer.cookies import set_refresh_cookie
 {%- endif %}
+from {{ cookiecutter.project_slug }}.issuer.serializers import access_token_of
 from {{ cookiecutter.project_slug }}.issuer.views import ThrottlesInOrder
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.throttling.throttles import check_password_attempt
 from {{ cookiecutter.project_slug }}.users.addresses import normalize_email_address
@@ -32,7 +35,6 @@ from .links import user_of_uid
 from .responses import (
     ACCEPTED,
     BAD_LINK_OR_BODY,
-    COMMON,
     DONE,
     INVALID_BODY,
     InvalidLink,
@@ -69,9 +71,7 @@ class AddressView(AnonymousAccountView):
         return normalize_email_address(serializer.validated_data["email"])
 
 
-@extend_schema(
-    tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={202: ACCEPTED, 400: INVALID_BODY})
 class PasswordResetView(AddressView):
     """Email a link to choose a new password, if the address has an account."""
 
@@ -86,9 +86,7 @@ class PasswordResetView(AddressView):
         )
 
 
-@extend_schema(
-    tags=["accounts"], responses={200: DONE, 400: BAD_LINK_OR_BODY, **COMMON}
-)
+@extend_schema(tags=["accounts"], responses={200: DONE, 400: BAD_LINK_OR_BODY})
 class PasswordResetConfirmView(AnonymousAccountView):
     """Set a new password with an emailed link: every session of the user ends.
 
@@ -135,7 +133,6 @@ TOKEN_PAIR = inline_serializer(
         200: TOKEN_PAIR,
         400: INVALID_BODY,
         401: UNAUTHENTICATED,
-        **COMMON,
     },
 )
 class PasswordChangeView(GenericAPIView):
@@ -145,11 +142,12 @@ class PasswordChangeView(GenericAPIView):
     so this endpoint cannot be used to guess it faster.
     """
 
-    permission_classes = (IsAuthenticated,)
+    # A user's token: never a service client's.
+    permission_classes = (IsUser,)
     serializer_class = PasswordChangeSerializer
 
     def post(self, request: Request) -> Response:
-        user = cast("User", request.user)  # IsAuthenticated lets only users in.
+        user = cast("User", request.user)  # IsUser lets only users in.
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -167,14 +165,20 @@ class PasswordChangeView(GenericAPIView):
         return self.new_tokens(request, user)
 
     def new_tokens(self, request: Request, user: User) -> Response:
-        """Return the answer that carries a new token pair for ``user``."""
+        """Return the answer that carries a new token pair for ``user``.
+
+        The pair a login would give: a new session, and the claims of
+        ``JWT_CLAIMS_HOOK`` (computed first: a failing hook issues nothing).
+        """
+        claims = access_claims(user)
         obtain_serializer = import_string(api_settings.TOKEN_OBTAIN_SERIALIZER)
         obtain = obtain_serializer(context={"request": request})
         refresh = obtain.get_token(user)
+        access = access_token_of(refresh, claims)
 {%- if cookiecutter.token_transport == "cookie" %}
-        response = Response({"access": str(refresh.access_token)})
+        response = Response({"access": access})
         set_refresh_cookie(response, str(refresh))
         return response
 {%- else %}
-        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+        return Response({"access": access, "refresh": str(refresh)})
 {%- endif %}

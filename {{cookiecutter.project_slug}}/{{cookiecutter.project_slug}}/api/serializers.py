@@ -2,7 +2,10 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from {{ cookiecutter.project_slug }}.jwt_auth.permissions import token_roles, token_scopes
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import (
+    token_roles,
+    token_scopes,
+)
 
 
 class MessageSerializer(serializers.Serializer):
