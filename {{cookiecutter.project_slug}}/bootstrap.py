@@ -19,7 +19,9 @@ It puts in order steps that each also run alone:
 - python manage.py generate_jwt_keys
 {%- if cookiecutter.database == "postgresql" %}
 - python manage.py create_database{% endif %}
-- python manage.py migrate --noinput
+- python manage.py migrate --noinput, while
+  python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
+  writes the API schema unless it exists (commit it: CI checks it is the one served)
 - python manage.py createsuperuser --noinput (the password comes from
   DJANGO_SUPERUSER_PASSWORD and must pass the password validators, or is
   generated and shown once; an existing superuser is kept).
@@ -50,6 +52,8 @@ ISSUES_TOKENS = {{ cookiecutter.service_role == "issuer" }}
 # next one (README.md, "Run it").
 PORT = {{ 8000 if cookiecutter.service_role == "issuer" else 8001 }}
 CREATE_SUPERUSER = {{ cookiecutter.create_superuser }}
+# What users log in with, and the superuser's value of it.
+LOGIN_FIELD = "{{ cookiecutter.login_field }}"
 SUPERUSER = {
     "DJANGO_SUPERUSER_USERNAME": "{{ cookiecutter.superuser_username }}",
     "DJANGO_SUPERUSER_EMAIL": "{{ cookiecutter.superuser_email }}",
@@ -59,6 +63,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 DOTENV = ROOT / ".env"
 LOCK = ROOT / "uv.lock"
+SCHEMA = ROOT / "openapi.yaml"
+SCHEMA_COMMAND = ["spectacular", "--file", SCHEMA.name, "--validate", "--fail-on-warn"]
 
 
 class SetupStepError(Exception):
@@ -298,6 +304,35 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
     return commands
 
 
+def start_schema(python: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
+    """Start writing openapi.yaml unless it exists; return the process.
+
+    The schema needs the settings (and their keys), not the database: it is
+    written while migrate runs.
+    """
+    step = "API schema"
+    if SCHEMA.exists():
+        report(step, f"kept {SCHEMA.name}")
+        return None
+    report(step, shlex.join(["manage.py", *SCHEMA_COMMAND]))
+    try:
+        return subprocess.Popen(
+            [str(python), "manage.py", *SCHEMA_COMMAND], cwd=ROOT, env=env
+        )
+    except OSError as error:
+        raise SetupStepError(step, str(error)) from error
+
+
+def finish_schema(writing: subprocess.Popen[bytes] | None) -> None:
+    """Wait for ``start_schema``'s process; raise ``SetupStepError`` when it failed."""
+    if writing is None:
+        return
+    if writing.wait() != 0:
+        SCHEMA.unlink(missing_ok=True)
+        raise SetupStepError("API schema", f"exit status {writing.returncode}")
+    report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
+
+
 def print_next_steps(python: Path, superuser: bool) -> None:
     """Print how to start the service and walk the JWT flow of README.md's 'Run it'."""
     shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
@@ -306,8 +341,9 @@ def print_next_steps(python: Path, superuser: bool) -> None:
         f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver {PORT}",
     ]
     if ISSUES_TOKENS:
-        username = SUPERUSER["DJANGO_SUPERUSER_USERNAME"] if superuser else "<username>"
-        credentials = json.dumps({"username": username, "password": "<password>"})
+        name = f"DJANGO_SUPERUSER_{LOGIN_FIELD.upper()}"
+        login = SUPERUSER[name] if superuser else f"<{LOGIN_FIELD}>"
+        credentials = json.dumps({LOGIN_FIELD: login, "password": "<password>"})
         lines.append(
             f"  Get a token:  curl -X POST http://127.0.0.1:{PORT}/api/token/ "
             f"-H 'Content-Type: application/json' -d {shlex.quote(credentials)}"
@@ -369,18 +405,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     args = parse_args(argv)
-    locking = None
+    locking = writing_schema = None
     try:
         python, locking = prepare_python(args.env, args.install)
         write_dotenv()
         env = {**SUPERUSER, **os.environ}
         for step, arguments in manage_commands(args.superuser):
+            if step == "migrate":
+                writing_schema = start_schema(python, env)
             report(step, shlex.join(["manage.py", *arguments]))
             run(step, [str(python), "manage.py", *arguments], env)
+        finish_schema(writing_schema)
         finish_lock(locking)
     except SetupStepError as error:
-        if locking is not None:
-            locking.wait()
+        for process in (locking, writing_schema):
+            if process is not None:
+                process.wait()
         finish = shlex.join([sys.executable, "bootstrap.py", *argv])
         print(
             f"bootstrap: {error.step} failed: {error.reason}\n"

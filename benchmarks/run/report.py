@@ -90,7 +90,28 @@ def summary(rates, bakes):
             "obtain",
             target=("ratio", TARGETS["obtain_vs_baseline"]),
         ),
+        (
+            "  ours without the claims hook (req/s; ratio with/without)",
+            median(rates_of("obtain", "no_hook")),
+            median(rates_of("obtain", "ours")),
+            paired_ratio(rates_of("obtain", "ours"), rates_of("obtain", "no_hook")),
+            None,
+        ),
         rate_row("POST /api/token/refresh/, no rotation (req/s)", "refresh"),
+        (
+            "  ours without the claims hook (req/s; ratio with/without)",
+            median(rates_of("refresh", "no_hook")),
+            median(rates_of("refresh", "ours")),
+            paired_ratio(rates_of("refresh", "ours"), rates_of("refresh", "no_hook")),
+            None,
+        ),
+        (
+            "POST /api/token/client/, client credentials (req/s)",
+            None,
+            median(rates_of("client_grant", "ours")),
+            None,
+            None,
+        ),
         rate_row(
             "  ours with rotation + blacklist (req/s)",
             "refresh",

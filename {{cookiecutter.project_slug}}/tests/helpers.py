@@ -7,13 +7,10 @@ import json
 import os
 import subprocess
 import sys
-{%- if cookiecutter.token_transport == "cookie" %}
 from typing import TYPE_CHECKING, Any
-{%- else %}
-from typing import TYPE_CHECKING
-{%- endif %}
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
@@ -21,8 +18,12 @@ if TYPE_CHECKING:
     # The test client's answer: a Response with json() and the request made.
     from rest_framework.response import _MonkeyPatchedResponse as Response
 
+    from {{ cookiecutter.project_slug }}.users.models import User
+
 PASSWORD = "correct horse battery staple"
 WRONG_PASSWORD = "not the password"
+# What users log in with: the body field of /api/token/.
+LOGIN_FIELD = get_user_model().USERNAME_FIELD
 # The low rates the throttling tests set (the low_rates fixture).
 OBTAIN_PER_CLIENT = 4
 OBTAIN_PER_USERNAME = 3
@@ -39,6 +40,22 @@ def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def create_user(name: str, **fields: Any) -> User:
+    """Create a user called ``name``, with PASSWORD and the address ``name@example.com``.
+
+    ``name`` is the username, unless users log in with their address.
+    """
+    fields = {"email": f"{name}@example.com", "password": PASSWORD, **fields}
+    if LOGIN_FIELD != "email":
+        fields[LOGIN_FIELD] = name
+    return get_user_model().objects.create_user(**fields)
+
+
+def credentials(user: User, password: str = PASSWORD) -> dict[str, str]:
+    """Return the body of /api/token/ that logs ``user`` in with ``password``."""
+    return {LOGIN_FIELD: user.get_username(), "password": password}
 
 
 def authorization_header(token: str, header_type: str | None = None) -> str:
@@ -140,3 +157,41 @@ class BodyTokensClient(APIClient):
             response.json = lambda: body  # type: ignore[method-assign]
         return response
 {%- endif %}
+
+
+def documented_body(
+    schema: dict[str, Any], path: str, method: str, status: int
+) -> dict[str, Any]:
+    """Return the JSON schema the OpenAPI ``schema`` gives the answer ``status``."""
+    response = schema["paths"][path][method]["responses"][str(status)]
+    return resolve(schema, response["content"]["application/json"]["schema"])
+
+
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Return ``node``, or the component its ``$ref`` names."""
+    reference = node.get("$ref")
+    if reference is None:
+        return node
+    return schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+
+
+def undocumented(
+    schema: dict[str, Any], documented: dict[str, Any], body: dict[str, Any]
+) -> list[str]:
+    """Return what of the JSON object ``body`` its ``documented`` schema does not say.
+
+    A key it does not list, a required key missing, a null where the
+    property is not nullable: what breaks a client generated from the schema.
+    """
+    properties = documented.get("properties", {})
+    problems = [f"{key} is not documented" for key in body if key not in properties]
+    problems += [
+        f"{key} is missing" for key in documented.get("required", []) if key not in body
+    ]
+    problems += [
+        f"{key} is null, documented as not nullable"
+        for key, value in body.items()
+        if value is None
+        and not resolve(schema, properties.get(key, {})).get("nullable")
+    ]
+    return problems

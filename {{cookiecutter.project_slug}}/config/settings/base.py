@@ -10,8 +10,12 @@ module of their own, imported here.
 from datetime import timedelta
 from typing import Any
 
-{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
+{% if cookiecutter.service_role == "issuer" %}from .accounts import *  # noqa: F403
+{% endif %}{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
+{%- if cookiecutter.service_role == "issuer" %}
+from .security_events import *  # noqa: F403
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
 from .token_sessions import *  # noqa: F403
 {%- endif %}
@@ -43,11 +47,24 @@ INSTALLED_APPS = [
 {%- endif %}
     "drf_spectacular",
     "drf_spectacular_sidecar",
+{%- if cookiecutter.service_role == "issuer" %}
+{%- if cookiecutter.django_version == "5.2" %}
+    "django_tasks",
+{%- endif %}
+    "django_tasks_db",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.jwt_auth",
     # The role of this service, chosen when it was generated.
     "{{ cookiecutter.project_slug }}.{{ cookiecutter.service_role }}",
+{%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.security_events",
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
+{%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.service_clients",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.throttling",
     "{{ cookiecutter.project_slug }}.api",
@@ -69,6 +86,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A refused CSRF check answers JSON under /api/ (config/urls.py has the others).
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.api.errors.csrf_failure"
 # Where the admin is served; empty: no admin at all.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 WSGI_APPLICATION = "config.wsgi.application"
@@ -204,14 +223,16 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
     ],
-    # DRF's parsers, with a JSON parser that answers a deeply nested body
-    # with 400 instead of running out of stack (api/parsers.py).
+    # JSON only, as the OpenAPI schema says (any other body: 415), through a
+    # parser that answers a deeply nested body with 400 instead of running
+    # out of stack (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "{{ cookiecutter.project_slug }}.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # drf-spectacular's, documenting every error answer too (api/schema.py)
+    # and the roles and scopes each view needs (api/authorization_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.authorization_schema.AuthorizationAutoSchema",
     # Brute-force protection: the rates of the throttles that the token views
     # and the admin's login name (issuer/views.py, throttling/admin_site.py),
     # counted in the shared cache; a limit hit answers 429. Other views are
@@ -226,6 +247,23 @@ REST_FRAMEWORK: dict[str, Any] = {
         "token_refresh_per_client": env.str(
             "DJANGO_THROTTLE_REFRESH_PER_CLIENT", default="60/minute"
         ),
+{%- if cookiecutter.service_role == "issuer" %}
+        # /api/account/: every request per client, and those naming an
+        # address per address (each may send it an email).
+        "account_per_client": env.str(
+            "DJANGO_THROTTLE_ACCOUNT_PER_CLIENT", default="30/hour"
+        ),
+        "account_per_address": env.str(
+            "DJANGO_THROTTLE_ACCOUNT_PER_ADDRESS", default="5/hour"
+        ),
+        # The client credentials grant: per client address, per client id.
+        "token_client_per_client": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT", default="60/minute"
+        ),
+        "token_client_per_client_id": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT_ID", default="60/minute"
+        ),
+{%- endif %}
     },
     # How many proxies in front of the service append the client's address to
     # X-Forwarded-For. 0: the connection's address, which clients cannot forge.
@@ -240,6 +278,18 @@ REST_FRAMEWORK: dict[str, Any] = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
+{%- if cookiecutter.service_role == "issuer" %}
+
+# What access tokens say of their user, computed at every obtain and refresh:
+# a dotted path to a function of the user returning JSON claims ("" for none);
+# the default adds "roles", the user's group names. Capped at
+# JWT_CLAIMS_MAX_BYTES of JSON. See issuer/access_claims.py.
+JWT_CLAIMS_HOOK = env.str(
+    "JWT_CLAIMS_HOOK",
+    default="{{ cookiecutter.project_slug }}.issuer.access_claims.group_roles",
+)
+JWT_CLAIMS_MAX_BYTES = env.int("JWT_CLAIMS_MAX_BYTES", default=2048)
+{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the
@@ -282,6 +332,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components (TokenObtainPairRequest in,
+    # TokenObtainPair out): what generated clients need to type both sides.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -299,6 +352,10 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+{%- if cookiecutter.service_role == "issuer" %}
+        # Security events are JSON already (security_events/events.py).
+        "json_line": {"format": "%(message)s"},
+{%- endif %}
     },
     "handlers": {
         "console": {
@@ -306,6 +363,13 @@ LOGGING = {
             "formatter": "plain",
             "filters": ["redact_tokens"],
         },
+{%- if cookiecutter.service_role == "issuer" %}
+        "security_events": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_line",
+            "filters": ["redact_tokens"],
+        },
+{%- endif %}
     },
     "root": {
         "handlers": ["console"],
@@ -314,5 +378,13 @@ LOGGING = {
     "loggers": {
         # Django's own console handler would print its records a second time.
         "django": {"handlers": [], "propagate": True},
+{%- if cookiecutter.service_role == "issuer" %}
+        # One JSON line per security event, for log collectors.
+        "{{ cookiecutter.project_slug }}.security": {
+            "handlers": ["security_events"],
+            "level": "INFO",
+            "propagate": False,
+        },
+{%- endif %}
     },
 }

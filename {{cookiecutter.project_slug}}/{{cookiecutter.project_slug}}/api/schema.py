@@ -1,14 +1,23 @@
-"""OpenAPI documentation of what simplejwt's views and authentication really do.
+"""OpenAPI documentation of what this service really serves, errors included.
+
+drf-spectacular documents the success answer of each operation. ``AutoSchema``
+adds every error an operation can answer, each with its JSON body, derived
+from the view itself: its methods and path (405, 404), content negotiation
+(406), its request body (400, 413, 415), its authentication (401, and 503 for
+an authentication that can be unavailable), its permissions (403) and its
+throttles (429 and 503, with ``Retry-After``). An operation's own
+``extend_schema`` wins for a status it documents.
 
 drf-spectacular describes simplejwt's exact classes only, and none of their
 errors. The extensions below also describe subclasses (this project's refresh
-serializer is one), document the 400 and 401 answers of every token endpoint,
-and describe every accepted ``Authorization`` header type.
+serializer is one), document the answers of every token endpoint, and
+describe every accepted ``Authorization`` header type.
 ``ApiConfig.ready`` imports this module, which registers them.
 """
 
 from typing import TYPE_CHECKING, Any
 
+from drf_spectacular import openapi
 from drf_spectacular.contrib.rest_framework_simplejwt import (
     TokenObtainPairSerializerExtension,
     TokenRefreshSerializerExtension,
@@ -19,10 +28,11 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions
+from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.settings import api_settings
 
 if TYPE_CHECKING:
-    from drf_spectacular.openapi import AutoSchema
     from rest_framework_simplejwt.views import TokenViewBase
 
 from .serializers import ErrorSerializer
@@ -35,18 +45,103 @@ TOKEN_REFUSED = OpenApiResponse(
 )
 # DRF answers 400 with each invalid field and its messages, or with "detail"
 # when the body could not be parsed at all.
-INVALID_BODY = OpenApiResponse(
-    {
-        "type": "object",
-        "additionalProperties": {
-            "oneOf": [
-                {"type": "array", "items": {"type": "string"}},
-                {"type": "string"},
-            ],
-        },
+INVALID_BODY_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "string"},
+        ],
     },
+}
+INVALID_BODY = OpenApiResponse(
+    INVALID_BODY_SCHEMA,
     description="The request body is invalid or could not be parsed.",
 )
+NOTHING = OpenApiResponse(
+    {"type": "object", "properties": {}, "additionalProperties": False},
+    description="Done: an empty JSON object.",
+)
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "required": True,
+        "description": "Seconds to wait before trying again.",
+    }
+}
+# The token views whose success is an empty object: verify, logout.
+ANSWERING_NOTHING = (
+    simplejwt_views.TokenVerifyView,
+    simplejwt_views.TokenBlacklistView,
+)
+# Permissions that refuse nobody with 403: everyone, or anonymous users (401).
+NEVER_FORBIDDING = (permissions.AllowAny, permissions.IsAuthenticated)
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's ``AutoSchema``, documenting every error an operation answers.
+
+    Each error is a JSON object (``Error``; a refused body: its fields and
+    their messages), never an HTML page: see ``api/errors.py`` for the
+    answers Django itself gives under ``/api/``.
+    """
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for status, (description, headers) in self.error_answers(operation).items():
+            if status not in responses:
+                responses[status] = self.error_response(status, description, headers)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def error_answers(
+        self, operation: dict[str, Any]
+    ) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Return ``{status: (description, headers)}`` of the errors ``operation`` answers."""
+        answers: dict[str, tuple[str, dict[str, Any]]] = {
+            "405": ("This path does not answer this method (see Allow).", {}),
+            "406": ("The Accept header asks for something other than JSON.", {}),
+        }
+        if "{" in self.path:
+            answers["404"] = ("Nothing is found at this path.", {})
+        if "requestBody" in operation:
+            answers["400"] = ("The request body is invalid or is not JSON.", {})
+            answers["413"] = ("The request body is larger than accepted.", {})
+            answers["415"] = ("The request body is not JSON (Content-Type).", {})
+        authenticators = self.view.get_authenticators()
+        if authenticators:
+            answers["401"] = ("The access token is missing, invalid or expired.", {})
+        if any(getattr(each, "can_be_unavailable", False) for each in authenticators):
+            answers["503"] = ("Tokens cannot be checked for a moment.", RETRY_AFTER)
+        if any(
+            not isinstance(each, NEVER_FORBIDDING)
+            for each in self.view.get_permissions()
+        ):
+            answers["403"] = ("This request is not allowed.", {})
+        if self.view.get_throttles():
+            answers["429"] = ("Too many requests: wait for Retry-After.", RETRY_AFTER)
+            answers["503"] = ("Requests cannot be counted for a moment.", RETRY_AFTER)
+        return answers
+
+    def error_response(
+        self, status: str, description: str, headers: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Return the OpenAPI response of the error ``status``: a JSON body."""
+        if status == "400":
+            schema = INVALID_BODY_SCHEMA
+        else:
+            component = self.resolve_serializer(ErrorSerializer(), "response")
+            schema = component.ref
+        response: dict[str, Any] = {
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
+        if headers:
+            response["headers"] = headers
+        return response
 
 
 class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -61,7 +156,9 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
     priority = 1
     name = "jwtAuth"
 
-    def get_security_definition(self, auto_schema: "AutoSchema") -> dict[str, Any]:
+    def get_security_definition(
+        self, auto_schema: openapi.AutoSchema
+    ) -> dict[str, Any]:
         header_types = api_settings.AUTH_HEADER_TYPES
         scheme = build_bearer_security_scheme_object(
             header_name=api_settings.AUTH_HEADER_NAME,
@@ -93,7 +190,10 @@ class TokenRefreshSerializerSchema(TokenRefreshSerializerExtension):
 
 
 class TokenViewSchema(OpenApiViewExtension):
-    """Add the errors every token endpoint answers with to its documentation."""
+    """Document what each token endpoint answers: its body, and why it refuses.
+
+    Obtain and refresh answer tokens; verify and logout an empty object.
+    """
 
     target_class = "rest_framework_simplejwt.views.TokenViewBase"
     match_subclasses = True
@@ -101,9 +201,10 @@ class TokenViewSchema(OpenApiViewExtension):
     def view_replacement(self) -> type["TokenViewBase"]:
         target: type[TokenViewBase] = self.target
         documented = type("DocumentedTokenView", (target,), {"__module__": __name__})
+        answers_nothing = issubclass(target, ANSWERING_NOTHING)
         return extend_schema(
             responses={
-                200: target().get_serializer_class(),
+                200: NOTHING if answers_nothing else target().get_serializer_class(),
                 400: INVALID_BODY,
                 401: TOKEN_REFUSED,
             }

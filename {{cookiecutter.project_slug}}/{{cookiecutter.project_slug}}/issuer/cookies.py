@@ -42,7 +42,12 @@ from drf_spectacular.extensions import (
     OpenApiAuthenticationExtension,
     OpenApiViewExtension,
 )
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.generics import GenericAPIView
@@ -56,25 +61,48 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.api.parsers import BoundedJSONParser
+from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY, NOTHING
+from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
 
 from . import views
 
 ACCESS_TOKEN = inline_serializer(
     "AccessToken", fields={"access": serializers.CharField(read_only=True)}
 )
-INVALID_BODY = OpenApiResponse(
-    description="The request body is invalid or could not be parsed."
-)
 TOKEN_REFUSED = OpenApiResponse(
-    description="The credentials, or the token in the refresh cookie, were refused."
+    ErrorSerializer,
+    description="The credentials, or the token in the refresh cookie, were refused.",
 )
 CROSS_SITE_LOGIN = OpenApiResponse(
-    description="The request came from a page of an origin not trusted."
+    ErrorSerializer,
+    description="The request came from a page of an origin not trusted.",
 )
-NOT_JSON = OpenApiResponse(description="The body was not JSON.")
 CSRF_FAILED = OpenApiResponse(
-    description="The refresh cookie came without a valid X-CSRFToken header, "
-    "or from an origin not trusted."
+    ErrorSerializer,
+    description="The refresh cookie came without the X-CSRFToken header matching "
+    "the CSRF cookie, or from an origin not trusted (over HTTPS: without an "
+    "Origin or Referer header of this site or a trusted origin).",
+)
+# Refresh and logout take no body; one that is sent is still read.
+BODY_ERRORS = {
+    400: INVALID_BODY,
+    413: OpenApiResponse(ErrorSerializer, description="The body is too large."),
+    415: OpenApiResponse(ErrorSerializer, description="The body is not JSON."),
+}
+SETS_COOKIES = OpenApiParameter(
+    "Set-Cookie",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The refresh cookie (HttpOnly, path /api/token/) and Django's CSRF "
+    "cookie, whose value refresh and logout send back in X-CSRFToken.",
+)
+# What refresh and logout need besides their cookies, for non-browser clients.
+CSRF_NEEDS = (
+    "Needs the refresh cookie, the CSRF cookie, and the CSRF cookie's value in the "
+    "X-CSRFToken header. Over HTTPS Django also needs an Origin (or, without one, a "
+    "Referer) header naming this site or a trusted origin: browsers send it, "
+    "other clients must add it."
 )
 
 
@@ -186,12 +214,12 @@ class RefreshFromCookie(CookieTransportView):
 
 
 @extend_schema(
+    parameters=[SETS_COOKIES],
     responses={
         200: ACCESS_TOKEN,
         400: INVALID_BODY,
         401: TOKEN_REFUSED,
         403: CROSS_SITE_LOGIN,
-        415: NOT_JSON,
     },
     description="Obtain an access token with a username and password (JSON). The "
     "refresh token is set in an HttpOnly cookie, and Django's CSRF cookie is set for "
@@ -222,10 +250,11 @@ class TokenObtainPairView(CookieTransportView, views.TokenObtainPairView):
 
 @extend_schema(
     request=None,
-    responses={200: ACCESS_TOKEN, 401: TOKEN_REFUSED, 403: CSRF_FAILED},
+    parameters=[SETS_COOKIES] if api_settings.ROTATE_REFRESH_TOKENS else [],
+    responses={200: ACCESS_TOKEN, 401: TOKEN_REFUSED, 403: CSRF_FAILED, **BODY_ERRORS},
     description="Obtain a new access token with the refresh token of the cookie "
-    "(and a new refresh cookie, when tokens rotate). Needs X-CSRFToken. Limited "
-    "per client address (429 with Retry-After over the limit).",
+    "(and a new refresh cookie, when tokens rotate). Limited per client address "
+    f"(429 with Retry-After over the limit). {CSRF_NEEDS}",
 )
 class TokenRefreshView(RefreshFromCookie, views.TokenRefreshView):
     """Obtain a new access token with the refresh cookie; rotate the cookie's token."""
@@ -239,13 +268,9 @@ class TokenRefreshView(RefreshFromCookie, views.TokenRefreshView):
 
 @extend_schema(
     request=None,
-    responses={
-        200: OpenApiResponse({"type": "object"}, description="Logged out."),
-        401: TOKEN_REFUSED,
-        403: CSRF_FAILED,
-    },
+    responses={200: NOTHING, 401: TOKEN_REFUSED, 403: CSRF_FAILED, **BODY_ERRORS},
     description="Log out: blacklist the refresh token of the cookie and clear the "
-    "cookie. Needs X-CSRFToken.",
+    f"cookie. {CSRF_NEEDS}",
 )
 class TokenBlacklistView(RefreshFromCookie, simplejwt_views.TokenBlacklistView):
     """Blacklist the refresh cookie's token and clear the cookie.
@@ -291,10 +316,10 @@ def csrf_header_name() -> str:
 
 
 class RefreshCookieScheme(OpenApiAuthenticationExtension):
-    """The refresh cookie and the CSRF header, which refresh and logout need together."""
+    """The two cookies and the header that refresh and logout need together."""
 
     target_class = RefreshCookieAuthentication
-    name = ["refreshCookie", "csrfToken"]
+    name = ["refreshCookie", "csrfCookie", "csrfToken"]
 
     def get_security_definition(self, auto_schema: object) -> list[dict[str, str]]:
         return [
@@ -307,9 +332,16 @@ class RefreshCookieScheme(OpenApiAuthenticationExtension):
             },
             {
                 "type": "apiKey",
+                "in": "cookie",
+                "name": settings.CSRF_COOKIE_NAME,
+                "description": "Django's CSRF cookie, set by POST /api/token/.",
+            },
+            {
+                "type": "apiKey",
                 "in": "header",
                 "name": csrf_header_name(),
-                "description": f"The value of the {settings.CSRF_COOKIE_NAME} cookie "
-                "set by POST /api/token/.",
+                "description": f"The value of the {settings.CSRF_COOKIE_NAME} cookie. "
+                "Over HTTPS, send an Origin (or Referer) header of this site or a "
+                "trusted origin too.",
             },
         ]

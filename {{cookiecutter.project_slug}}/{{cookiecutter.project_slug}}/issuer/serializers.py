@@ -8,15 +8,19 @@ re-passworded users. These classes keep its behaviour otherwise.
 """
 
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
+from django.contrib.auth.models import update_last_login
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field
 from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from rest_framework.exceptions import PermissionDenied
+{%- endif %}
 from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -34,6 +38,8 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .access_claims import access_claims
+from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
@@ -158,16 +164,71 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+{% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" -%}
+class EmailNotVerified(PermissionDenied):
+    """The password is right, but the address has not been confirmed yet."""
+
+    default_detail = _("Confirm your email address before logging in.")
+    default_code = "email_not_verified"
+
+    def __init__(self) -> None:
+        # "code" in the body, as simplejwt's refusals carry it.
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+{% endif -%}
+def access_token_of(refresh: RefreshToken, claims: dict[str, Any]) -> str:
+    """Return the signed access token of ``refresh``, with the hook's ``claims``.
+
+    The claims go in the access token only (``access_claims.py``).
+    """
+    access = refresh.access_token
+    access.payload.update(claims)
+    return str(access)
+
+
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password."""
+    """Obtain the issuer's token pair (``tokens.py``) for a {% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}confirmed address{% else %}username{% endif %} and password.
+
+    A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
+    tokens are issued.
+    """
 
     token_class = RefreshToken
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        """Return the token pair, its access token with the claims of ``JWT_CLAIMS_HOOK``.
+
+        simplejwt's steps, with the claims computed before anything is
+        issued: a failing hook leaves no token, no session, no record.
+        """
+        data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
+        user = self.user
+        if user is None:  # USER_AUTHENTICATION_RULE refused it already.
+            raise AuthenticationFailed(str(self.error_messages["no_active_account"]))
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+        # The address is checked after the password and before any token,
+        # session or login signal.
+        if not cast("User", user).email_verified:
+            raise EmailNotVerified
+{%- endif %}
+        claims = access_claims(user)
+        refresh = cast("RefreshToken", self.get_token(user))
+        data["refresh"] = str(refresh)
+        data["access"] = access_token_of(refresh, claims)
+        if api_settings.UPDATE_LAST_LOGIN:
+            # Django passes the sender as the first argument; it is unused.
+            update_last_login(type(user), user)
+        send_logged_in(self)
+        return data
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     """Refresh that refuses deleted, inactive and re-passworded users with 401."""
 
     token_class = RefreshToken
+    # The claims of the access tokens this refresh answers (set by validate).
+    claims: dict[str, Any]
 
     default_error_messages = {
         "no_active_account": _("No active account found for the given token."),
@@ -183,8 +244,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         )
         refresh = (ClaimedRefreshToken if claim else self.token_class)(attrs["refresh"])
         user = self.check_user(refresh)
+        # Computed again at every refresh, before the refresh token is used up.
+        self.claims = access_claims(user)
 
-        data = {"access": str(refresh.access_token)}
+        data = {"access": access_token_of(refresh, self.claims)}
         if api_settings.ROTATE_REFRESH_TOKENS:
             presented = refresh[api_settings.JTI_CLAIM]
             if claim and not claim_refresh_token(refresh):

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import get_script_prefix, reverse
-from django.views.decorators.http import require_safe
 
+from {{ cookiecutter.project_slug }}.api.errors import require_safe
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 

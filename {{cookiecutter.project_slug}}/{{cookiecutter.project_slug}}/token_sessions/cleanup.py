@@ -16,6 +16,8 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from {{ cookiecutter.project_slug }}.security_events.cleanup import delete_old_events
+
 from .ended import remembered_for
 from .models import Session
 
@@ -25,11 +27,12 @@ LAST_CLEANUP_KEY = "token_sessions:last-cleanup"
 
 
 def delete_expired(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, int]:
-    """Delete expired tokens and finished sessions; return how many rows of each.
+    """Delete expired tokens, finished sessions and old security events; return counts.
 
     Outstanding tokens past their expiry go with their blacklist entries;
     sessions go once nothing of them can be used: expired, or ended longer
-    ago than an access token lives (workers no longer need to know them).
+    ago than an access token lives (workers no longer need to know them);
+    security events once older than ``SECURITY_EVENT_RETENTION_DAYS``.
     """
     now = timezone.now()
     tokens = OutstandingToken.objects.filter(expires_at__lt=now)
@@ -41,6 +44,7 @@ def delete_expired(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, int]:
         ),
         "sessions": delete_in_batches(sessions, batch_size, delete_rows(Session))
         + delete_in_batches(ended, batch_size, delete_rows(Session)),
+        "security events": delete_old_events(batch_size),
     }
     cache.set(LAST_CLEANUP_KEY, time.time(), timeout=None)
     return deleted

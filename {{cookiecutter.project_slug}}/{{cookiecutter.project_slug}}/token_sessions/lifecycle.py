@@ -10,12 +10,14 @@ second (``ended.py``).
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework.request import Request
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
@@ -25,6 +27,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
+from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
 from {{ cookiecutter.project_slug }}.users.models import User
 
@@ -119,36 +122,63 @@ def record_refresh(session: Session, request: HttpRequest | None) -> None:
     )
 
 
-def end_sessions(sessions: QuerySet[Session], reason: str) -> int:
+def end_sessions(
+    sessions: QuerySet[Session],
+    reason: str,
+    request: HttpRequest | Request | None = None,
+) -> int:
     """End the live sessions of ``sessions``; return how many ended.
 
     Their newest refresh tokens are blacklisted; every worker refuses their
-    access tokens once the transaction commits (``ended.py``).
+    access tokens once the transaction commits (``ended.py``). Each end is a
+    security event (a reuse is one of its own kind), of the client of
+    ``request`` when a request ended it.
     """
     now = timezone.now()
     with transaction.atomic():
         ending = list(
             sessions.filter(ended_at=None)
             .select_for_update()
-            .values_list("pk", "refresh_jti")
+            .values_list("pk", "refresh_jti", "user_id")
         )
         if not ending:
             return 0
-        ids = [session_id for session_id, _jti in ending]
+        ids = [session_id for session_id, _jti, _user_id in ending]
         Session.objects.filter(pk__in=ids).update(ended_at=now, end_reason=reason)
-        blacklist([jti for _session_id, jti in ending])
+        blacklist([jti for _session_id, jti, _user_id in ending])
         # This worker refuses them at once; the others once this commits.
         ended_sessions.add(map(str, ids), now)
         transaction.on_commit(sessions_ended.publish, robust=True)
+        record_ends(ending, reason, request)
     return len(ending)
 
 
-def end_session_of(token: Token, reason: str) -> int:
+def record_ends(
+    ended: Sequence[tuple[object, str, object]],
+    reason: str,
+    request: HttpRequest | Request | None,
+) -> None:
+    """Record a security event for each session of ``ended`` (id, jti, user id)."""
+    users = User.objects.in_bulk({user_id for _pk, _jti, user_id in ended})
+    kind = Kind.REFRESH_TOKEN_REUSED if reason == "reuse" else Kind.SESSION_ENDED
+    for session_id, _jti, user_id in ended:
+        record(
+            kind,
+            request=request,
+            user=users.get(user_id),
+            session=str(session_id),
+            reason=reason,
+        )
+
+
+def end_session_of(
+    token: Token, reason: str, request: HttpRequest | Request | None = None
+) -> int:
     """End the session ``token`` belongs to, if it has one; return 1 if it ended."""
     session_id = token.get(SESSION_CLAIM)
     if session_id is None:
         return 0
-    return end_sessions(Session.objects.filter(pk=session_id), reason)
+    return end_sessions(Session.objects.filter(pk=session_id), reason, request)
 
 
 def blacklist(jtis: list[str]) -> None:

@@ -101,7 +101,9 @@ def end_by_logout(refresh: RefreshToken, request: HttpRequest | None) -> bool:
     if is_same_client(session, request):
         if presented == session.refresh_jti or is_just_rotated(session, presented):
             return False
-        ended = end_sessions(Session.objects.filter(pk=session.pk), reason="logout")
+        ended = end_sessions(
+            Session.objects.filter(pk=session.pk), reason="logout", request=request
+        )
         return ended == 1
     return end_for_reuse(session, request)
 
@@ -120,7 +122,9 @@ def is_just_rotated(session: Session, presented: str) -> bool:
 
 def end_for_reuse(session: Session, request: HttpRequest | None) -> bool:
     """End ``session`` because a used-up token of it came back; return True if it ended."""
-    ended = end_sessions(Session.objects.filter(pk=session.pk), reason="reuse")
+    ended = end_sessions(
+        Session.objects.filter(pk=session.pk), reason="reuse", request=request
+    )
     if ended:
         logger.warning(
             "Refresh token reuse: ended session %s of user %s (client %s)",

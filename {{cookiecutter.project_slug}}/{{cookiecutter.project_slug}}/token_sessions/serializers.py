@@ -79,7 +79,8 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
             return super().used_up(refresh)
         # simplejwt annotates the token as a Token; it takes the encoded one.
         replayed = issuer_serializers.ClaimedRefreshToken(newest)  # type: ignore[arg-type]
-        return {"access": str(replayed.access_token), "refresh": newest}
+        access = issuer_serializers.access_token_of(replayed, self.claims)
+        return {"access": access, "refresh": newest}
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
         """Record the rotation in the session; refuse it if the session has ended.
@@ -103,7 +104,7 @@ class TokenBlacklistSerializer(issuer_serializers.TokenBlacklistSerializer):
     """
 
     def logged_out(self, refresh: RefreshToken) -> None:
-        end_session_of(refresh, reason="logout")
+        end_session_of(refresh, reason="logout", request=self.context.get("request"))
 
     def used_up(self, refresh: RefreshToken) -> None:
         if not end_by_logout(refresh, self.context.get("request")):

@@ -9,6 +9,11 @@ from rest_framework_simplejwt.tokens import Token
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.service_clients import (
+    ServicePrincipal,
+    is_service_token,
+    service_client_of,
+)
 
 
 class CachedTokenUserAuthentication(CachedJWTAuthentication):
@@ -21,9 +26,17 @@ class CachedTokenUserAuthentication(CachedJWTAuthentication):
     the issuer is refused here once the access token expires.
     """
 
+    # Until the issuer's keys are known a token gets 503 (remote_keys.py);
+    # the OpenAPI schema documents it (api/schema.py).
+    can_be_unavailable = True
+
     # simplejwt annotates get_user with a TypeVar no override can match.
-    def get_user(self, validated_token: Token) -> TokenUser:  # type: ignore[override]
-        """Return the stateless user the token describes."""
+    def get_user(  # type: ignore[override]
+        self, validated_token: Token
+    ) -> TokenUser | ServicePrincipal:
+        """Return the stateless user the token describes, or its service client."""
+        if is_service_token(validated_token):
+            return service_client_of(validated_token)
         # Borrowed: the stateless get_user uses nothing of its class.
         user = JWTStatelessUserAuthentication.get_user(self, validated_token)  # type: ignore[arg-type]
         return cast("TokenUser", user)

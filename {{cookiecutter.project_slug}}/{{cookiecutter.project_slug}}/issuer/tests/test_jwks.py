@@ -186,3 +186,17 @@ def test_the_well_known_documents_stay_out_of_the_api_schema(
     assert not [path for path in schema["paths"] if "well-known" in path]
     # Operation ids (what generated clients call) keep the /api/ prefix out.
     assert schema["paths"]["/api/me/"]["get"]["operationId"] == "me_retrieve"
+
+
+@pytest.mark.parametrize(
+    "path", ["/.well-known/jwks.json", "/.well-known/oauth-authorization-server"]
+)
+def test_well_known_documents_refuse_other_methods_with_json_405(path: str) -> None:
+    # A client with CSRF checks on: the refusal is the method's, not a CSRF one.
+    client = APIClient(enforce_csrf_checks=True)
+
+    response = client.post(path, {})
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json() == {"detail": 'Method "POST" not allowed.'}

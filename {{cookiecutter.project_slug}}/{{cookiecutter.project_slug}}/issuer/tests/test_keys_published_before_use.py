@@ -26,10 +26,14 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import next_key_name
 from .test_rotate_jwt_key import rotate, settings_of
 from tests.helpers import authorization_header, token_part
 
-pytestmark = pytest.mark.skipif(
-    is_hmac(settings.SIMPLE_JWT["ALGORITHM"]),
-    reason="An HMAC secret is never published.",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        is_hmac(settings.SIMPLE_JWT["ALGORITHM"]),
+        reason="An HMAC secret is never published.",
+    ),
+    # A rotation is recorded as a security event.
+    pytest.mark.django_db,
+]
 PUBLISH_SECONDS = 60
 
 

@@ -28,9 +28,13 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     retired_key_name,
     signing_keys_from_env,
 )
+from {{ cookiecutter.project_slug }}.security_events.models import SecurityEvent
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from tests.helpers import authorization_header, token_part
+
+# A rotation is recorded as a security event.
+pytestmark = pytest.mark.django_db
 
 ALGORITHM = settings.SIMPLE_JWT["ALGORITHM"]
 PREVIOUS_DIR = Path("keys/previous")
@@ -88,6 +92,9 @@ def test_rotation_signs_with_a_new_key_and_still_verifies_the_old_one(
     old_kid, new_kid = (token_part(t, 0)["kid"] for t in (old_token, new_token))
     assert old_kid != new_kid
     assert f"New {ALGORITHM} signing key {new_kid}" in output
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.SIGNING_KEY_ROTATED)
+    assert event.details["new_kid"] == new_kid
+    assert event.details["old_kid"] == old_kid
     if is_hmac(ALGORITHM):
         assert f"previous key {old_kid} keeps verifying" in output
         (retired,) = (checkout / PREVIOUS_DIR).iterdir()

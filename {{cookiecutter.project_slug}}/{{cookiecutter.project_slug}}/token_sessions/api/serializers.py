@@ -8,7 +8,11 @@ from ..models import Session
 class SessionSerializer(serializers.ModelSerializer):
     """One of the caller's sessions."""
 
-    last_refreshed_at = serializers.DateTimeField(source="refreshed_at")
+    last_refreshed_at = serializers.DateTimeField(
+        source="refreshed_at",
+        allow_null=True,
+        help_text="When a token of the session was last refreshed; null: never.",
+    )
     current = serializers.SerializerMethodField()
 
     class Meta:

@@ -7,13 +7,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
+from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from ..lifecycle import end_sessions
@@ -43,7 +44,7 @@ def live_sessions_of(request: Request) -> QuerySet[Session]:
 class SessionListView(ListAPIView):
     """List the caller's live sessions; ``current`` marks the one of this token."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
     serializer_class = SessionSerializer
     pagination_class = None
 
@@ -63,26 +64,30 @@ class SessionListView(ListAPIView):
 class SessionDetailView(APIView):
     """End one of the caller's sessions: its tokens are refused from then on."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
 
     @extend_schema(
         tags=["sessions"],
         responses={
             204: None,
             401: UNAUTHENTICATED,
-            404: OpenApiResponse(description="No live session of yours has this id."),
+            404: OpenApiResponse(
+                ErrorSerializer, description="No live session of yours has this id."
+            ),
         },
     )
     def delete(self, request: Request, session_id: str) -> Response:
         session = get_object_or_404(live_sessions_of(request), pk=session_id)
-        end_sessions(Session.objects.filter(pk=session.pk), reason="ended")
+        end_sessions(
+            Session.objects.filter(pk=session.pk), reason="ended", request=request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LogoutAllView(APIView):
     """End every session of the caller, this one included."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
 
     @extend_schema(
         tags=["sessions"],
@@ -96,6 +101,8 @@ class LogoutAllView(APIView):
     )
     def post(self, request: Request) -> Response:
         ended = end_sessions(
-            Session.objects.filter(user=user_of(request)), reason="logout-all"
+            Session.objects.filter(user=user_of(request)),
+            reason="logout-all",
+            request=request,
         )
         return Response({"ended": ended})

@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
@@ -32,10 +31,13 @@ from .session_requests import (
     sid,
 )
 from tests.helpers import (
-    PASSWORD,
+    create_user,
+    documented_body,
     logout,
     refresh,
+    resolve,
     token_part,
+    undocumented,
     verify,
 )
 
@@ -72,6 +74,15 @@ def test_the_session_list_shows_each_login_and_marks_the_current_one(api_client,
     }
 
 
+def test_the_list_answers_what_the_schema_documents(api_client, tokens, schema):
+    listed = sessions(api_client, tokens)
+
+    documented = documented_body(schema, "/api/sessions/", "get", 200)["items"]
+    assert listed[0]["last_refreshed_at"] is None  # Never refreshed: null.
+    for session in listed:
+        assert undocumented(schema, resolve(schema, documented), session) == []
+
+
 def test_a_refresh_is_recorded_as_the_last_one(api_client, tokens):
     assert refresh(api_client, tokens["refresh"]).status_code == 200
 
@@ -85,7 +96,7 @@ def test_the_list_needs_a_token(api_client):
 
 
 def test_nobody_sees_the_sessions_of_another_user(api_client, tokens):
-    other = get_user_model().objects.create_user(username="bob", password=PASSWORD)
+    other = create_user("bob")
 
     listed = sessions(api_client, login(api_client, other))
 
@@ -114,7 +125,7 @@ def test_ending_a_session_refuses_its_tokens_and_spares_the_others(api_client, u
 
 
 def test_the_session_of_another_user_cannot_be_ended(api_client, tokens):
-    other = get_user_model().objects.create_user(username="bob", password=PASSWORD)
+    other = create_user("bob")
 
     response = api_client.delete(
         f"/api/sessions/{sid(tokens['access'])}/", **bearer(login(api_client, other))
@@ -122,6 +133,13 @@ def test_the_session_of_another_user_cannot_be_ended(api_client, tokens):
 
     assert response.status_code == 404
     assert hello(api_client, tokens).status_code == 200
+
+
+def test_a_session_id_that_is_no_uuid_is_a_json_404(api_client, tokens):
+    response = api_client.delete("/api/sessions/abc/", **bearer(tokens))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
 
 
 def test_logout_all_ends_every_session_of_the_caller(api_client, user):
@@ -209,9 +227,7 @@ def test_an_authenticated_request_reads_no_database_for_its_session(api_client, 
 
 @pytest.mark.parametrize("page", ["list", "change"])
 def test_the_admin_never_shows_a_refresh_token(client, tokens, page):
-    staff = get_user_model().objects.create_superuser(
-        username="boss", email="boss@example.com", password=PASSWORD
-    )
+    staff = create_user("boss", is_staff=True, is_superuser=True)
     client.force_login(staff)
     outstanding = OutstandingToken.objects.get(
         jti=token_part(tokens["refresh"], 1)["jti"]

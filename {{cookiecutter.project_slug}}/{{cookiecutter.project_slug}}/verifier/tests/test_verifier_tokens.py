@@ -23,6 +23,7 @@ from .issuer_stand_in import (
     Issuer,
     get,
 )
+from tests.helpers import documented_body, undocumented
 
 pytestmark = pytest.mark.usefixtures("issuer")
 
@@ -38,6 +39,17 @@ def test_me_is_the_issuers_user_without_a_database_query(
     assert response.status_code == 200, response.content
     # The token's sub, as the issuer's /api/me/ writes it: a string.
     assert response.json()["id"] == "42"
+
+
+@pytest.mark.django_db
+def test_me_answers_what_the_schema_documents(
+    api_client: APIClient, issuer: Issuer, schema: dict[str, Any]
+) -> None:
+    response = get(api_client, issuer.token())
+
+    assert response.status_code == 200, response.content
+    documented = documented_body(schema, "/api/me/", "get", 200)
+    assert undocumented(schema, documented, response.json()) == []
 
 
 def test_hello_greets_a_user_of_the_issuer(

@@ -18,6 +18,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     previous_keys_dir,
     retired_keys_lifetime,
 )
+from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 
 from ...conf import issuer_settings
 from ...rotation import (
@@ -66,6 +67,15 @@ class Command(BaseCommand):
             except RotationError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(report(algorithm, rotation, base_dir, now + lifetime))
+            record(
+                Kind.SIGNING_KEY_ROTATED,
+                algorithm=algorithm,
+                new_kid=rotation.new_kid,
+                old_kid=rotation.old_kid,
+                signs_from=rotation.not_before.isoformat()
+                if rotation.not_before
+                else None,
+            )
         expired = prune_previous_keys(previous_dir, lifetime, now)
         for path in expired + prune_next_keys(next_dir, lifetime, now):
             self.stdout.write(

@@ -157,19 +157,25 @@ def test_logout_with_a_used_token_still_clears_the_cookie(logged_in):
     assert response.cookies[settings.REFRESH_COOKIE_NAME].value == ""
 
 
-def test_the_schema_documents_the_refresh_cookie_and_the_csrf_header(api_client):
+def test_the_schema_documents_both_cookies_and_the_csrf_header(api_client):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
 
     schemes = schema["components"]["securitySchemes"]
     assert schemes["refreshCookie"]["in"] == "cookie"
     assert schemes["refreshCookie"]["name"] == settings.REFRESH_COOKIE_NAME
+    assert schemes["csrfCookie"]["in"] == "cookie"
+    assert schemes["csrfCookie"]["name"] == settings.CSRF_COOKIE_NAME
     assert schemes["csrfToken"]["in"] == "header"
     assert schemes["csrfToken"]["name"].lower() == "x-csrftoken"
+    assert "Origin" in schemes["csrfToken"]["description"]
     for path in ("/api/token/refresh/", "/api/token/blacklist/"):
         operation = schema["paths"][path]["post"]
-        assert operation["security"] == [{"refreshCookie": [], "csrfToken": []}]
+        assert operation["security"] == [
+            {"refreshCookie": [], "csrfCookie": [], "csrfToken": []}
+        ]
         assert "requestBody" not in operation
         assert {"200", "401", "403"} <= set(operation["responses"])
+        assert "Referer" in operation["description"]
     obtained = schema["paths"]["/api/token/"]["post"]["responses"]["200"]
     name = obtained["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][name]["properties"]) == {"access"}

@@ -1,4 +1,4 @@
-"""``manage.py prune_tokens``: delete expired tokens and finished sessions."""
+"""``manage.py prune_tokens``: delete expired tokens, finished sessions, old security events."""
 
 from argparse import ArgumentParser
 
@@ -12,8 +12,8 @@ from {{ cookiecutter.project_slug }}.token_sessions.cleanup import (
 
 class Command(BaseCommand):
     help = (
-        "Delete expired outstanding tokens (with their blacklist entries) and "
-        "finished sessions, in batches. Schedule it (compose's cleanup service, "
+        "Delete expired outstanding tokens (with their blacklist entries), "
+        "finished sessions and security events past their retention, in batches. Schedule it (compose's cleanup service, "
         "cron or a Kubernetes CronJob; see the README)."
     )
 
