@@ -209,7 +209,7 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
 {%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
         # The address is checked after the password and before any token,
         # session or login signal.
-        if not cast("User", user).email_verified:
+        if not user.email_verified:
             raise EmailNotVerified
 {%- endif %}
         claims = access_claims(user)
