@@ -53,6 +53,19 @@ def unused_paths(answers):
             f"{package}/issuer/tests/cookie_transport",
             "config/settings/cookie_transport.py",
         ]
+    if answers["login_field"] != "email":
+        paths += [f"{package}/users/tests/test_email_login.py"]
+    if answers["service_role"] != "issuer":
+        paths += [
+            f"{package}/users/addresses.py",
+            f"{package}/accounts",
+            "config/settings/accounts.py",
+        ]
+    elif answers["account_signup"] != "open":
+        paths += [
+            f"{package}/accounts/signup.py",
+            f"{package}/accounts/tests/test_signup.py",
+        ]
     if not answers["rotate_refresh_tokens"]:
         paths += [f"{package}/issuer/tests/test_rotation.py"]
     if answers["database"] == "sqlite":

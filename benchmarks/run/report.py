@@ -16,6 +16,8 @@ TARGETS = {
     "verifier_key_set_fetches": 5,
     # Valid tokens keep their rate while the issuer hangs (unknown kids beside).
     "verifier_hung_vs_healthy": 0.90,
+    # An unknown kid is answered at once, not after the key set fetch's deadline.
+    "verifier_unknown_kid_seconds": 1.0,
     "bake_current_seconds": 2.0,
     "bake_newcomer_uv_seconds": 10.0,
 }
@@ -56,6 +58,11 @@ def summary(rates, bakes):
         )
 
     verifier_loads = rates.get("api", {}).get("verifier", [])
+
+    def slowest_strangers(load):
+        """The slowest answer to a token with an unknown kid, in each round."""
+        outcomes = rates.get(load, {}).get("verifier", [])
+        return [outcome["strangers"]["slowest"] for outcome in outcomes]
 
     def rate_row(label, load, target=None, ours_load=None, ours_server="ours"):
         baseline = rates_of(load, "baseline")
@@ -154,6 +161,13 @@ def summary(rates, bakes):
                 rates_of("api_strangers", "verifier"),
             ),
             ("ratio", TARGETS["verifier_hung_vs_healthy"]),
+        ),
+        (
+            "  slowest unknown-kid answer (s), answering/hung",
+            median(slowest_strangers("api_strangers")),
+            median(slowest_strangers("api_issuer_hung")),
+            None,
+            ("max", TARGETS["verifier_unknown_kid_seconds"]),
         ),
     ]
     for name, label, target in (

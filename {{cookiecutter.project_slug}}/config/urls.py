@@ -14,6 +14,10 @@ urlpatterns = [
         include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),
     ),
 {%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
+    # Sign-up, email verification, password reset and change.
+    path("api/account/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     # /api/sessions/ and /api/token/logout-all/
     path("api/", include("{{ cookiecutter.project_slug }}.token_sessions.api.urls")),

@@ -10,7 +10,8 @@ module of their own, imported here.
 from datetime import timedelta
 from typing import Any
 
-{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
+{% if cookiecutter.service_role == "issuer" %}from .accounts import *  # noqa: F403
+{% endif %}{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
 {%- if cookiecutter.service_role == "issuer" %}
 from .security_events import *  # noqa: F403
@@ -46,6 +47,12 @@ INSTALLED_APPS = [
 {%- endif %}
     "drf_spectacular",
     "drf_spectacular_sidecar",
+{%- if cookiecutter.service_role == "issuer" %}
+{%- if cookiecutter.django_version == "5.2" %}
+    "django_tasks",
+{%- endif %}
+    "django_tasks_db",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.jwt_auth",
     # The role of this service, chosen when it was generated.
     "{{ cookiecutter.project_slug }}.{{ cookiecutter.service_role }}",
@@ -56,6 +63,7 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.token_sessions",
 {%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.service_clients",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.throttling",
@@ -240,6 +248,14 @@ REST_FRAMEWORK: dict[str, Any] = {
             "DJANGO_THROTTLE_REFRESH_PER_CLIENT", default="60/minute"
         ),
 {%- if cookiecutter.service_role == "issuer" %}
+        # /api/account/: every request per client, and those naming an
+        # address per address (each may send it an email).
+        "account_per_client": env.str(
+            "DJANGO_THROTTLE_ACCOUNT_PER_CLIENT", default="30/hour"
+        ),
+        "account_per_address": env.str(
+            "DJANGO_THROTTLE_ACCOUNT_PER_ADDRESS", default="5/hour"
+        ),
         # The client credentials grant: per client address, per client id.
         "token_client_per_client": env.str(
             "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT", default="60/minute"

@@ -43,7 +43,9 @@ class UserSerializer(serializers.ModelSerializer):
         model = get_user_model()
         fields = (
             "id",
+{%- if cookiecutter.login_field == "username" %}
             "username",
+{%- endif %}
             "email",
             "first_name",
             "last_name",

@@ -18,6 +18,9 @@ from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from rest_framework.exceptions import PermissionDenied
+{%- endif %}
 from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -161,6 +164,19 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+{% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" -%}
+class EmailNotVerified(PermissionDenied):
+    """The password is right, but the address has not been confirmed yet."""
+
+    default_detail = _("Confirm your email address before logging in.")
+    default_code = "email_not_verified"
+
+    def __init__(self) -> None:
+        # "code" in the body, as simplejwt's refusals carry it.
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+{% endif -%}
 def access_token_of(refresh: RefreshToken, claims: dict[str, Any]) -> str:
     """Return the signed access token of ``refresh``, with the hook's ``claims``.
 
@@ -172,7 +188,7 @@ def access_token_of(refresh: RefreshToken, claims: dict[str, Any]) -> str:
 
 
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password.
+    """Obtain the issuer's token pair (``tokens.py``) for a {% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}confirmed address{% else %}username{% endif %} and password.
 
     A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
     tokens are issued.
@@ -190,6 +206,12 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
         user = self.user
         if user is None:  # USER_AUTHENTICATION_RULE refused it already.
             raise AuthenticationFailed(str(self.error_messages["no_active_account"]))
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+        # The address is checked after the password and before any token,
+        # session or login signal.
+        if not user.email_verified:
+            raise EmailNotVerified
+{%- endif %}
         claims = access_claims(user)
         refresh = cast("RefreshToken", self.get_token(user))
         data["refresh"] = str(refresh)

@@ -14,7 +14,7 @@ from {{ cookiecutter.project_slug }}.issuer.checks import check_claims_hook
 from {{ cookiecutter.project_slug }}.issuer.serializers import blacklist_is_installed
 from {{ cookiecutter.project_slug }}.jwt_auth.tests.protected_views import URLS
 
-from tests.helpers import PASSWORD, authorization_header, refresh, token_part
+from tests.helpers import authorization_header, credentials, refresh, token_part
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,7 @@ def recorded_tokens():
 
 
 def obtain(api_client, user):
-    return api_client.post(
-        "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"
-    )
+    return api_client.post("/api/token/", credentials(user), format="json")
 
 
 def claims_of(token):
