@@ -75,6 +75,10 @@ class User(AbstractUser):
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
+    # request.user says which kind of caller it is: a service client's token
+    # stands for a ServicePrincipal instead (jwt_auth/service_clients.py).
+    is_service_client = False
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -119,4 +123,8 @@ class User(AbstractUser):
     # administrator are trusted.
     email_verified = models.BooleanField(_("email verified"), default=True)
 {%- endif %}
+
+    # request.user says which kind of caller it is: a service client's token
+    # stands for a ServicePrincipal instead (jwt_auth/service_clients.py).
+    is_service_client = False
 {%- endif %}

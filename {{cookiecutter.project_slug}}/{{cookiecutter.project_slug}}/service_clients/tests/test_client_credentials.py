@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from rest_framework.test import APIClient
+from rest_framework.settings import api_settings
+from rest_framework.test import APIClient, APIRequestFactory
 
 from {{ cookiecutter.project_slug }}.jwt_auth.service_clients import REVOKED_KEY
 from {{ cookiecutter.project_slug }}.jwt_auth.tests.protected_views import URLS
@@ -277,3 +278,21 @@ def test_commands_refuse_an_unknown_client_and_a_bad_scope():
         call_command("disable_service_client", "nobody", stdout=io.StringIO())
     with pytest.raises(CommandError, match="is not a scope"):
         call_command("create_service_client", "x", "--scope", 'a"b')
+
+
+def test_request_user_says_whether_it_is_a_service_client(
+    api_client, client_credentials, user
+):
+    token = grant(api_client, *client_credentials).json()["access_token"]
+    # The project's authentication, as every view runs it.
+    classes: Any = api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    header = authorization_header(token)
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=header)
+
+    principal, _ = classes[0]().authenticate(request)
+
+    assert principal.is_service_client
+    assert principal.client_id == client_credentials[0]
+    assert principal.scopes == {"orders:read", "orders:write"}
+    assert (principal.pk, principal.is_authenticated) == (None, True)
+    assert user.is_service_client is False
