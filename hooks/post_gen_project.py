@@ -43,6 +43,11 @@ def unused_paths(answers):
             f"{package}/security_events",
             "config/settings/security_events.py",
         ]
+    if answers["mfa"] != "totp":
+        paths += [f"{package}/mfa", "config/settings/mfa.py"]
+        if answers["service_role"] == "issuer":
+            # A verifier keeps RequireMFA: it reads the amr claim of its issuer.
+            paths += [f"{package}/jwt_auth/permissions.py"]
     if answers["__sessions"] != "yes":
         paths += [f"{package}/token_sessions", "config/settings/token_sessions.py"]
     if answers["token_transport"] != "cookie":

@@ -12,6 +12,10 @@ urlpatterns = [
         include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),
     ),
 {%- endif %}
+{%- if cookiecutter.mfa == "totp" %}
+    # /api/token/mfa/ and /api/mfa/...: two-factor login
+    path("api/", include("{{ cookiecutter.project_slug }}.mfa.urls")),
+{%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     # /api/sessions/ and /api/token/logout-all/
     path("api/", include("{{ cookiecutter.project_slug }}.token_sessions.api.urls")),

@@ -12,6 +12,9 @@ from typing import Any
 
 {% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
+{%- if cookiecutter.mfa == "totp" %}
+from .mfa import *  # noqa: F403
+{%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
 from .security_events import *  # noqa: F403
 {%- endif %}
@@ -54,6 +57,14 @@ INSTALLED_APPS = [
 {%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
+{%- endif %}
+{%- if cookiecutter.mfa == "totp" %}
+    # Two-factor login: django-otp's TOTP devices, and its static devices
+    # holding recovery codes (mfa app).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "{{ cookiecutter.project_slug }}.mfa",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.throttling",
     "{{ cookiecutter.project_slug }}.api",
@@ -235,6 +246,12 @@ REST_FRAMEWORK: dict[str, Any] = {
         "token_refresh_per_client": env.str(
             "DJANGO_THROTTLE_REFRESH_PER_CLIENT", default="60/minute"
         ),
+{%- if cookiecutter.mfa == "totp" %}
+        # Every request to /api/token/mfa/ and /api/mfa/... (mfa/throttles.py).
+        "mfa_per_client": env.str(
+            "DJANGO_THROTTLE_MFA_PER_CLIENT", default="30/minute"
+        ),
+{%- endif %}
     },
     # How many proxies in front of the service append the client's address to
     # X-Forwarded-For. 0: the connection's address, which clients cannot forge.

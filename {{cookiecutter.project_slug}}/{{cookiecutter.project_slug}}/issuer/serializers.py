@@ -8,9 +8,12 @@ re-passworded users. These classes keep its behaviour otherwise.
 """
 
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any{% if cookiecutter.mfa == "totp" %}, cast{% endif %}
 
 from django.apps import apps
+{%- if cookiecutter.mfa == "totp" %}
+from django.contrib.auth.models import update_last_login
+{%- endif %}
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field
 from django.db.models.options import Options
@@ -32,6 +35,9 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
+{%- if cookiecutter.mfa == "totp" %}
+from {{ cookiecutter.project_slug }}.mfa.login import second_step
+{%- endif %}
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .login_signals import send_logged_in
@@ -167,11 +173,39 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
     """
 
     token_class = RefreshToken
+{%- if cookiecutter.mfa == "totp" %}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Check the password; answer an mfa_token when a second factor must follow.
+
+        A user with a TOTP device, and staff without one while
+        ``MFA_REQUIRED_FOR_STAFF`` holds, get no tokens here (mfa/login.py).
+        """
+        simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
+        # authenticate() found the user, or the line above raised.
+        challenge = second_step(cast("User", self.user), self.context.get("request"))
+        if challenge is not None:
+            return challenge
+        return self.token_pair()
+
+    def token_pair(self) -> dict[str, Any]:
+        """Return the tokens of ``self.user``, whose login is complete; announce it.
+
+        What simplejwt's ``validate`` does after the password check.
+        """
+        refresh = cast("RefreshToken", self.get_token(cast("User", self.user)))
+        data = {"refresh": str(refresh), "access": str(refresh.access_token)}
+        if api_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, self.user)  # type: ignore[arg-type]
+        send_logged_in(self)
+        return data
+{%- else %}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         data = super().validate(attrs)
         send_logged_in(self)
         return data
+{%- endif %}
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
