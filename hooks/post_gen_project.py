@@ -53,6 +53,7 @@ def unused_paths(answers):
     if answers["token_transport"] != "cookie":
         paths += [
             f"{package}/issuer/cookies.py",
+            f"{package}/issuer/cookie_checks.py",
             f"{package}/issuer/tests/cookie_transport",
             "config/settings/cookie_transport.py",
         ]

@@ -18,6 +18,7 @@ def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_option
         "config/settings/cookie_transport.py",
         "config/settings/verifier.py",
         "my_service/database/management",
+        "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
@@ -54,6 +55,7 @@ def test_unchosen_options_prune_their_files():
         "config/settings/token_sessions.py",
         "config/settings/verifier.py",
         "my_service/database/management",
+        "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
@@ -66,6 +68,7 @@ def test_the_cookie_transport_keeps_its_module_and_tests():
     pruned = post_gen.unused_paths(default_answers(token_transport="cookie"))
 
     assert "my_service/issuer/cookies.py" not in pruned
+    assert "my_service/issuer/cookie_checks.py" not in pruned
     assert "my_service/issuer/tests/cookie_transport" not in pruned
     assert "config/settings/cookie_transport.py" not in pruned
 

@@ -19,7 +19,9 @@ It puts in order steps that each also run alone:
 - python manage.py generate_jwt_keys
 {%- if cookiecutter.database == "postgresql" %}
 - python manage.py create_database{% endif %}
-- python manage.py migrate --noinput
+- python manage.py migrate --noinput, while
+  python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
+  writes the API schema unless it exists (commit it: CI checks it is the one served)
 - python manage.py createsuperuser --noinput (the password comes from
   DJANGO_SUPERUSER_PASSWORD and must pass the password validators, or is
   generated and shown once; an existing superuser is kept).
@@ -59,6 +61,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 DOTENV = ROOT / ".env"
 LOCK = ROOT / "uv.lock"
+SCHEMA = ROOT / "openapi.yaml"
+SCHEMA_COMMAND = ["spectacular", "--file", SCHEMA.name, "--validate", "--fail-on-warn"]
 
 
 class SetupStepError(Exception):
@@ -298,6 +302,35 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
     return commands
 
 
+def start_schema(python: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
+    """Start writing openapi.yaml unless it exists; return the process.
+
+    The schema needs the settings (and their keys), not the database: it is
+    written while migrate runs.
+    """
+    step = "API schema"
+    if SCHEMA.exists():
+        report(step, f"kept {SCHEMA.name}")
+        return None
+    report(step, shlex.join(["manage.py", *SCHEMA_COMMAND]))
+    try:
+        return subprocess.Popen(
+            [str(python), "manage.py", *SCHEMA_COMMAND], cwd=ROOT, env=env
+        )
+    except OSError as error:
+        raise SetupStepError(step, str(error)) from error
+
+
+def finish_schema(writing: subprocess.Popen[bytes] | None) -> None:
+    """Wait for ``start_schema``'s process; raise ``SetupStepError`` when it failed."""
+    if writing is None:
+        return
+    if writing.wait() != 0:
+        SCHEMA.unlink(missing_ok=True)
+        raise SetupStepError("API schema", f"exit status {writing.returncode}")
+    report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
+
+
 def print_next_steps(python: Path, superuser: bool) -> None:
     """Print how to start the service and walk the JWT flow of README.md's 'Run it'."""
     shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
@@ -369,18 +402,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     args = parse_args(argv)
-    locking = None
+    locking = writing_schema = None
     try:
         python, locking = prepare_python(args.env, args.install)
         write_dotenv()
         env = {**SUPERUSER, **os.environ}
         for step, arguments in manage_commands(args.superuser):
+            if step == "migrate":
+                writing_schema = start_schema(python, env)
             report(step, shlex.join(["manage.py", *arguments]))
             run(step, [str(python), "manage.py", *arguments], env)
+        finish_schema(writing_schema)
         finish_lock(locking)
     except SetupStepError as error:
-        if locking is not None:
-            locking.wait()
+        for process in (locking, writing_schema):
+            if process is not None:
+                process.wait()
         finish = shlex.join([sys.executable, "bootstrap.py", *argv])
         print(
             f"bootstrap: {error.step} failed: {error.reason}\n"

@@ -75,7 +75,7 @@ class Loads:
 
     def api_beside_strangers(self, server):
         """``api`` while tokens with unknown kids come too: the issuer answers them."""
-        with strangers(server) as tally:
+        with strangers(server, senders=self.options.workers) as tally:
             outcome = self.api(server)
         return outcome | {"strangers": tally}
 

@@ -2,8 +2,9 @@
 
 Each names a new ``kid``: a verifier that looked every unknown ``kid`` up at
 the issuer inside the request would keep its worker waiting on the issuer,
-and the valid tokens queued behind it too. One thread sends them one after
-the other, so at most one is in flight.
+and the valid tokens queued behind it too. One thread per worker of the
+server sends them one after the other, so that every worker may get one
+while the others serve the load.
 """
 
 import threading
@@ -38,19 +39,21 @@ def stranger_token(key):
 
 
 @contextmanager
-def strangers(server):
-    """Send tokens with unknown kids to ``server``'s /api/ while in this block.
+def strangers(server, senders):
+    """Send tokens with unknown kids to ``server``'s /api/ from ``senders`` threads.
 
-    Yields a dict whose ``sent`` and ``statuses`` (count by status) fill as
-    they are answered.
+    Yields a dict whose ``sent``, ``statuses`` (count by status) and
+    ``slowest`` (seconds) fill as they are answered.
     """
     key = ec.generate_private_key(ec.SECP256R1())
     stop = threading.Event()
-    tally = {"sent": 0, "statuses": {}}
+    lock = threading.Lock()
+    tally = {"sent": 0, "statuses": {}, "slowest": 0.0}
 
     def send():
         while not stop.is_set():
             token = stranger_token(key)
+            started = time.monotonic()
             try:
                 status, _, _ = http(
                     "GET",
@@ -60,14 +63,21 @@ def strangers(server):
                 )
             except OSError:
                 status = "no answer"
-            tally["sent"] += 1
-            tally["statuses"][status] = tally["statuses"].get(status, 0) + 1
+            with lock:
+                tally["sent"] += 1
+                tally["statuses"][status] = tally["statuses"].get(status, 0) + 1
+                tally["slowest"] = max(tally["slowest"], time.monotonic() - started)
             stop.wait(PAUSE_SECONDS)
 
-    thread = threading.Thread(target=send, name="strangers", daemon=True)
-    thread.start()
+    threads = [
+        threading.Thread(target=send, name=f"strangers-{n}", daemon=True)
+        for n in range(senders)
+    ]
+    for thread in threads:
+        thread.start()
     try:
         yield tally
     finally:
         stop.set()
-        thread.join(timeout=120)
+        for thread in threads:
+            thread.join(timeout=120)

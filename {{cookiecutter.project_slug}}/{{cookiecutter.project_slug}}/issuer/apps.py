@@ -24,6 +24,9 @@ class IssuerConfig(AppConfig):
             check_next_key_files,
             check_secret_file_modes,
         )
+{%- if cookiecutter.token_transport == "cookie" %}
+        from .cookie_checks import check_refresh_cookie  # noqa: PLC0415
+{%- endif %}
         from .login_signals import (  # noqa: PLC0415
             leave_token_logins_last_login_to_simplejwt,
         )
@@ -36,5 +39,8 @@ class IssuerConfig(AppConfig):
         checks.register(check_key_set, checks.Tags.security)
         checks.register(check_next_key_files, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
+{%- if cookiecutter.token_transport == "cookie" %}
+        checks.register(check_refresh_cookie, checks.Tags.security)
+{%- endif %}
         # Deploy only: a local issuer may answer over plain http.
         checks.register(check_issuer_is_https, checks.Tags.security, deploy=True)

@@ -90,11 +90,16 @@ def user_agent_of(request: HttpRequest | Request | None) -> str:
 
 
 def without_secrets(details: dict[str, Any]) -> dict[str, Any]:
-    """Return ``details`` with the value of every key that names a secret redacted."""
-    return {
+    """Return ``details`` as JSON values, the value of every key naming a secret redacted.
+
+    A value JSON cannot hold (a date, a UUID) becomes its text: the JSON
+    column would refuse it, and recording must not fail.
+    """
+    redacted = {
         key: REDACTED if any(word in key.lower() for word in SECRET_WORDS) else value
         for key, value in details.items()
     }
+    return json.loads(json.dumps(redacted, default=str))
 
 
 def json_line(event: SecurityEvent) -> str:

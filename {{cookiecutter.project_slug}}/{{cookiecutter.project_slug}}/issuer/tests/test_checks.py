@@ -213,6 +213,9 @@ def test_the_django_secret_key_as_signing_key_is_a_warning():
     assert check_id == "jwt_auth.W001"
 
 
+# Django 6 runs the model checks against every database: on SQLite a JSONField
+# (the security events') asks the database whether it supports JSON.
+@pytest.mark.django_db
 def test_manage_py_check_stops_on_a_broken_key():
     with (
         jwt_settings("HS256", "too short"),
@@ -254,6 +257,7 @@ def test_secret_files_of_their_owner_only_pass(tmp_path):
     ],
     ids=["unset", "https", "http"],
 )
+@pytest.mark.django_db  # All checks, the database's too (see above).
 def test_deploy_checks_require_an_https_issuer(
     issuer: str | None, errors: list[str]
 ) -> None:

@@ -2,6 +2,8 @@
 
 import json
 import logging
+import uuid
+from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
@@ -90,6 +92,18 @@ def test_details_named_like_secrets_are_redacted(user):
     assert "hunter2" not in text
     assert "abc-123-token" not in text
     assert "BEGIN" not in text
+
+
+def test_details_json_cannot_hold_are_kept_as_text():
+    session = uuid.uuid4()
+    at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    record(Kind.SESSION_ENDED, session=session, at=at)
+
+    assert SecurityEvent.objects.get().details == {
+        "session": str(session),
+        "at": "2030-01-02 03:04:05+00:00",
+    }
 
 
 def test_each_event_is_one_json_log_line(user):

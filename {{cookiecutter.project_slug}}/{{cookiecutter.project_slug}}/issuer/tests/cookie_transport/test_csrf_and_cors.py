@@ -162,3 +162,21 @@ def test_a_refresh_from_another_origin_is_refused_even_with_the_csrf_token(
 
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.usefixtures("production")
+def test_over_https_a_refresh_without_origin_or_referer_is_refused(logged_in):
+    # What curl sends unless told: no Origin, no Referer (README's recipe adds one).
+    response = post_with_csrf(logged_in, "/api/token/refresh/", secure=True)
+
+    assert response.status_code == 403
+    assert "Referer checking failed" in response.json()["detail"]
+
+
+@pytest.mark.usefixtures("production")
+def test_over_https_a_refresh_naming_this_site_as_origin_is_accepted(logged_in):
+    response = post_with_csrf(
+        logged_in, "/api/token/refresh/", secure=True, HTTP_ORIGIN="https://testserver"
+    )
+
+    assert response.status_code == 200, response.content
