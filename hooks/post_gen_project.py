@@ -47,7 +47,10 @@ def unused_paths(answers):
         paths += [f"{package}/mfa", "config/settings/mfa.py"]
         if answers["service_role"] == "issuer":
             # A verifier keeps RequireMFA: it reads the amr claim of its issuer.
-            paths += [f"{package}/jwt_auth/permissions.py"]
+            paths += [
+                f"{package}/jwt_auth/permissions.py",
+                f"{package}/jwt_auth/tests/test_require_mfa.py",
+            ]
     if answers["__sessions"] != "yes":
         paths += [f"{package}/token_sessions", "config/settings/token_sessions.py"]
     if answers["token_transport"] != "cookie":
