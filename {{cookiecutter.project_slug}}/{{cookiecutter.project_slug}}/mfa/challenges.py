@@ -85,9 +85,6 @@ def spend(challenge: LoginChallenge) -> bool:
     )
 
 
-def delete_expired() -> int:
-    """Delete the challenges that can no longer be redeemed; return how many."""
-    deleted, _by_model = LoginChallenge.objects.exclude(
-        pk__in=live_challenges().values("pk")
-    ).delete()
-    return deleted
+def dead_challenges() -> QuerySet[LoginChallenge]:
+    """Return the challenges that can no longer be redeemed (``prune_tokens`` deletes them)."""
+    return LoginChallenge.objects.exclude(pk__in=live_challenges().values("pk"))

@@ -14,14 +14,6 @@ from tests.helpers import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("low_rates")]
-{%- if cookiecutter.mfa == "totp" %}
-
-
-@pytest.fixture(autouse=True)
-def staff_without_codes(settings):
-    """These tests are about passwords: the admin's codes are mfa/tests/test_admin_code.py's."""
-    settings.MFA_REQUIRED_FOR_STAFF = False
-{%- endif %}
 
 
 # --- The admin's login form counts with /api/token/ ----------------------------------
