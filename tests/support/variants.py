@@ -39,6 +39,9 @@ VARIANTS = {
         "blacklist_after_rotation": "yes",
     },
     "postgresql": {"database": "postgresql"},
+    "mfa": {"mfa": "totp"},
+    # The code step sets the refresh cookie: the cookie transport's views change.
+    "mfa-cookie": {"mfa": "totp", "token_transport": "cookie"},
     "minimal-files": {
         "use_docker": "no",
         "ci_provider": "none",
