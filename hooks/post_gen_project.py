@@ -41,16 +41,13 @@ def unused_paths(answers):
         paths += [
             f"{package}/issuer",
             f"{package}/security_events",
+            f"{package}/service_clients",
             "config/settings/security_events.py",
         ]
     if answers["mfa"] != "totp":
+        # RequireMFA stays (jwt_auth/permissions.py): it reads the amr claim,
+        # which a verifier's issuer may set.
         paths += [f"{package}/mfa", "config/settings/mfa.py"]
-        if answers["service_role"] == "issuer":
-            # A verifier keeps RequireMFA: it reads the amr claim of its issuer.
-            paths += [
-                f"{package}/jwt_auth/permissions.py",
-                f"{package}/jwt_auth/tests/test_require_mfa.py",
-            ]
     if answers["__sessions"] != "yes":
         paths += [f"{package}/token_sessions", "config/settings/token_sessions.py"]
     if answers["token_transport"] != "cookie":
@@ -59,6 +56,19 @@ def unused_paths(answers):
             f"{package}/issuer/cookie_checks.py",
             f"{package}/issuer/tests/cookie_transport",
             "config/settings/cookie_transport.py",
+        ]
+    if answers["login_field"] != "email":
+        paths += [f"{package}/users/tests/test_email_login.py"]
+    if answers["service_role"] != "issuer":
+        paths += [
+            f"{package}/users/addresses.py",
+            f"{package}/accounts",
+            "config/settings/accounts.py",
+        ]
+    elif answers["account_signup"] != "open":
+        paths += [
+            f"{package}/accounts/signup.py",
+            f"{package}/accounts/tests/test_signup.py",
         ]
     if not answers["rotate_refresh_tokens"]:
         paths += [f"{package}/issuer/tests/test_rotation.py"]

@@ -40,6 +40,8 @@ RESERVED_SLUGS = frozenset(
         "corsheaders",
         "cryptography",
         "django",
+        "django_tasks",
+        "django_tasks_db",
         "drf_spectacular",
         "drf_spectacular_sidecar",
         "environ",
@@ -359,6 +361,39 @@ def validate_mfa(mfa, service_role, blacklist):
         )
 
 
+def validate_issuer_only(service_role, name, value, default):
+    """Check that an account answer other than its default goes to an issuer.
+
+    Accounts (sign-up, email login, password reset) live where users log in:
+    a verifier has no password and no login of its own.
+    Valid: ``("issuer", "login_field", "email", "username")``,
+    ``("verifier", "account_signup", "closed", "closed")``.
+    Invalid: ``("verifier", "login_field", "email", "username")``,
+    ``("verifier", "account_signup", "open", "closed")``.
+    """
+    if service_role == "verifier" and value != default:
+        raise ValueError(
+            f"a verifier has no accounts of its own, so {name}={value} would do "
+            f"nothing. Keep {name}={default}, or choose service_role=issuer"
+        )
+
+
+def validate_email_verification(email_verification, account_signup):
+    """Check that optional email verification comes with open sign-up.
+
+    Accounts made by administrators need no verification: only the default
+    (``mandatory``, which then means nothing) is accepted with closed sign-up.
+    Valid: ``("mandatory", "closed")``, ``("optional", "open")``,
+    ``("mandatory", "open")``. Invalid: ``("optional", "closed")``.
+    """
+    if email_verification == "optional" and account_signup != "open":
+        raise ValueError(
+            "email_verification only applies to open sign-up, and account_signup "
+            "is closed. Choose account_signup=open, or leave email_verification "
+            "at its default"
+        )
+
+
 def validate_not_marked(value):
     """Check that an answer no longer carries the retry command's ``<-fix`` mark.
 
@@ -485,6 +520,17 @@ def find_problems(answers, version_info=sys.version_info):
         )
     except ValueError as error:
         problems.append(("token_transport", str(error)))
+    for name, default in (("login_field", "username"), ("account_signup", "closed")):
+        try:
+            validate_issuer_only(answers["service_role"], name, answers[name], default)
+        except ValueError as error:
+            problems.append((name, str(error)))
+    try:
+        validate_email_verification(
+            answers["email_verification"], answers["account_signup"]
+        )
+    except ValueError as error:
+        problems.append(("email_verification", str(error)))
     return problems
 
 

@@ -143,6 +143,9 @@ def test_image_serves_the_article_flow_as_an_unprivileged_user(image, tmp_path):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "JWT_SIGNING_KEY": dotenv["JWT_SIGNING_KEY"],
+        # The issuer's account emails: production requires a mail server.
+        "EMAIL_URL": "smtp://127.0.0.1:2525",
+        "ACCOUNT_FRONTEND_URL": "https://app.example.com",
         "WEB_CONCURRENCY": "2",
         **GENEROUS_THROTTLE_RATES,
         **SUPERUSER,

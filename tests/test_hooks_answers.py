@@ -334,3 +334,39 @@ def test_two_factor_login_on_the_default_issuer_is_valid():
     answers = default_answers(mfa="totp")
 
     assert pre_gen.collect_errors(answers, version_info=(3, 11)) == []
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"login_field": "email"},
+        {"account_signup": "open"},
+        {"account_signup": "open", "email_verification": "optional"},
+        {"login_field": "email", "account_signup": "open"},
+    ],
+)
+def test_account_answers_of_an_issuer_are_valid(overrides):
+    assert pre_gen.collect_errors(default_answers(**overrides), (3, 11)) == []
+
+
+def test_optional_email_verification_needs_open_sign_up():
+    answers = default_answers(email_verification="optional")
+
+    [error] = pre_gen.collect_errors(answers, version_info=(3, 11))
+
+    assert error.startswith("ERROR: email_verification: ")
+    assert "account_signup=open" in error
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("login_field", "email"), ("account_signup", "open")]
+)
+def test_a_verifier_refuses_account_answers_naming_the_variable(variable, value):
+    answers = default_answers(
+        service_role="verifier", jwt_algorithm="RS256", **{variable: value}
+    )
+
+    [error] = pre_gen.collect_errors(answers, version_info=(3, 11))
+
+    assert error.startswith(f"ERROR: {variable}: a verifier has no accounts")
+    assert "service_role=issuer" in error

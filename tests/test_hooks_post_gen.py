@@ -17,13 +17,25 @@ def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_option
     assert sorted(post_gen.unused_paths(default_answers())) == [
         "config/settings/cookie_transport.py",
         "config/settings/verifier.py",
+        "my_service/accounts/signup.py",
+        "my_service/accounts/tests/test_signup.py",
         "my_service/database/management",
         "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
+        "my_service/users/tests/test_email_login.py",
         "my_service/verifier",
     ]
+
+
+def test_open_sign_up_keeps_its_module_and_email_login_its_tests():
+    pruned = post_gen.unused_paths(
+        default_answers(account_signup="open", login_field="email")
+    )
+
+    assert not any("signup" in path or "email_login" in path for path in pruned)
+    assert "my_service/accounts" not in pruned
 
 
 def test_postgresql_keeps_create_database_and_drops_the_sqlite_backend():
@@ -54,12 +66,15 @@ def test_unchosen_options_prune_their_files():
         "config/settings/cookie_transport.py",
         "config/settings/token_sessions.py",
         "config/settings/verifier.py",
+        "my_service/accounts/signup.py",
+        "my_service/accounts/tests/test_signup.py",
         "my_service/database/management",
         "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
         "my_service/token_sessions",
+        "my_service/users/tests/test_email_login.py",
         "my_service/verifier",
     ]
 
@@ -82,7 +97,11 @@ def test_a_verifier_prunes_the_issuer_package_and_the_sessions_with_it():
         "my_service/issuer",
         "my_service/token_sessions",
         "my_service/security_events",
+        "my_service/service_clients",
         "config/settings/security_events.py",
+        "my_service/accounts",
+        "config/settings/accounts.py",
+        "my_service/users/addresses.py",
     } <= set(pruned)
     assert not any(path.startswith("my_service/verifier") for path in pruned)
 

@@ -72,6 +72,7 @@ def test_deploy_check_fails_when_a_production_setting_is_weakened(project, tmp_p
                 "Set the DJANGO_ALLOWED_HOSTS environment variable",
             ),
             ("DATABASE_URL", None, "Set the DATABASE_URL environment variable"),
+            ("EMAIL_URL", None, "Set the EMAIL_URL environment variable"),
             ("JWT_SIGNING_KEY", None, "Set the JWT_SIGNING_KEY environment variable"),
             ("JWT_SIGNING_KEY", "", "jwt_auth.E002"),
         ]

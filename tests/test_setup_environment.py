@@ -135,7 +135,7 @@ def test_the_setup_reads_the_version_the_lock_pins(baked_bootstrap, tmp_path):
 @pytest.mark.parametrize(
     ("ci_provider", "present"), [("github", True), ("none", False)]
 )
-def test_dependabot_keeps_the_lock_and_the_actions_current(
+def test_dependabot_keeps_the_locks_and_the_actions_current(
     cookies, ci_provider, present
 ):
     with bake_environment():
@@ -149,6 +149,7 @@ def test_dependabot_keeps_the_lock_and_the_actions_current(
         updates = yaml.safe_load(config.read_text())["updates"]
         assert {update["package-ecosystem"] for update in updates} == {
             "uv",
+            "npm",
             "github-actions",
         }
         checker = str(Path(sys.executable).with_name("check-jsonschema"))

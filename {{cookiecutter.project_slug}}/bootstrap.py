@@ -52,6 +52,8 @@ ISSUES_TOKENS = {{ cookiecutter.service_role == "issuer" }}
 # next one (README.md, "Run it").
 PORT = {{ 8000 if cookiecutter.service_role == "issuer" else 8001 }}
 CREATE_SUPERUSER = {{ cookiecutter.create_superuser }}
+# What users log in with, and the superuser's value of it.
+LOGIN_FIELD = "{{ cookiecutter.login_field }}"
 SUPERUSER = {
     "DJANGO_SUPERUSER_USERNAME": "{{ cookiecutter.superuser_username }}",
     "DJANGO_SUPERUSER_EMAIL": "{{ cookiecutter.superuser_email }}",
@@ -339,8 +341,9 @@ def print_next_steps(python: Path, superuser: bool) -> None:
         f"  Start it:     cd {shlex.quote(str(ROOT))} && {shown} manage.py runserver {PORT}",
     ]
     if ISSUES_TOKENS:
-        username = SUPERUSER["DJANGO_SUPERUSER_USERNAME"] if superuser else "<username>"
-        credentials = json.dumps({"username": username, "password": "<password>"})
+        name = f"DJANGO_SUPERUSER_{LOGIN_FIELD.upper()}"
+        login = SUPERUSER[name] if superuser else f"<{LOGIN_FIELD}>"
+        credentials = json.dumps({LOGIN_FIELD: login, "password": "<password>"})
         lines.append(
             f"  Get a token:  curl -X POST http://127.0.0.1:{PORT}/api/token/ "
             f"-H 'Content-Type: application/json' -d {shlex.quote(credentials)}"

@@ -2,7 +2,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -12,12 +11,13 @@ from {{ cookiecutter.project_slug }}.users.models import User
 from tests.helpers import (
     OBTAIN_PER_CLIENT,
     OBTAIN_PER_USERNAME,
-    PASSWORD,
     REFRESH_PER_CLIENT,
 {%- if cookiecutter.token_transport == "cookie" %}
     BodyTokensClient,
 {%- endif %}
     authorization_header,
+    create_user,
+    credentials,
 )
 
 
@@ -47,17 +47,13 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return get_user_model().objects.create_user(
-        username="alice", email="alice@example.com", password=PASSWORD
-    )
+    return create_user("alice")
 
 
 @pytest.fixture
 def tokens(api_client: APIClient, user: User) -> dict[str, str]:
     """An access and refresh token pair for ``user``, from the obtain endpoint."""
-    response = api_client.post(
-        "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"
-    )
+    response = api_client.post("/api/token/", credentials(user), format="json")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -101,9 +97,7 @@ def unreachable_cache(settings: Any) -> Iterator[None]:
 
 @pytest.fixture
 def staff(db: None) -> User:
-    return get_user_model().objects.create_user(
-        username="boss", password=PASSWORD, is_staff=True, is_superuser=True
-    )
+    return create_user("boss", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

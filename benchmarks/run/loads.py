@@ -13,9 +13,11 @@ from benchmarks.run.projects import (
     VARIANTS,
     article_server,
     bake,
+    create_service_client,
     issue_refresh_tokens,
     serving,
     template_server,
+    without_claims_hook,
 )
 from benchmarks.run.strangers import strangers
 from tests.support.baking import SUPERUSER_PASSWORD
@@ -105,6 +107,25 @@ class Loads:
             script_args=[body],
         )
 
+    def client_grant(self, server):
+        """The client credentials grant of a service client (in the JSON body)."""
+        if server.client is None:
+            server.client = create_service_client(server)
+        client_id, secret = server.client
+        body = json.dumps(
+            {
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+            }
+        )
+        return wrk(
+            f"{server.url}/api/token/client/",
+            self.options,
+            script="post_json.lua",
+            script_args=[body],
+        )
+
     def refresh_cookie(self, server):
         # The browser's request: the refresh and CSRF cookies, the CSRF header.
         cookies = server.cookies()
@@ -133,13 +154,15 @@ class Loads:
 
 def measure_rates(options, workdir, servers):
     """Return ``{load: {server: [rates]}}``, alternating servers within each round."""
-    baseline, ours, rotation, cookie, issuer, verifier = servers
+    baseline, ours, rotation, cookie, issuer, verifier, no_hook = servers
     loads = Loads(options, workdir)
     plan = [
         ("health", loads.health, (baseline, ours)),
         ("api", loads.api, (baseline, ours)),
-        ("obtain", loads.obtain, (baseline, ours)),
-        ("refresh", loads.refresh, (baseline, ours)),
+        # Ours with the default claims hook (roles) and without any.
+        ("obtain", loads.obtain, (baseline, ours, no_hook)),
+        ("refresh", loads.refresh, (baseline, ours, no_hook)),
+        ("client_grant", loads.client_grant, (ours,)),
         ("refresh_cookie", loads.refresh_cookie, (cookie,)),
         ("refresh_rotation", loads.refresh_once, (rotation,)),
         # Ratios within one server: each load right after its health.
@@ -196,6 +219,7 @@ def measure_all_rates(options, workdir):
             project, _ = bake(options.template, workdir / name, answers, **env)
             servers.append(template_server(name, project, options, databases.get(name)))
         issuer, verifier = servers[-2:]
+        servers.append(without_claims_hook(servers[1]))
         issuer.port = free_port()
         issuer.env |= CLAIMS
         verifier.env |= CLAIMS

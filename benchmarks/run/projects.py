@@ -89,6 +89,8 @@ class Server:
     # A verifier's: the server whose tokens it trusts, and the proxy it fetches keys through.
     issuer: "Server | None" = None
     key_set: "CountingProxy | None" = None
+    # A service client of this issuer: its id and secret.
+    client: tuple[str, str] | None = None
 
     def log_in(self):
         """Log the superuser in (at the issuer, for a verifier); return headers and body."""
@@ -152,6 +154,29 @@ def template_server(name, project, options, database_url=None):
     if options.redis_url:
         env["REDIS_URL"] = options.redis_url
     return Server(name, project, PRODUCTION_SETTINGS, env, config="config/gunicorn.py")
+
+
+def without_claims_hook(server):
+    """Return ``server``'s project served again with no claims hook (JWT_CLAIMS_HOOK="")."""
+    return Server(
+        "no_hook",
+        server.project,
+        server.settings,
+        server.env | {"JWT_CLAIMS_HOOK": ""},
+        config=server.config,
+    )
+
+
+def create_service_client(server):
+    """Create a service client in the server's project; return its id and secret."""
+    printed = manage(
+        server.project,
+        *("create_service_client", f"bench-{time.monotonic_ns()}", "--scope", "bench"),
+        settings=server.settings,
+        env=dict(server.env),
+    ).stdout
+    credentials = dict(line.split("=", 1) for line in printed.split())
+    return credentials["client_id"], credentials["client_secret"]
 
 
 @contextmanager

@@ -25,6 +25,10 @@ GENEROUS_THROTTLE_RATES = {
     "DJANGO_THROTTLE_OBTAIN_PER_CLIENT": "100000/day",
     "DJANGO_THROTTLE_OBTAIN_PER_USERNAME": "100000/day",
     "DJANGO_THROTTLE_REFRESH_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_ACCOUNT_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_ACCOUNT_PER_ADDRESS": "100000/day",
+    "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT": "100000/day",
+    "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT_ID": "100000/day",
 }
 START_TIMEOUT_SECONDS = 60
 
@@ -35,15 +39,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def http(method, url, body=None, headers=None, timeout=10):
-    """Send one request; return ``(status, headers, parsed JSON or text)``."""
+def http(method, url, body=None, headers=None, timeout=10, context=None):
+    """Send one request; return ``(status, headers, parsed JSON or text)``.
+
+    ``context`` is the SSL context of an https URL (e.g. one trusting a test certificate).
+    """
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Content-Type", "application/json")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(
+            request, timeout=timeout, context=context
+        ) as response:
             status, response_headers, raw = (
                 response.status,
                 response.headers,
@@ -81,6 +90,7 @@ def served(
     config=None,
     log=None,
     port=None,
+    tls=None,
 ):
     """Serve a project with gunicorn on a free local port; yield its base URL.
 
@@ -90,6 +100,8 @@ def served(
     ``log`` (a temporary one by default), never to a pipe nobody reads while
     it serves, which would stall the workers once full. A ``port`` given
     serves there instead, e.g. to start a project again where others reach it.
+    ``tls`` is ``(certificate file, key file, SSL context trusting it)``: gunicorn
+    then serves HTTPS itself, and the URL yielded is https.
     """
     port = port or free_port()
     environment = env or project_env(**GENEROUS_THROTTLE_RATES)
@@ -98,7 +110,12 @@ def served(
     command = [sys.executable, "-m", "gunicorn", *options, wsgi]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     command += ["--log-level", "warning"]
-    base_url = f"http://127.0.0.1:{port}"
+    scheme, context = "http", None
+    if tls:
+        certificate, key, context = tls
+        command += ["--certfile", str(certificate), "--keyfile", str(key)]
+        scheme = "https"
+    base_url = f"{scheme}://127.0.0.1:{port}"
     with (
         # Appending: gunicorn's writes never land where a read has moved the offset.
         open(log, "a+") if log else tempfile.TemporaryFile("a+") as output,
@@ -118,7 +135,9 @@ def served(
                 if process.poll() is not None:
                     raise AssertionError(f"gunicorn exited:\n{logged()}")
                 try:
-                    status, _, _ = http("GET", f"{base_url}/api/health/", timeout=1)
+                    status, _, _ = http(
+                        "GET", f"{base_url}/api/health/", timeout=1, context=context
+                    )
                     if status == 200:
                         break
                 except OSError:
@@ -178,7 +197,12 @@ def production_environment(project, **overrides):
     elif (keys := Path(project) / "keys").is_dir():
         variables["JWT_PRIVATE_KEY"] = (keys / "jwt_private.pem").read_text()
         variables["JWT_PUBLIC_KEY"] = (keys / "jwt_public.pem").read_text()
-    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in (Path(project) / ".env.example").read_text():
+    documented = (Path(project) / ".env.example").read_text()
+    if "EMAIL_URL=" in documented:
+        # An issuer's account emails; nothing listens there unless a test serves it.
+        variables["EMAIL_URL"] = "smtp://127.0.0.1:2525"
+        variables["ACCOUNT_FRONTEND_URL"] = "https://app.example.com"
+    if "JWT_TOKEN_CLEANUP_SCHEDULED=" in documented:
         # As compose.yaml sets it next to its cleanup service.
         variables["JWT_TOKEN_CLEANUP_SCHEDULED"] = "true"
     variables.update(overrides)

@@ -39,6 +39,16 @@ VARIANTS = {
         "blacklist_after_rotation": "yes",
     },
     "postgresql": {"database": "postgresql"},
+    # Accounts: open sign-up (mandatory verification), email as the login name
+    # with open sign-up and optional verification (the pair that interacts), and
+    # email login's case-insensitive uniqueness on PostgreSQL.
+    "open-signup": {"account_signup": "open"},
+    "email-open-optional": {
+        "login_field": "email",
+        "account_signup": "open",
+        "email_verification": "optional",
+    },
+    "email-postgresql": {"login_field": "email", "database": "postgresql"},
     "mfa": {"mfa": "totp"},
     # The code step sets the refresh cookie: the cookie transport's views change.
     "mfa-cookie": {"mfa": "totp", "token_transport": "cookie"},

@@ -7,6 +7,8 @@ urlpatterns = [
 {%- if cookiecutter.service_role == "issuer" %}
     # /api/token/ and the other token endpoints, /.well-known/jwks.json
     path("api/", include("{{ cookiecutter.project_slug }}.issuer.urls")),
+    # /api/token/client/: the client credentials grant of service clients
+    path("api/", include("{{ cookiecutter.project_slug }}.service_clients.urls")),
     path(
         ".well-known/",
         include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),
@@ -15,6 +17,10 @@ urlpatterns = [
 {%- if cookiecutter.mfa == "totp" %}
     # /api/token/mfa/ and /api/mfa/...: two-factor login
     path("api/", include("{{ cookiecutter.project_slug }}.mfa.urls")),
+{%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
+    # Sign-up, email verification, password reset and change.
+    path("api/account/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
 {%- endif %}
 {%- if cookiecutter.__sessions == "yes" %}
     # /api/sessions/ and /api/token/logout-all/

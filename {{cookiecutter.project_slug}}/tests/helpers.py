@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.settings import api_settings
 
@@ -17,8 +18,12 @@ if TYPE_CHECKING:
     # The test client's answer: a Response with json() and the request made.
     from rest_framework.response import _MonkeyPatchedResponse as Response
 
+    from {{ cookiecutter.project_slug }}.users.models import User
+
 PASSWORD = "correct horse battery staple"
 WRONG_PASSWORD = "not the password"
+# What users log in with: the body field of /api/token/.
+LOGIN_FIELD = get_user_model().USERNAME_FIELD
 # The low rates the throttling tests set (the low_rates fixture).
 OBTAIN_PER_CLIENT = 4
 OBTAIN_PER_USERNAME = 3
@@ -35,6 +40,22 @@ def run_python(code: str, **variables: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def create_user(name: str, **fields: Any) -> User:
+    """Create a user called ``name``, with PASSWORD and the address ``name@example.com``.
+
+    ``name`` is the username, unless users log in with their address.
+    """
+    fields = {"email": f"{name}@example.com", "password": PASSWORD, **fields}
+    if LOGIN_FIELD != "email":
+        fields[LOGIN_FIELD] = name
+    return get_user_model().objects.create_user(**fields)
+
+
+def credentials(user: User, password: str = PASSWORD) -> dict[str, str]:
+    """Return the body of /api/token/ that logs ``user`` in with ``password``."""
+    return {LOGIN_FIELD: user.get_username(), "password": password}
 
 
 def authorization_header(token: str, header_type: str | None = None) -> str:

@@ -10,7 +10,8 @@ module of their own, imported here.
 from datetime import timedelta
 from typing import Any
 
-{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
+{% if cookiecutter.service_role == "issuer" %}from .accounts import *  # noqa: F403
+{% endif %}{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
 {%- if cookiecutter.mfa == "totp" %}
 from .mfa import *  # noqa: F403
@@ -49,6 +50,12 @@ INSTALLED_APPS = [
 {%- endif %}
     "drf_spectacular",
     "drf_spectacular_sidecar",
+{%- if cookiecutter.service_role == "issuer" %}
+{%- if cookiecutter.django_version == "5.2" %}
+    "django_tasks",
+{%- endif %}
+    "django_tasks_db",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.jwt_auth",
     # The role of this service, chosen when it was generated.
     "{{ cookiecutter.project_slug }}.{{ cookiecutter.service_role }}",
@@ -65,6 +72,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "{{ cookiecutter.project_slug }}.mfa",
+{%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
+    "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.service_clients",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.throttling",
     "{{ cookiecutter.project_slug }}.api",
@@ -234,8 +245,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "{{ cookiecutter.project_slug }}.api.parsers.BoundedJSONParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # drf-spectacular's, documenting every error answer too (api/schema.py).
-    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.schema.AutoSchema",
+    # drf-spectacular's, documenting every error answer too (api/schema.py)
+    # and the roles and scopes each view needs (api/authorization_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.authorization_schema.AuthorizationAutoSchema",
     # Brute-force protection: the rates of the throttles that the token views
     # and the admin's login name (issuer/views.py, throttling/admin_site.py),
     # counted in the shared cache; a limit hit answers 429. Other views are
@@ -256,6 +268,23 @@ REST_FRAMEWORK: dict[str, Any] = {
             "DJANGO_THROTTLE_MFA_PER_CLIENT", default="30/minute"
         ),
 {%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
+        # /api/account/: every request per client, and those naming an
+        # address per address (each may send it an email).
+        "account_per_client": env.str(
+            "DJANGO_THROTTLE_ACCOUNT_PER_CLIENT", default="30/hour"
+        ),
+        "account_per_address": env.str(
+            "DJANGO_THROTTLE_ACCOUNT_PER_ADDRESS", default="5/hour"
+        ),
+        # The client credentials grant: per client address, per client id.
+        "token_client_per_client": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT", default="60/minute"
+        ),
+        "token_client_per_client_id": env.str(
+            "DJANGO_THROTTLE_CLIENT_TOKEN_PER_CLIENT_ID", default="60/minute"
+        ),
+{%- endif %}
     },
     # How many proxies in front of the service append the client's address to
     # X-Forwarded-For. 0: the connection's address, which clients cannot forge.
@@ -270,6 +299,18 @@ REST_FRAMEWORK: dict[str, Any] = {
 # the ORM reach every worker within about a second). 0: read it every request.
 # See jwt_auth/authentication.py.
 JWT_USER_CACHE_SECONDS = env.int("JWT_USER_CACHE_SECONDS", default=30)
+{%- if cookiecutter.service_role == "issuer" %}
+
+# What access tokens say of their user, computed at every obtain and refresh:
+# a dotted path to a function of the user returning JSON claims ("" for none);
+# the default adds "roles", the user's group names. Capped at
+# JWT_CLAIMS_MAX_BYTES of JSON. See issuer/access_claims.py.
+JWT_CLAIMS_HOOK = env.str(
+    "JWT_CLAIMS_HOOK",
+    default="{{ cookiecutter.project_slug }}.issuer.access_claims.group_roles",
+)
+JWT_CLAIMS_MAX_BYTES = env.int("JWT_CLAIMS_MAX_BYTES", default=2048)
+{%- endif %}
 
 # Every value here is an answer given when the project was generated.
 # Signing keys are secrets: local.py and production.py add them from the

@@ -49,6 +49,11 @@ JWT_SECRET_FILES = secret_key_files(env, BASE_DIR)
 JWT_KEY_FILES = key_files(env, BASE_DIR)
 # base.py reads DATABASE_URL already; production has no local default for it.
 required("DATABASE_URL")
+{%- if cookiecutter.service_role == "issuer" %}
+# base.py reads EMAIL_URL (console locally); production sends real mail.
+required("EMAIL_URL")
+required("ACCOUNT_FRONTEND_URL")
+{%- endif %}
 
 # https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -34,5 +34,11 @@ if DATABASES["default"]["ENGINE"] == "{{ cookiecutter.project_slug }}.database":
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "db.sqlite3-test"}
 {%- endif %}
 
+{%- if cookiecutter.service_role == "issuer" %}
+# Emails are sent as they are enqueued, into django.core.mail.outbox.
+TASKS = {"default": {"BACKEND": "{{ 'django_tasks' if cookiecutter.django_version == '5.2' else 'django.tasks' }}.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+{%- endif %}
+
 # Hashing passwords slowly is a feature in production and a cost in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,8 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import token_roles, token_scopes
 
 
 class MessageSerializer(serializers.Serializer):
@@ -29,10 +32,27 @@ class UserSerializer(serializers.ModelSerializer):
     id = serializers.CharField(
         read_only=True, help_text="The user id: the access token's sub claim."
     )
+    roles = serializers.SerializerMethodField(
+        help_text="The roles the access token carries (the issuer's JWT_CLAIMS_HOOK)."
+    )
+    scopes = serializers.SerializerMethodField(
+        help_text="The scopes the access token carries (its scope claim)."
+    )
 
     class Meta:
         model = get_user_model()
-        fields = ("id", "username", "email", "first_name", "last_name", "date_joined")
+        fields = (
+            "id",
+{%- if cookiecutter.login_field == "username" %}
+            "username",
+{%- endif %}
+            "email",
+            "first_name",
+            "last_name",
+            "date_joined",
+            "roles",
+            "scopes",
+        )
         read_only_fields = fields
 {%- if cookiecutter.service_role == "verifier" %}
         # A verifier's user is made of the token's claims (verifier/
@@ -42,6 +62,20 @@ class UserSerializer(serializers.ModelSerializer):
             for name in ("email", "first_name", "last_name", "date_joined")
         }
 {%- endif %}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_roles(self, user: object) -> list[str]:
+        return sorted(token_roles(self.token))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_scopes(self, user: object) -> list[str]:
+        return sorted(token_scopes(self.token))
+
+    @property
+    def token(self) -> object:
+        """Return the access token of the request being answered."""
+        request = self.context.get("request")
+        return getattr(request, "auth", None)
 
 
 # Describes error bodies in the OpenAPI schema; DRF's exception handler builds them.

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.status import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from rest_framework.views import APIView
 
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .readiness import run_checks
@@ -35,9 +36,9 @@ class HelloView(APIView):
 
 @extend_schema(responses={200: UserSerializer, 401: UNAUTHENTICATED})
 class MeView(RetrieveAPIView):
-    """Return the user the access token belongs to."""
+    """Return the user the access token belongs to (a service client's token: 403)."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
     serializer_class = UserSerializer
 
     def get_object(self) -> User:

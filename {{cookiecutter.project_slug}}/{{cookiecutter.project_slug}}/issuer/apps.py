@@ -19,6 +19,7 @@ class IssuerConfig(AppConfig):
 
         from .backend import local_token_backend  # noqa: PLC0415
         from .checks import (  # noqa: PLC0415
+            check_claims_hook,
             check_jwt_configuration,
             check_key_set,
             check_next_key_files,
@@ -39,6 +40,7 @@ class IssuerConfig(AppConfig):
         checks.register(check_key_set, checks.Tags.security)
         checks.register(check_next_key_files, checks.Tags.security)
         checks.register(check_secret_file_modes, checks.Tags.security)
+        checks.register(check_claims_hook)
 {%- if cookiecutter.token_transport == "cookie" %}
         checks.register(check_refresh_cookie, checks.Tags.security)
 {%- endif %}

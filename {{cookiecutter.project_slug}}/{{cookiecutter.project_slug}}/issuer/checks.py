@@ -41,6 +41,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.loading import (
     read_key_file,
 )
 
+from .access_claims import load_hook
 from .conf import issuer_settings
 
 GENERATE_KEYS = "python manage.py generate_jwt_keys"
@@ -376,4 +377,33 @@ def check_secret_file_modes(
             id="jwt_auth.E015",
         )
         for path in exposed
+    ]
+
+
+def check_claims_hook(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[checks.CheckMessage]:
+    """Return an Error when ``JWT_CLAIMS_HOOK`` names nothing that can be called.
+
+    Every login and refresh would answer 503 (``access_claims.py``); better to
+    stop at the start.
+    """
+    path = issuer_settings.JWT_CLAIMS_HOOK
+    if not path:
+        return []
+    try:
+        hook = load_hook(path)
+    except ImportError as error:
+        problem = f"cannot be imported ({error})"
+    else:
+        if callable(hook):
+            return []
+        problem = "is not a function"
+    return [
+        checks.Error(
+            f"JWT_CLAIMS_HOOK {path!r} {problem}: every login would answer 503.",
+            hint="Name a function of the user returning a dict, or set it empty.",
+            obj="JWT_CLAIMS_HOOK",
+            id="jwt_auth.E021",
+        )
     ]

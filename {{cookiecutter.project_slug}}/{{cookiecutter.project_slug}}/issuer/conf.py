@@ -1,6 +1,6 @@
 """The settings of the issuer app (see ``app_settings.py``)."""
 
-from {{ cookiecutter.project_slug }}.app_settings import AppSettings
+from {{ cookiecutter.project_slug }}.app_settings import REQUIRED, AppSettings
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import KEY_PUBLISH_SECONDS
 
 issuer_settings = AppSettings(
@@ -21,5 +21,10 @@ issuer_settings = AppSettings(
         # The files SIMPLE_JWT's SIGNING_KEY and VERIFYING_KEY were read from,
         # by setting (local.py and production.py; none for keys given as text).
         "JWT_KEY_FILES": {},
+        # What access tokens say of their user (issuer/access_claims.py; base.py
+        # reads both from the environment): a dotted path to a function of
+        # the user ("": no claims), and the most bytes of JSON its claims take.
+        "JWT_CLAIMS_HOOK": REQUIRED,
+        "JWT_CLAIMS_MAX_BYTES": REQUIRED,
     }
 )

@@ -8,18 +8,19 @@ re-passworded users. These classes keep its behaviour otherwise.
 """
 
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any{% if cookiecutter.mfa == "totp" %}, cast{% endif %}
+from typing import Any, cast
 
 from django.apps import apps
-{%- if cookiecutter.mfa == "totp" %}
 from django.contrib.auth.models import update_last_login
-{%- endif %}
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Field
 from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+from rest_framework.exceptions import PermissionDenied
+{%- endif %}
 from rest_framework_simplejwt import serializers as simplejwt_serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -40,6 +41,7 @@ from {{ cookiecutter.project_slug }}.mfa.login import second_step
 {%- endif %}
 from {{ cookiecutter.project_slug }}.users.models import User
 
+from .access_claims import access_claims
 from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
@@ -165,53 +167,84 @@ class ClaimedRefreshToken(RefreshToken):
         Token.verify(self, *args, **kwargs)
 
 
+{% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" -%}
+class EmailNotVerified(PermissionDenied):
+    """The password is right, but the address has not been confirmed yet."""
+
+    default_detail = _("Confirm your email address before logging in.")
+    default_code = "email_not_verified"
+
+    def __init__(self) -> None:
+        # "code" in the body, as simplejwt's refusals carry it.
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+{% endif -%}
+def access_token_of(refresh: RefreshToken, claims: dict[str, Any]) -> str:
+    """Return the signed access token of ``refresh``, with the hook's ``claims``.
+
+    The claims go in the access token only (``access_claims.py``).
+    """
+    access = refresh.access_token
+    access.payload.update(claims)
+    return str(access)
+
+
 class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer):
-    """Obtain the issuer's token pair (``tokens.py``) for a username and password.
+    """Obtain the issuer's token pair (``tokens.py``) for a {% if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}confirmed address{% else %}username{% endif %} and password.
 
     A login sends Django's ``user_logged_in`` (``login_signals.py``), once the
     tokens are issued.
     """
 
     token_class = RefreshToken
-{%- if cookiecutter.mfa == "totp" %}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Check the password; answer an mfa_token when a second factor must follow.
+        """Return the token pair, its access token with the claims of ``JWT_CLAIMS_HOOK``.
 
+        simplejwt's steps, with the claims computed before anything is
+        issued: a failing hook leaves no token, no session, no record.
+{%- if cookiecutter.mfa == "totp" %}
         A user with a TOTP device, and staff without one while
-        ``MFA_REQUIRED_FOR_STAFF`` holds, get no tokens here (mfa/login.py).
+        ``MFA_REQUIRED_FOR_STAFF`` holds, get an mfa_token instead
+        (``mfa/login.py``).
+{%- endif %}
         """
         simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
-        # authenticate() found the user, or the line above raised.
-        challenge = second_step(cast("User", self.user), self.context.get("request"))
+        user = self.user
+        if user is None:  # USER_AUTHENTICATION_RULE refused it already.
+            raise AuthenticationFailed(str(self.error_messages["no_active_account"]))
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+        # The address is checked after the password and before any token,
+        # session or login signal.
+        if not user.email_verified:
+            raise EmailNotVerified
+{%- endif %}
+{%- if cookiecutter.mfa == "totp" %}
+        challenge = second_step(user, self.context.get("request"))
         if challenge is not None:
             return challenge
-        return self.token_pair()
-
-    def token_pair(self) -> dict[str, Any]:
-        """Return the tokens of ``self.user``, whose login is complete; announce it.
-
-        What simplejwt's ``validate`` does after the password check.
-        """
-        refresh = cast("RefreshToken", self.get_token(cast("User", self.user)))
-        data = {"refresh": str(refresh), "access": str(refresh.access_token)}
-        if api_settings.UPDATE_LAST_LOGIN:
-            update_last_login(None, self.user)  # type: ignore[arg-type]
-        send_logged_in(self)
-        return data
-{%- else %}
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        data = super().validate(attrs)
-        send_logged_in(self)
-        return data
 {%- endif %}
+        return self.token_pair(user)
+
+    def token_pair(self, user: User) -> dict[str, Any]:
+        """Return the tokens of ``user``, whose login is complete; announce the login."""
+        claims = access_claims(user)
+        refresh = cast("RefreshToken", self.get_token(user))
+        data = {"refresh": str(refresh), "access": access_token_of(refresh, claims)}
+        if api_settings.UPDATE_LAST_LOGIN:
+            # Django passes the sender as the first argument; it is unused.
+            update_last_login(type(user), user)
+        send_logged_in(self)
+        return data
 
 
 class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
     """Refresh that refuses deleted, inactive and re-passworded users with 401."""
 
     token_class = RefreshToken
+    # The claims of the access tokens this refresh answers (set by validate).
+    claims: dict[str, Any]
 
     default_error_messages = {
         "no_active_account": _("No active account found for the given token."),
@@ -227,8 +260,10 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         )
         refresh = (ClaimedRefreshToken if claim else self.token_class)(attrs["refresh"])
         user = self.check_user(refresh)
+        # Computed again at every refresh, before the refresh token is used up.
+        self.claims = access_claims(user)
 
-        data = {"access": str(refresh.access_token)}
+        data = {"access": access_token_of(refresh, self.claims)}
         if api_settings.ROTATE_REFRESH_TOKENS:
             presented = refresh[api_settings.JTI_CLAIM]
             if claim and not claim_refresh_token(refresh):

@@ -27,6 +27,7 @@ from .cache import (
     user_cache_seconds,
     verified_tokens,
 )
+from .service_clients import ServicePrincipal, is_service_token, service_client_of
 
 
 def refuses_a_token(refusal: Exception) -> bool:
@@ -66,8 +67,15 @@ class CachedJWTAuthentication(JWTAuthentication):
         return copy_token(token)
 
     # simplejwt annotates get_user with a TypeVar no override can match.
-    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
-        """Return the token's user, from this worker's memory while it is fresh."""
+    def get_user(  # type: ignore[override]
+        self, validated_token: Token
+    ) -> User | ServicePrincipal:
+        """Return the token's user, from this worker's memory while it is fresh.
+
+        A service client's token stands for the client (``service_clients.py``).
+        """
+        if is_service_token(validated_token):
+            return service_client_of(validated_token)
         max_age = user_cache_seconds()
         if max_age <= 0:
             user = cast("User", super().get_user(validated_token))

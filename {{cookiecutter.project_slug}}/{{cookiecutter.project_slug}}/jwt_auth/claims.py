@@ -20,6 +20,9 @@ from django.db.models import Field
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from .permissions import ROLES_CLAIM, SCOPE_CLAIM
+from .service_clients import is_service_subject
+
 # NumericDate (RFC 7519 section 2): seconds since 1970, as far as Python's
 # datetime goes (the end of the year 9999).
 LATEST_TIMESTAMP = 253_402_300_799
@@ -92,6 +95,21 @@ def is_user_id(value: object) -> bool:
         return False
 
 
+def is_subject(value: object) -> bool:
+    """Return True for the ``sub`` of a user (their id) or of a service client."""
+    return is_service_subject(value) or is_user_id(value)
+
+
+def is_roles(value: object) -> bool:
+    """Return True for a list of role names (``jwt_auth/permissions.py``)."""
+    return isinstance(value, list) and all(isinstance(role, str) for role in value)
+
+
+def is_scope(value: object) -> bool:
+    """Return True for a space-separated list of scopes (RFC 8693, section 4.2)."""
+    return isinstance(value, str)
+
+
 def require_claim(name: str, check: ClaimCheck) -> None:
     """Make tokens whose claim ``name`` fails ``check`` invalid (an app's own claim)."""
     added_checks[name] = check
@@ -105,7 +123,9 @@ def claim_checks() -> dict[str, ClaimCheck]:
         "nbf": is_numeric_date,
         api_settings.JTI_CLAIM: is_text,
         api_settings.TOKEN_TYPE_CLAIM: is_token_type,
-        api_settings.USER_ID_CLAIM: is_user_id,
+        api_settings.USER_ID_CLAIM: is_subject,
+        ROLES_CLAIM: is_roles,
+        SCOPE_CLAIM: is_scope,
         **added_checks,
     }
 

@@ -95,7 +95,7 @@ def tokens_after_second_factor(user: User, request: Request) -> dict[str, Any]:
     )
     obtain.token_class = TwoFactorRefreshToken
     obtain.user = user
-    pair: dict[str, Any] = obtain.token_pair()
+    pair: dict[str, Any] = obtain.token_pair(user)
     return pair
 
 

@@ -7,6 +7,7 @@ from rest_framework_simplejwt.tokens import Token
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.service_clients import ServicePrincipal
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .ended import ended_sessions
@@ -23,7 +24,9 @@ class SessionJWTAuthentication(CachedJWTAuthentication):
     """
 
     # simplejwt annotates get_user with a TypeVar no override can match.
-    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
+    def get_user(  # type: ignore[override]
+        self, validated_token: Token
+    ) -> User | ServicePrincipal:
         """Return the token's user, unless the token's session has ended.
 
         The user's own refusals come first: they say more (a new password

@@ -79,7 +79,8 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
             return super().used_up(refresh)
         # simplejwt annotates the token as a Token; it takes the encoded one.
         replayed = issuer_serializers.ClaimedRefreshToken(newest)  # type: ignore[arg-type]
-        return {"access": str(replayed.access_token), "refresh": newest}
+        access = issuer_serializers.access_token_of(replayed, self.claims)
+        return {"access": access, "refresh": newest}
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
         """Record the rotation in the session; refuse it if the session has ended.

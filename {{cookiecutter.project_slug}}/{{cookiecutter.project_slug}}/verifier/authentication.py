@@ -9,6 +9,11 @@ from rest_framework_simplejwt.tokens import Token
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.service_clients import (
+    ServicePrincipal,
+    is_service_token,
+    service_client_of,
+)
 
 
 class CachedTokenUserAuthentication(CachedJWTAuthentication):
@@ -26,8 +31,12 @@ class CachedTokenUserAuthentication(CachedJWTAuthentication):
     can_be_unavailable = True
 
     # simplejwt annotates get_user with a TypeVar no override can match.
-    def get_user(self, validated_token: Token) -> TokenUser:  # type: ignore[override]
-        """Return the stateless user the token describes."""
+    def get_user(  # type: ignore[override]
+        self, validated_token: Token
+    ) -> TokenUser | ServicePrincipal:
+        """Return the stateless user the token describes, or its service client."""
+        if is_service_token(validated_token):
+            return service_client_of(validated_token)
         # Borrowed: the stateless get_user uses nothing of its class.
         user = JWTStatelessUserAuthentication.get_user(self, validated_token)  # type: ignore[arg-type]
         return cast("TokenUser", user)

@@ -8,7 +8,7 @@ from django.test import override_settings
 from rest_framework_simplejwt.settings import api_settings
 
 from config.settings import base
-from tests.helpers import PASSWORD, authorization_header, token_part
+from tests.helpers import PASSWORD, authorization_header, credentials, token_part
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_refused_token_gets_error_invalid_token(api_client, tokens, user, prob
 def test_a_wrong_password_at_login_gets_no_token_error(api_client, user):
     response = api_client.post(
         "/api/token/",
-        {"username": user.get_username(), "password": "not the password"},
+        credentials(user, "not the password"),
         format="json",
     )
 

@@ -30,8 +30,9 @@ from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.generation import generate_signing_keys
 
 from tests.helpers import (
-    PASSWORD,
     authorization_header,
+    create_user,
+    credentials,
     logout,
     refresh,
     token_part,
@@ -119,9 +120,9 @@ def leeway():
 
 
 @pytest.fixture
-def victim(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="root", email="root@example.com", password="another secret, not ours"
+def victim(db):
+    return create_user(
+        "root", password="another secret, not ours", is_staff=True, is_superuser=True
     )
 
 
@@ -253,9 +254,7 @@ def test_inactive_user_cannot_obtain_tokens(api_client, user):
     user.is_active = False
     user.save()
 
-    response = api_client.post(
-        "/api/token/", {"username": user.username, "password": PASSWORD}, format="json"
-    )
+    response = api_client.post("/api/token/", credentials(user), format="json")
 
     assert_refused(response)
     assert "access" not in response.json()

@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.helpers import authorization_header
+from tests.helpers import LOGIN_FIELD, authorization_header, credentials
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAME = "{{ cookiecutter.project_name }}"
+PROJECT_NAME = "My Service"
 
 
 def test_hello_without_token_is_refused_with_drf_message(api_client):
@@ -30,9 +30,7 @@ def test_obtain_returns_access_and_refresh_tokens(tokens):
 
 
 def test_obtain_with_wrong_password_is_refused(api_client, user):
-    response = api_client.post(
-        "/api/token/", {"username": user.username, "password": "wrong"}, format="json"
-    )
+    response = api_client.post("/api/token/", credentials(user, "wrong"), format="json")
 
     assert response.status_code == 401
     assert "access" not in response.json()
@@ -42,7 +40,7 @@ def test_obtain_without_credentials_names_missing_fields(api_client):
     response = api_client.post("/api/token/", {}, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert set(response.json()) == {LOGIN_FIELD, "password"}
 
 
 def test_refresh_returns_a_working_access_token(api_client, tokens):
@@ -100,7 +98,7 @@ def test_me_returns_the_token_owner(api_client, authorization, user):
     assert response.status_code == 200
     # The id as the access token's sub carries it: a string.
     assert response.json()["id"] == str(user.pk)
-    assert response.json()["username"] == user.username
+    assert response.json()[LOGIN_FIELD] == user.get_username()
     assert response.json()["email"] == user.email
     assert "password" not in response.json()
 

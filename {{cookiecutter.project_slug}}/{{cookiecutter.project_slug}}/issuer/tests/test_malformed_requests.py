@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.parsers import FormParser
 
+from tests.helpers import LOGIN_FIELD
+
 pytestmark = pytest.mark.django_db
 
 TOKEN_URLS = ["/api/token/", "/api/token/refresh/", "/api/token/verify/"]
@@ -212,7 +214,7 @@ def test_any_json_body_is_answered_with_json(api_client, body):
 @fuzz
 @given(username=field_values, password=field_values)
 def test_any_credentials_are_answered_with_json(api_client, username, password):
-    body = json.dumps({"username": username, "password": password})
+    body = json.dumps({LOGIN_FIELD: username, "password": password})
 
     for url in TOKEN_URLS:
         assert_answered_with_json(post(api_client, url, body))

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from tests.helpers import (
-    PASSWORD,
     authorization_header,
+    credentials,
     documented_body,
     resolve,
     undocumented,
@@ -24,8 +24,17 @@ def request_body(schema: dict[str, Any], path: str) -> dict[str, Any]:
     return resolve(schema, content["application/json"]["schema"])
 
 
+# The client credentials grant takes RFC 6749's form encoding too
+# (service_clients/tests/test_client_credentials.py).
+GRANT_PATH = "/api/token/client/"
+
+
 def token_paths(schema: dict[str, Any]) -> list[str]:
-    return [path for path in schema["paths"] if path.startswith("/api/token/")]
+    return [
+        path
+        for path in schema["paths"]
+        if path.startswith("/api/token/") and path != GRANT_PATH
+    ]
 
 
 def test_token_endpoints_take_json_only_and_refuse_empty_strings(schema):
@@ -51,7 +60,7 @@ def test_obtain_documents_the_credentials_it_takes(schema):
 def test_a_form_body_is_refused_as_not_json(user: User) -> None:
     response = APIClient().post(
         "/api/token/",
-        {"username": user.username, "password": PASSWORD},
+        credentials(user),
         format="multipart",
     )
 
@@ -63,9 +72,7 @@ def test_each_token_endpoint_answers_the_body_it_documents(schema, user: User) -
     # The cookie transport's client keeps the refresh cookie; without
     # enforce_csrf_checks Django's test client passes the CSRF check.
     client = APIClient()
-    obtained = client.post(
-        "/api/token/", {"username": user.username, "password": PASSWORD}
-    )
+    obtained = client.post("/api/token/", credentials(user))
     assert obtained.status_code == 200
     body = obtained.json()
     access = body["access"]

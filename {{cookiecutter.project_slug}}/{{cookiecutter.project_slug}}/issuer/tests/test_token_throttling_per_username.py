@@ -8,7 +8,6 @@ import json
 import sys
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.test import override_settings
@@ -26,6 +25,7 @@ from tests.helpers import (
     admin_login,
     assert_throttled_form,
     change_password,
+    create_user,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("low_rates")]
@@ -33,26 +33,26 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("low_rates")]
 
 def test_wrong_passwords_for_one_username_end_in_429(api_client, user):
     statuses = [
-        obtain(api_client, user.username).status_code
+        obtain(api_client, user.get_username()).status_code
         for _ in range(OBTAIN_PER_USERNAME)
     ]
 
     assert statuses == [401] * OBTAIN_PER_USERNAME
-    assert_throttled(obtain(api_client, user.username))
+    assert_throttled(obtain(api_client, user.get_username()))
 
 
 def test_the_right_password_is_throttled_too_once_the_limit_is_hit(api_client, user):
     for _ in range(OBTAIN_PER_USERNAME):
-        obtain(api_client, user.username)
+        obtain(api_client, user.get_username())
 
-    assert_throttled(obtain(api_client, user.username, PASSWORD))
+    assert_throttled(obtain(api_client, user.get_username(), PASSWORD))
 
 
 def test_username_limit_holds_across_client_addresses(api_client, user):
     for number in range(OBTAIN_PER_USERNAME):
-        obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
+        obtain(api_client, user.get_username(), REMOTE_ADDR=f"192.0.2.{number}")
 
-    assert_throttled(obtain(api_client, user.username, REMOTE_ADDR="192.0.2.99"))
+    assert_throttled(obtain(api_client, user.get_username(), REMOTE_ADDR="192.0.2.99"))
 
 
 # --- A device that logged in before keeps its own budget (OWASP device cookies) -------
@@ -66,56 +66,56 @@ def attacker():
 
 def exhaust_the_username_limit(client, user):
     for number in range(OBTAIN_PER_USERNAME):
-        obtain(client, user.username, REMOTE_ADDR=f"203.0.113.{number}")
+        obtain(client, user.get_username(), REMOTE_ADDR=f"203.0.113.{number}")
 
 
 def test_a_device_that_logged_in_before_keeps_its_own_budget(
     api_client, attacker, user
 ):
-    assert obtain(api_client, user.username, PASSWORD).status_code == 200
+    assert obtain(api_client, user.get_username(), PASSWORD).status_code == 200
     exhaust_the_username_limit(attacker, user)
 
-    owner = obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.7")
+    owner = obtain(api_client, user.get_username(), PASSWORD, REMOTE_ADDR="192.0.2.7")
 
     assert owner.status_code == 200, owner.content
     assert_throttled(
-        obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="203.0.113.99")
+        obtain(attacker, user.get_username(), PASSWORD, REMOTE_ADDR="203.0.113.99")
     )
 
 
 def test_the_device_cookie_is_httponly_and_sent_to_the_login_only(api_client, user):
-    response = obtain(api_client, user.username, PASSWORD)
+    response = obtain(api_client, user.get_username(), PASSWORD)
 
     cookie = response.cookies[DEVICE_COOKIE_NAME]
     assert cookie["httponly"] is True
     assert cookie["path"] == "/api/token/"
     assert cookie["samesite"] == "Strict"
-    assert user.username not in cookie.value
+    assert user.get_username() not in cookie.value
 
 
 def test_a_device_has_a_limit_of_its_own(api_client, user):
-    assert obtain(api_client, user.username, PASSWORD).status_code == 200
+    assert obtain(api_client, user.get_username(), PASSWORD).status_code == 200
     for number in range(OBTAIN_PER_USERNAME):
-        response = obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
+        response = obtain(
+            api_client, user.get_username(), REMOTE_ADDR=f"192.0.2.{number}"
+        )
         assert response.status_code == 401
 
-    assert_throttled(obtain(api_client, user.username, REMOTE_ADDR="192.0.2.99"))
+    assert_throttled(obtain(api_client, user.get_username(), REMOTE_ADDR="192.0.2.99"))
 
 
-def test_the_device_cookie_of_another_user_gives_no_budget(
-    api_client, attacker, user, django_user_model
-):
-    other = django_user_model.objects.create_user(username="mallory", password=PASSWORD)
-    assert obtain(api_client, other.username, PASSWORD).status_code == 200
+def test_the_device_cookie_of_another_user_gives_no_budget(api_client, attacker, user):
+    other = create_user("mallory")
+    assert obtain(api_client, other.get_username(), PASSWORD).status_code == 200
     exhaust_the_username_limit(attacker, user)
 
     assert_throttled(
-        obtain(api_client, user.username, PASSWORD, REMOTE_ADDR="192.0.2.8")
+        obtain(api_client, user.get_username(), PASSWORD, REMOTE_ADDR="192.0.2.8")
     )
 
 
 def test_a_forged_device_cookie_gives_no_budget(api_client, attacker, user):
-    obtain(api_client, user.username, PASSWORD)
+    obtain(api_client, user.get_username(), PASSWORD)
     genuine = api_client.cookies[DEVICE_COOKIE_NAME].value
     # The same user and device, signed with another key.
     claims = signing.loads(genuine, salt=SALT)
@@ -124,7 +124,9 @@ def test_a_forged_device_cookie_gives_no_budget(api_client, attacker, user):
     attacker.cookies[DEVICE_COOKIE_NAME] = forged
     exhaust_the_username_limit(APIClient(), user)
 
-    assert_throttled(obtain(attacker, user.username, PASSWORD, REMOTE_ADDR="192.0.2.9"))
+    assert_throttled(
+        obtain(attacker, user.get_username(), PASSWORD, REMOTE_ADDR="192.0.2.9")
+    )
 
 
 def test_each_username_has_a_window_of_its_own(api_client):
@@ -156,32 +158,44 @@ WHITESPACE = "".join(
     for character in map(chr, range(sys.maxunicode + 1))
     if character.isspace()
 )
-SPELLINGS = [
-    " alice",
-    "alice ",
-    "\talice\n",
-    "\u00a0alice",
-    "alice\u2003",
-    "\u3000alice\u3000",
-    "ALICE",
-    "\uff41\uff4c\uff49\uff43\uff45",  # Fullwidth "alice": the same after NFKC.
-]
 
 
-@pytest.mark.parametrize("spelling", SPELLINGS)
-def test_a_respelled_username_shares_the_counter(api_client, user, spelling):
+def fullwidth(text):
+    """Return ``text`` in fullwidth letters: the same after NFKC."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+SPELLINGS = {
+    "space before": " {}".format,
+    "space after": "{} ".format,
+    "tab and newline": "\t{}\n".format,
+    "no-break space": "\u00a0{}".format,
+    "em space": "{}\u2003".format,
+    "ideographic spaces": "\u3000{}\u3000".format,
+    "upper case": str.upper,
+    "fullwidth": fullwidth,
+}
+
+
+@pytest.mark.parametrize("respell", SPELLINGS.values(), ids=SPELLINGS)
+def test_a_respelled_username_shares_the_counter(api_client, user, respell):
+    login = user.get_username()
     for number in range(OBTAIN_PER_USERNAME):
-        obtain(api_client, user.username, REMOTE_ADDR=f"192.0.2.{number}")
+        obtain(api_client, login, REMOTE_ADDR=f"192.0.2.{number}")
 
-    assert_throttled(obtain(api_client, spelling, PASSWORD, REMOTE_ADDR="192.0.2.99"))
+    assert_throttled(
+        obtain(api_client, respell(login), PASSWORD, REMOTE_ADDR="192.0.2.99")
+    )
+{%- if cookiecutter.login_field == "username" %}
 
 
 def test_a_number_for_a_numeric_username_shares_the_counter(api_client, db):
-    get_user_model().objects.create_user(username="4217", password=PASSWORD)
+    create_user("4217")
     for number in range(OBTAIN_PER_USERNAME):
         obtain(api_client, "4217", REMOTE_ADDR=f"192.0.2.{number}")
 
     assert_throttled(obtain(api_client, 4217, PASSWORD, REMOTE_ADDR="192.0.2.99"))
+{%- endif %}
 
 
 def spellings_of(username):
@@ -198,11 +212,11 @@ def spellings_of(username):
     return spelled
 
 
-@pytest.mark.parametrize("username", ["alice", "4217", "Zoë"])
+@pytest.mark.parametrize("name", ["alice", "4217", "Zoë"])
 def test_every_spelling_that_authenticates_shares_the_counter(
-    api_client, db, settings, username
+    api_client, db, settings, name
 ):
-    get_user_model().objects.create_user(username=username, password=PASSWORD)
+    username = create_user(name).get_username()
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
         "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         | {"token_obtain_per_username": "1/day"},
@@ -230,10 +244,10 @@ def test_every_spelling_that_authenticates_shares_the_counter(
 
 def test_attempts_through_the_api_count_for_the_admin(client, api_client, staff):
     for number in range(OBTAIN_PER_USERNAME):
-        obtain(api_client, staff.username, REMOTE_ADDR=f"192.0.2.{number}")
+        obtain(api_client, staff.get_username(), REMOTE_ADDR=f"192.0.2.{number}")
 
     assert_throttled_form(
-        admin_login(client, staff.username, PASSWORD, address="192.0.2.99")
+        admin_login(client, staff.get_username(), PASSWORD, address="192.0.2.99")
     )
 
 
@@ -243,14 +257,14 @@ def test_admin_password_changes_count_with_logins(client, api_client, staff):
         change_password(client, address=f"192.0.2.{number}")
 
     assert_throttled(
-        obtain(api_client, staff.username, PASSWORD, REMOTE_ADDR="192.0.2.99")
+        obtain(api_client, staff.get_username(), PASSWORD, REMOTE_ADDR="192.0.2.99")
     )
 
 
 def test_attempts_through_the_admin_count_for_the_api(client, api_client, staff):
     for number in range(OBTAIN_PER_USERNAME):
-        admin_login(client, staff.username, address=f"192.0.2.{number}")
+        admin_login(client, staff.get_username(), address=f"192.0.2.{number}")
 
     assert_throttled(
-        obtain(api_client, staff.username, PASSWORD, REMOTE_ADDR="192.0.2.99")
+        obtain(api_client, staff.get_username(), PASSWORD, REMOTE_ADDR="192.0.2.99")
     )

@@ -1,12 +1,12 @@
 """Requests to the obtain endpoint, and what a throttled answer looks like."""
 
-from tests.helpers import WRONG_PASSWORD
+from tests.helpers import LOGIN_FIELD, WRONG_PASSWORD
 
 
 def obtain(api_client, username, password=WRONG_PASSWORD, **extra):
     return api_client.post(
         "/api/token/",
-        {"username": username, "password": password},
+        {LOGIN_FIELD: username, "password": password},
         format="json",
         **extra,
     )

@@ -138,6 +138,9 @@ def test_the_settings_import_no_application_code_but_the_key_package():
         DJANGO_SECRET_KEY="a-secret-key-for-this-check-only",
         DJANGO_ALLOWED_HOSTS="example.com",
         DATABASE_URL="sqlite:///unused.sqlite3",
+        # An issuer's account emails (unused by a verifier).
+        EMAIL_URL="consolemail://",
+        ACCOUNT_FRONTEND_URL="https://app.example.com",
     )
 
     assert result.returncode == 0, result.stderr

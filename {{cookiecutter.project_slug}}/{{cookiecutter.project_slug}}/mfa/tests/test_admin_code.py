@@ -24,7 +24,7 @@ def totp(api_client, staff: User, settings):
 
 def admin_login(client: Client, staff: User, **code: str):
     return client.post(
-        LOGIN, {"username": staff.username, "password": PASSWORD, **code}
+        LOGIN, {"username": staff.get_username(), "password": PASSWORD, **code}
     )
 
 

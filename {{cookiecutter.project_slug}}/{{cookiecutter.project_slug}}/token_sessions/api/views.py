@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +14,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.api.schema import UNAUTHENTICATED
 from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import IsUser
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from ..lifecycle import end_sessions
@@ -44,7 +44,7 @@ def live_sessions_of(request: Request) -> QuerySet[Session]:
 class SessionListView(ListAPIView):
     """List the caller's live sessions; ``current`` marks the one of this token."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
     serializer_class = SessionSerializer
     pagination_class = None
 
@@ -64,7 +64,7 @@ class SessionListView(ListAPIView):
 class SessionDetailView(APIView):
     """End one of the caller's sessions: its tokens are refused from then on."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
 
     @extend_schema(
         tags=["sessions"],
@@ -87,7 +87,7 @@ class SessionDetailView(APIView):
 class LogoutAllView(APIView):
     """End every session of the caller, this one included."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsUser,)
 
     @extend_schema(
         tags=["sessions"],

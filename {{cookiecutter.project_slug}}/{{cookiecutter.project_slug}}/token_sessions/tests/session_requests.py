@@ -1,15 +1,10 @@
 """Requests of a client with sessions: log in, list them, call the API."""
 
-from tests.helpers import PASSWORD, authorization_header, token_part
+from tests.helpers import authorization_header, credentials, token_part
 
 
 def login(client, user, **headers):
-    response = client.post(
-        "/api/token/",
-        {"username": user.username, "password": PASSWORD},
-        format="json",
-        **headers,
-    )
+    response = client.post("/api/token/", credentials(user), format="json", **headers)
     assert response.status_code == 200, response.content
     return response.json()
 

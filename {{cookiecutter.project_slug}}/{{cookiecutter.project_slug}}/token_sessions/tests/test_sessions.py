@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
@@ -32,7 +31,7 @@ from .session_requests import (
     sid,
 )
 from tests.helpers import (
-    PASSWORD,
+    create_user,
     documented_body,
     logout,
     refresh,
@@ -97,7 +96,7 @@ def test_the_list_needs_a_token(api_client):
 
 
 def test_nobody_sees_the_sessions_of_another_user(api_client, tokens):
-    other = get_user_model().objects.create_user(username="bob", password=PASSWORD)
+    other = create_user("bob")
 
     listed = sessions(api_client, login(api_client, other))
 
@@ -126,7 +125,7 @@ def test_ending_a_session_refuses_its_tokens_and_spares_the_others(api_client, u
 
 
 def test_the_session_of_another_user_cannot_be_ended(api_client, tokens):
-    other = get_user_model().objects.create_user(username="bob", password=PASSWORD)
+    other = create_user("bob")
 
     response = api_client.delete(
         f"/api/sessions/{sid(tokens['access'])}/", **bearer(login(api_client, other))
@@ -228,9 +227,7 @@ def test_an_authenticated_request_reads_no_database_for_its_session(api_client, 
 
 @pytest.mark.parametrize("page", ["list", "change"])
 def test_the_admin_never_shows_a_refresh_token(client, tokens, page):
-    staff = get_user_model().objects.create_superuser(
-        username="boss", email="boss@example.com", password=PASSWORD
-    )
+    staff = create_user("boss", is_staff=True, is_superuser=True)
     client.force_login(staff)
     outstanding = OutstandingToken.objects.get(
         jti=token_part(tokens["refresh"], 1)["jti"]

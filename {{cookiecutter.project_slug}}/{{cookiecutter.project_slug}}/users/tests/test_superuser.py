@@ -7,19 +7,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from tests.helpers import LOGIN_FIELD, create_user
+
 STRONG_PASSWORD = "a long-enough pass 4c9e"
+# The superuser's login name: a username, or the address.
+ROOT = "root@example.com" if LOGIN_FIELD == "email" else "root"
 
 
 def create_superuser(**options):
     """Run ``createsuperuser --noinput`` for ``root``; return what it printed."""
     stdout = io.StringIO()
+    names = {"email": "root@example.com", LOGIN_FIELD: ROOT}
     call_command(
-        "createsuperuser",
-        interactive=False,
-        username="root",
-        email="root@example.com",
-        stdout=stdout,
-        **options,
+        "createsuperuser", interactive=False, stdout=stdout, **names, **options
     )
     return stdout.getvalue()
 
@@ -47,7 +47,7 @@ def test_a_weak_password_from_the_environment_is_refused_with_the_validators_mes
     with pytest.raises(CommandError, match=message):
         create_superuser()
 
-    assert not get_user_model().objects.filter(username="root").exists()
+    assert not get_user_model().objects.filter(**{LOGIN_FIELD: ROOT}).exists()
 
 
 @pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_a_strong_password_from_the_environment_is_used_and_not_printed(monkeypa
 
     output = create_superuser()
 
-    user = get_user_model().objects.get(username="root")
+    user = get_user_model().objects.get_by_natural_key(ROOT)
     assert user.is_superuser
     assert user.check_password(STRONG_PASSWORD)
     assert STRONG_PASSWORD not in output
@@ -69,7 +69,7 @@ def test_without_a_password_one_is_generated_and_shown_once(monkeypatch):
 
     output = create_superuser()
 
-    user = get_user_model().objects.get(username="root")
+    user = get_user_model().objects.get_by_natural_key(ROOT)
     shown = [word for word in output.split() if user.check_password(word)]
     assert len(shown) == 1
     assert len(shown[0]) >= 20
@@ -87,7 +87,7 @@ def test_on_ci_the_generated_password_goes_to_a_private_file_not_the_log(
 
     password_file = tmp_path / ".superuser-password"
     password = password_file.read_text().strip()
-    assert get_user_model().objects.get(username="root").check_password(password)
+    assert get_user_model().objects.get_by_natural_key(ROOT).check_password(password)
     assert password not in output
     assert ".superuser-password" in output
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
@@ -95,12 +95,11 @@ def test_on_ci_the_generated_password_goes_to_a_private_file_not_the_log(
 
 @pytest.mark.django_db
 def test_an_existing_superuser_is_kept(monkeypatch):
-    get_user_model().objects.create_superuser(
-        "root", "root@example.com", "old pass 83hd"
-    )
+    create_user("root", password="old pass 83hd", is_staff=True, is_superuser=True)
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", STRONG_PASSWORD)
 
     output = create_superuser()
 
     assert "already exists" in output
-    assert get_user_model().objects.get(username="root").check_password("old pass 83hd")
+    kept = get_user_model().objects.get_by_natural_key(ROOT)
+    assert kept.check_password("old pass 83hd")

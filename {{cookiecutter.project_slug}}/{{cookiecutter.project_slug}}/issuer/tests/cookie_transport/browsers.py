@@ -2,19 +2,14 @@
 
 from django.conf import settings
 
-from tests.helpers import PASSWORD
+from tests.helpers import credentials
 
 APP_ORIGIN = "https://app.example.com"
 OTHER_ORIGIN = "https://evil.example.net"
 
 
 def log_in(client, user, **extra):
-    return client.post(
-        "/api/token/",
-        {"username": user.username, "password": PASSWORD},
-        format="json",
-        **extra,
-    )
+    return client.post("/api/token/", credentials(user), format="json", **extra)
 
 
 def csrf_token(client):

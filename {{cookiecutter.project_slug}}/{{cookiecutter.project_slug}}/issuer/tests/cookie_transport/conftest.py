@@ -48,6 +48,8 @@ def production_settings():
         "DJANGO_SECRET_KEY": "a-secret-key-for-this-check-only",
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": "sqlite:///unused.sqlite3",
+        "EMAIL_URL": "consolemail://",
+        "ACCOUNT_FRONTEND_URL": APP_ORIGIN,
         "DJANGO_CORS_ALLOWED_ORIGINS": APP_ORIGIN,
     }
     result = subprocess.run(  # noqa: S603 - this interpreter, a fixed program

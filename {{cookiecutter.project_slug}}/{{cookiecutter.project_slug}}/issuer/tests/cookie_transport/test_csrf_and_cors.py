@@ -17,7 +17,7 @@ from .browsers import (
     log_in,
     post_with_csrf,
 )
-from tests.helpers import PASSWORD, authorization_header
+from tests.helpers import authorization_header, credentials
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,12 @@ FORM_CONTENT_TYPES = [
 ]
 
 
-def form_bodies(credentials):
+def form_bodies(fields):
     """Return the bodies a page of another site can post without CORS, by type."""
     return {
-        "application/x-www-form-urlencoded": urlencode(credentials),
-        MULTIPART_CONTENT: encode_multipart(BOUNDARY, credentials),
-        "text/plain": json.dumps(credentials),
+        "application/x-www-form-urlencoded": urlencode(fields),
+        MULTIPART_CONTENT: encode_multipart(BOUNDARY, fields),
+        "text/plain": json.dumps(fields),
     }
 
 
@@ -51,8 +51,7 @@ def form_bodies(credentials):
 @pytest.mark.usefixtures("production")
 @pytest.mark.parametrize("content_type", FORM_CONTENT_TYPES)
 def test_a_login_form_on_another_site_is_refused(browser, user, content_type):
-    credentials = {"username": user.username, "password": PASSWORD}
-    body = form_bodies(credentials)[content_type]
+    body = form_bodies(credentials(user))[content_type]
 
     response = browser.generic(
         "POST", "/api/token/", body, content_type, HTTP_ORIGIN=OTHER_ORIGIN
@@ -80,8 +79,7 @@ def test_a_login_from_the_app_or_this_site_is_accepted(browser, user, origin):
 
 @pytest.mark.parametrize("content_type", FORM_CONTENT_TYPES)
 def test_obtain_takes_json_only(browser, user, content_type):
-    credentials = {"username": user.username, "password": PASSWORD}
-    body = form_bodies(credentials)[content_type]
+    body = form_bodies(credentials(user))[content_type]
 
     response = browser.generic("POST", "/api/token/", body, content_type)
 
