@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework_simplejwt.settings import api_settings
 
+from {{ cookiecutter.project_slug }}.accounts.tasks import email_later
 from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY, NOTHING
 from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
 {%- if cookiecutter.token_transport == "cookie" %}
@@ -286,7 +287,7 @@ def check_password_and_code(request: Request) -> User:
     request=PasswordAndCodeSerializer,
     responses={204: NOTHING, 400: REFUSED_CODE},
     description="Turn two-factor login off: with the password and a current code "
-    "(or a recovery code). The user's other sessions end.",
+    "(or a recovery code). The user's other sessions end, and a notice is emailed.",
 )
 class TOTPDeleteView(MFAView):
     permission_classes = (IsAuthenticated,)
@@ -297,6 +298,10 @@ class TOTPDeleteView(MFAView):
         devices.remove_second_factor(user)
         ended = end_other_sessions(user, request, reason="mfa-disabled")
         record(Kind.MFA_DISABLED, request=request, user=user, sessions_ended=ended)
+        if user.email:
+            # A notice, off the request path: somebody with the password and a
+            # code may not be the user.
+            email_later("mfa_disabled", user.email)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

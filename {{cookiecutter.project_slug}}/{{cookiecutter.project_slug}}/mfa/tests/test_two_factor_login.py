@@ -9,7 +9,7 @@ from {{ cookiecutter.project_slug }}.security_events.models import SecurityEvent
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .two_factor import challenge, code_at, enrol, obtain, second_step
-from tests.helpers import authorization_header, token_part
+from tests.helpers import PASSWORD, authorization_header, token_part
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,30 @@ def test_an_inactive_users_mfa_token_is_refused(api_client, user, enrolled):
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
 
     assert second_step(api_client, mfa_token, code_at(totp, 0)).status_code == 401
+
+
+def test_turning_it_off_needs_the_password_and_a_code_and_emails_a_notice(
+    api_client, user, enrolled, mailoutbox
+):
+    totp, _codes = enrolled
+    mfa_token = challenge(api_client, user)["mfa_token"]
+    login = second_step(api_client, mfa_token, code_at(totp, 0)).json()
+    header = authorization_header(login["access"])
+    refused = api_client.delete(
+        "/api/mfa/totp/",
+        {"password": "not the password", "code": code_at(totp, 1)},
+        HTTP_AUTHORIZATION=header,
+    )
+    assert refused.status_code == 400
+
+    response = api_client.delete(
+        "/api/mfa/totp/",
+        {"password": PASSWORD, "code": code_at(totp, 1)},
+        HTTP_AUTHORIZATION=header,
+    )
+
+    assert response.status_code == 204
+    assert "mfa_required" not in obtain(api_client, user).json()
+    [notice] = mailoutbox
+    assert notice.subject.startswith("Two-factor login was turned off")
+    assert notice.to == [user.email]
