@@ -44,6 +44,10 @@ def unused_paths(answers):
             f"{package}/service_clients",
             "config/settings/security_events.py",
         ]
+    if answers["mfa"] != "totp":
+        # RequireMFA stays (jwt_auth/permissions.py): it reads the amr claim,
+        # which a verifier's issuer may set.
+        paths += [f"{package}/mfa", "config/settings/mfa.py"]
     if answers["__sessions"] != "yes":
         paths += [f"{package}/token_sessions", "config/settings/token_sessions.py"]
     if answers["token_transport"] != "cookie":

@@ -336,6 +336,31 @@ def validate_service_role(service_role, jwt_algorithm, signing, token_transport)
         )
 
 
+def validate_mfa(mfa, service_role, blacklist):
+    """Check that two-factor login lives where logins and sessions do.
+
+    A verifier logs nobody in (its ``RequireMFA`` reads the issuer's ``amr``
+    claim whatever this answer), and enrolling ends the user's other
+    sessions, which the blacklist keeps.
+    Valid: ``("none", any, any)``, ``("totp", "issuer", True)``.
+    Invalid: ``("totp", "verifier", True)``, ``("totp", "issuer", False)``.
+    """
+    if mfa != "totp":
+        return
+    if service_role != "issuer":
+        raise ValueError(
+            "a verifier logs nobody in, so it has no second factor to ask for (its "
+            "RequireMFA permission reads the issuer's amr claim anyway). Choose "
+            "mfa=none, or service_role=issuer"
+        )
+    if not blacklist:
+        raise ValueError(
+            "two-factor login ends the user's other sessions when a device is added "
+            "or removed, and sessions need the token blacklist. Turn "
+            "use_token_blacklist on, or choose mfa=none"
+        )
+
+
 def validate_issuer_only(service_role, name, value, default):
     """Check that an account answer other than its default goes to an issuer.
 
@@ -447,6 +472,12 @@ def find_problems(answers, version_info=sys.version_info):
             {},
         ),
         ("superuser_email", validate_email, (answers["superuser_email"],), {}),
+        (
+            "mfa",
+            validate_mfa,
+            (answers["mfa"], answers["service_role"], answers["use_token_blacklist"]),
+            {},
+        ),
     ]
     problems = []
     failed = set()

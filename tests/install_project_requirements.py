@@ -18,7 +18,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # Answers whose projects together declare every dependency the template offers.
 ANSWER_SETS = [
     {"database": "postgresql", "use_redis": True},
-    {"token_transport": "cookie"},
+    {"token_transport": "cookie", "mfa": "totp"},
 ]
 
 

@@ -312,6 +312,31 @@ def test_validators_have_docstrings_with_examples():
 
 
 @pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"service_role": "verifier", "jwt_algorithm": "ES256"},
+            "a verifier logs nobody in",
+        ),
+        ({"use_token_blacklist": False}, "Turn use_token_blacklist on"),
+    ],
+)
+def test_two_factor_login_needs_the_issuer_and_its_sessions(overrides, message):
+    answers = default_answers(mfa="totp", **overrides)
+
+    [error] = pre_gen.collect_errors(answers, version_info=(3, 11))
+
+    assert error.startswith("ERROR: mfa: ")
+    assert message in error
+
+
+def test_two_factor_login_on_the_default_issuer_is_valid():
+    answers = default_answers(mfa="totp")
+
+    assert pre_gen.collect_errors(answers, version_info=(3, 11)) == []
+
+
+@pytest.mark.parametrize(
     "overrides",
     [
         {"login_field": "email"},

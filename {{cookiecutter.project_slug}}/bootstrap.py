@@ -348,6 +348,12 @@ def print_next_steps(python: Path, superuser: bool) -> None:
             f"  Get a token:  curl -X POST http://127.0.0.1:{PORT}/api/token/ "
             f"-H 'Content-Type: application/json' -d {shlex.quote(credentials)}"
         )
+{%- if cookiecutter.mfa == "totp" %}
+        lines.append(
+            "                (staff answer mfa_enrolment_required: enrol a TOTP device "
+            'first, README "Two-factor login")'
+        )
+{%- endif %}
         access = "<access token>"
     else:
         lines.append(

@@ -49,6 +49,9 @@ VARIANTS = {
         "email_verification": "optional",
     },
     "email-postgresql": {"login_field": "email", "database": "postgresql"},
+    "mfa": {"mfa": "totp"},
+    # The code step sets the refresh cookie: the cookie transport's views change.
+    "mfa-cookie": {"mfa": "totp", "token_transport": "cookie"},
     "minimal-files": {
         "use_docker": "no",
         "ci_provider": "none",

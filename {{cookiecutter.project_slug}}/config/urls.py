@@ -14,6 +14,10 @@ urlpatterns = [
         include("{{ cookiecutter.project_slug }}.issuer.well_known_urls"),
     ),
 {%- endif %}
+{%- if cookiecutter.mfa == "totp" %}
+    # /api/token/mfa/ and /api/mfa/...: two-factor login
+    path("api/", include("{{ cookiecutter.project_slug }}.mfa.urls")),
+{%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
     # Sign-up, email verification, password reset and change.
     path("api/account/", include("{{ cookiecutter.project_slug }}.accounts.urls")),

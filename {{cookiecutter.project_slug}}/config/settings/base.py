@@ -13,6 +13,9 @@ from typing import Any
 {% if cookiecutter.service_role == "issuer" %}from .accounts import *  # noqa: F403
 {% endif %}{% if cookiecutter.token_transport == "cookie" %}from .cookie_transport import *  # noqa: F403
 {% endif %}from .environment import BASE_DIR, env
+{%- if cookiecutter.mfa == "totp" %}
+from .mfa import *  # noqa: F403
+{%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
 from .security_events import *  # noqa: F403
 {%- endif %}
@@ -62,6 +65,14 @@ INSTALLED_APPS = [
 {%- if cookiecutter.__sessions == "yes" %}
     "{{ cookiecutter.project_slug }}.token_sessions",
 {%- endif %}
+{%- if cookiecutter.mfa == "totp" %}
+    # Two-factor login: django-otp's TOTP devices, and its static devices
+    # holding recovery codes (mfa app).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "{{ cookiecutter.project_slug }}.mfa",
+{%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.service_clients",
@@ -81,6 +92,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+{%- if cookiecutter.mfa == "totp" %}
+    # request.user.otp_device: the admin site asks for a code (mfa/admin_site.py).
+    "django_otp.middleware.OTPMiddleware",
+{%- endif %}
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -247,6 +262,12 @@ REST_FRAMEWORK: dict[str, Any] = {
         "token_refresh_per_client": env.str(
             "DJANGO_THROTTLE_REFRESH_PER_CLIENT", default="60/minute"
         ),
+{%- if cookiecutter.mfa == "totp" %}
+        # Every request to /api/token/mfa/ and /api/mfa/... (mfa/throttles.py).
+        "mfa_per_client": env.str(
+            "DJANGO_THROTTLE_MFA_PER_CLIENT", default="30/minute"
+        ),
+{%- endif %}
 {%- if cookiecutter.service_role == "issuer" %}
         # /api/account/: every request per client, and those naming an
         # address per address (each may send it an email).

@@ -22,6 +22,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = dict.fromkeys(
     REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "10000/minute"
 )
+{%- if cookiecutter.mfa == "totp" %}
+# Tests of the admin and of staff tokens log staff in without a code; the
+# two-factor tests (mfa/tests/conftest.py) turn the default back on.
+MFA_REQUIRED_FOR_STAFF = False
+{%- endif %}
 {%- if cookiecutter.database == "sqlite" %}
 if DATABASES["default"]["ENGINE"] == "{{ cookiecutter.project_slug }}.database":
     # A file, as outside tests: connections of several threads then share it

@@ -54,6 +54,19 @@ def password_changed(user: User) -> EmailMessage:
         "that used the old one has ended. If you did not do this, reset your "
         f"password now:\n\n{reset_page()}",
     )
+{%- if cookiecutter.mfa == "totp" %}
+
+
+def mfa_disabled(user: User) -> EmailMessage:
+    return message(
+        user,
+        f"Two-factor login was turned off for your {SERVICE} account",
+        "Your authenticator app and recovery codes were just removed from your "
+        "account, and every other session has ended: your password alone now "
+        "logs in. If you did not do this, reset your password now and enrol "
+        f"your authenticator again:\n\n{reset_page()}",
+    )
+{%- endif %}
 {%- if cookiecutter.account_signup == "open" %}
 
 
@@ -87,6 +100,9 @@ def message(user: User, subject: str, body: str) -> EmailMessage:
 BUILDERS: dict[str, Callable[[User], EmailMessage]] = {
     "password_reset": password_reset,
     "password_changed": password_changed,
+{%- if cookiecutter.mfa == "totp" %}
+    "mfa_disabled": mfa_disabled,
+{%- endif %}
 {%- if cookiecutter.account_signup == "open" %}
     "verify_email": verify_email,
     "account_exists": account_exists,

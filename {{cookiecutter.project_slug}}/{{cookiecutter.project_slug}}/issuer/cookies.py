@@ -243,6 +243,11 @@ class TokenObtainPairView(CookieTransportView, views.TokenObtainPairView):
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().post(request, *args, **kwargs)
+{%- if cookiecutter.mfa == "totp" %}
+        if "refresh" not in response.data:
+            # The password step of a two-factor login: no tokens yet.
+            return response
+{%- endif %}
         set_refresh_cookie(response, response.data.pop("refresh"))
         rotate_token(request)
         return response

@@ -36,6 +36,9 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
+{%- if cookiecutter.mfa == "totp" %}
+from {{ cookiecutter.project_slug }}.mfa.login import second_step
+{%- endif %}
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .access_claims import access_claims
@@ -196,13 +199,18 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
 
     token_class = RefreshToken
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Return the token pair, its access token with the claims of ``JWT_CLAIMS_HOOK``.
 
         simplejwt's steps, with the claims computed before anything is
         issued: a failing hook leaves no token, no session, no record.
+{%- if cookiecutter.mfa == "totp" %}
+        A user with a TOTP device, and staff without one while
+        ``MFA_REQUIRED_FOR_STAFF`` holds, get an mfa_token instead
+        (``mfa/login.py``).
+{%- endif %}
         """
-        data = simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
+        simplejwt_serializers.TokenObtainSerializer.validate(self, attrs)
         user = self.user
         if user is None:  # USER_AUTHENTICATION_RULE refused it already.
             raise AuthenticationFailed(str(self.error_messages["no_active_account"]))
@@ -212,10 +220,18 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
         if not user.email_verified:
             raise EmailNotVerified
 {%- endif %}
+{%- if cookiecutter.mfa == "totp" %}
+        challenge = second_step(user, self.context.get("request"))
+        if challenge is not None:
+            return challenge
+{%- endif %}
+        return self.token_pair(user)
+
+    def token_pair(self, user: User) -> dict[str, Any]:
+        """Return the tokens of ``user``, whose login is complete; announce the login."""
         claims = access_claims(user)
         refresh = cast("RefreshToken", self.get_token(user))
-        data["refresh"] = str(refresh)
-        data["access"] = access_token_of(refresh, claims)
+        data = {"refresh": str(refresh), "access": access_token_of(refresh, claims)}
         if api_settings.UPDATE_LAST_LOGIN:
             # Django passes the sender as the first argument; it is unused.
             update_last_login(type(user), user)

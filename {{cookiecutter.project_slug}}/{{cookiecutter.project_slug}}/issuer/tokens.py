@@ -5,6 +5,10 @@ simplejwt names the user in ``sub`` (``USER_ID_CLAIM``, base.py) and sets
 ``typ`` (``jwt_auth/backends.py``). These classes add ``client_id``, the
 client the tokens were issued to, and the stamp that ends them when the
 user's password changes (``jwt_auth/password_stamp.py``).
+{%- if cookiecutter.mfa == "totp" %}
+After a second factor they carry ``amr`` (RFC 8176): the refresh token of
+the login holds it, signed, and every access token made from it copies it.
+{%- endif %}
 """
 
 from typing import Self
@@ -14,6 +18,9 @@ from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.tokens import AuthUser
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
+{%- if cookiecutter.mfa == "totp" %}
+from {{ cookiecutter.project_slug }}.jwt_auth.permissions import AMR_CLAIM
+{%- endif %}
 
 from .conf import issuer_settings
 
@@ -26,6 +33,12 @@ class IssuedToken(tokens.Token):
     Last before simplejwt's ``Token`` in the classes below, so that the
     claims are there before the blacklist records a new refresh token.
     """
+{%- if cookiecutter.mfa == "totp" %}
+
+    # How the user authenticated (RFC 8176), when a login checked more than
+    # a password: the tokens of a two-factor login (mfa/views.py) set it.
+    authentication_methods: tuple[str, ...] = ()
+{%- endif %}
 
     @classmethod
     def for_user(cls, user: AuthUser) -> Self:
@@ -36,6 +49,10 @@ class IssuedToken(tokens.Token):
         token = super().for_user(user)
         token[CLIENT_ID_CLAIM] = issuer_settings.JWT_CLIENT_ID
         token[password_stamp.CLAIM] = password_stamp.password_stamp(user.password)
+{%- if cookiecutter.mfa == "totp" %}
+        if cls.authentication_methods:
+            token[AMR_CLAIM] = list(cls.authentication_methods)
+{%- endif %}
         return token
 
 
@@ -49,3 +66,11 @@ class RefreshToken(tokens.RefreshToken, IssuedToken):  # type: ignore[misc]
     """A refresh token, for this issuer's token endpoints only."""
 
     access_token_class = AccessToken
+{%- if cookiecutter.mfa == "totp" %}
+
+
+class TwoFactorRefreshToken(RefreshToken):
+    """The refresh token of a login that checked a password and a one-time code."""
+
+    authentication_methods = ("pwd", "otp")
+{%- endif %}

@@ -182,3 +182,36 @@ class IsUser(IsAuthenticated):
         if getattr(request.user, "is_service_client", False):
             raise NotAUser
         return True
+
+
+# RFC 8176: how the user authenticated. The issuer sets ["pwd", "otp"] after a
+# second factor (mfa=totp), never from client input: refreshes copy it from the
+# signed refresh token of the login.
+AMR_CLAIM = "amr"
+SECOND_FACTOR_METHOD = "otp"
+
+
+class SecondFactorRequired(PermissionDenied):
+    """403 for a token of a login without a second factor."""
+
+    default_detail = _("This needs a login with a second factor (two-factor login).")
+    default_code = "mfa_required"
+
+    def __init__(self) -> None:
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
+
+
+class RequireMFA(BasePermission):
+    """Allow only access tokens whose ``amr`` claim holds ``otp`` (403 otherwise).
+
+    ``permission_classes = (IsAuthenticated, RequireMFA)``: a token of a
+    password-only login gets 403 ``mfa_required``.
+    """
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        if request.auth is None:
+            return False
+        methods = claim_of(request.auth, AMR_CLAIM)
+        if isinstance(methods, list) and SECOND_FACTOR_METHOD in methods:
+            return True
+        raise SecondFactorRequired

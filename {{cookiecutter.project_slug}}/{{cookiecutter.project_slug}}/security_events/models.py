@@ -25,6 +25,12 @@ class SecurityEvent(models.Model):
         )
         PASSWORD_RESET = "password_reset", "Password reset"
         SIGNING_KEY_ROTATED = "signing_key_rotated", "Signing key rotated"
+        MFA_CHALLENGED = "mfa_challenged", "Second factor asked for"
+        MFA_CODE_REFUSED = "mfa_code_refused", "Second-factor code refused"
+        MFA_ENABLED = "mfa_enabled", "Two-factor login enabled"
+        MFA_DISABLED = "mfa_disabled", "Two-factor login disabled"
+        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "Recovery codes renewed"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -20,4 +20,9 @@ class ThrottledAdminConfig(admin_apps.AdminConfig):
 
     default = False  # Named in INSTALLED_APPS in place of django.contrib.admin.
 
+{%- if cookiecutter.mfa == "totp" %}
+    # Asking for a code after the password (two-factor login).
+    default_site = "{{ cookiecutter.project_slug }}.mfa.admin_site.TwoFactorAdminSite"
+{%- else %}
     default_site = f"{__package__}.admin_site.ThrottledAdminSite"
+{%- endif %}

@@ -16,6 +16,10 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+{% if cookiecutter.mfa == "totp" -%}
+from {{ cookiecutter.project_slug }}.mfa.challenges import dead_challenges
+from {{ cookiecutter.project_slug }}.mfa.models import LoginChallenge
+{% endif -%}
 from {{ cookiecutter.project_slug }}.security_events.cleanup import delete_old_events
 
 from .ended import remembered_for
@@ -45,6 +49,11 @@ def delete_expired(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, int]:
         "sessions": delete_in_batches(sessions, batch_size, delete_rows(Session))
         + delete_in_batches(ended, batch_size, delete_rows(Session)),
         "security events": delete_old_events(batch_size),
+{%- if cookiecutter.mfa == "totp" %}
+        "mfa tokens": delete_in_batches(
+            dead_challenges(), batch_size, delete_rows(LoginChallenge)
+        ),
+{%- endif %}
     }
     cache.set(LAST_CLEANUP_KEY, time.time(), timeout=None)
     return deleted
