@@ -196,6 +196,15 @@ def test_compose_file_names_existing_files_services_and_volumes(project, variant
     )
 
 
+def compose_interpolated(value):
+    """Return ``value`` with compose's ``${NAME:-default}`` filled in from this environment."""
+    return re.sub(
+        r"\$\{(\w+):-([^}]*)\}",
+        lambda match: os.environ.get(match[1]) or match[2],
+        value,
+    )
+
+
 @variants("postgresql", "redis")
 def test_compose_environment_is_enough_to_migrate_with_production_settings(
     project, tmp_path
@@ -207,7 +216,7 @@ def test_compose_environment_is_enough_to_migrate_with_production_settings(
     """
     service = compose_file(project)["services"]["migrate"]
     environment = {
-        name: str(value)
+        name: compose_interpolated(str(value))
         .replace("@db:", "@127.0.0.1:")
         .replace("//redis:", "//127.0.0.1:")
         for name, value in service["environment"].items()
