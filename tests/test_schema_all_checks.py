@@ -25,12 +25,28 @@ TIMEOUT_SECONDS = 300
 SEED = 20260101
 
 
+# Operations whose schema-valid body can still be refused with 400 by their
+# contract: a secret the schema cannot know (a current password, a link's
+# uid and token) is wrong, and the issue's contract answers 400 for that.
+# Schemathesis's positive_data_acceptance check is kept for them, with 400
+# among the answers it expects.
+CONFIG = """
+[[operations]]
+include-path-regex = "^/api/account/(password/change|password/reset/confirm|email/verify)/$"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
+"""
+
+
 def run_schemathesis(service, report_dir):
     """Run ``schemathesis run --checks all`` against ``service``; return the completed run."""
     access = obtain_access_token(service.issuer_url)
+    config = report_dir.parent / "schemathesis.toml"
+    config.write_text(CONFIG)
     return subprocess.run(
         [
             str(Path(sys.executable).parent / "schemathesis"),
+            "--config-file",
+            str(config),
             "run",
             f"{service.base_url}/api/schema/?format=json",
             "--header",

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -113,8 +114,8 @@ class ClientCredentialsView(ThrottlesInOrder):
         },
     )
     def post(self, request: Request) -> Response:
-        body = request_body(request)
         try:
+            body = request_body(request)
             if body.get("grant_type") != GRANT_TYPE:
                 raise GrantError(
                     "unsupported_grant_type", f"grant_type must be {GRANT_TYPE}."
@@ -136,6 +137,15 @@ class ClientCredentialsView(ThrottlesInOrder):
             },
             headers=NO_STORE,
         )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A body that does not parse (met first by the per-client-id
+        # throttle) is RFC 6749's invalid_request, in its error shape.
+        if isinstance(exc, ParseError):
+            return self.refuse(
+                GrantError("invalid_request", "The request body could not be parsed.")
+            )
+        return super().handle_exception(exc)
 
     def refuse(self, error: GrantError) -> Response:
         """Return the answer of RFC 6749, section 5.2, for ``error``."""

@@ -141,6 +141,20 @@ def test_another_grant_type_is_refused(api_client, client_credentials):
     assert response.json()["error"] == "unsupported_grant_type"
 
 
+def test_a_body_that_does_not_parse_is_an_invalid_request(
+    api_client, client_credentials
+):
+    response = api_client.post(
+        GRANT,
+        '{"grant_type": ',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic(*client_credentials),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
 def test_a_wrong_secret_and_an_unknown_client_answer_alike(
     api_client, client_credentials
 ):
