@@ -27,13 +27,15 @@ from drf_spectacular.extensions import (
     OpenApiViewExtension,
 )
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
+{%- if cookiecutter.mfa == "totp" %}
 from drf_spectacular.utils import (
     OpenApiResponse,
-{%- if cookiecutter.mfa == "totp" %}
     PolymorphicProxySerializer,
-{%- endif %}
     extend_schema,
 )
+{%- else %}
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+{%- endif %}
 from rest_framework import permissions
 {%- if cookiecutter.mfa == "totp" %}
 from rest_framework.serializers import Serializer

@@ -61,13 +61,15 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.api.parsers import BoundedJSONParser
+{%- if cookiecutter.mfa == "totp" %}
 from {{ cookiecutter.project_slug }}.api.schema import (
     INVALID_BODY,
     NOTHING,
-{%- if cookiecutter.mfa == "totp" %}
     tokens_or_mfa_challenge,
-{%- endif %}
 )
+{%- else %}
+from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY, NOTHING
+{%- endif %}
 from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
 
 from . import views
