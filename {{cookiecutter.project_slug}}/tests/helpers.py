@@ -182,7 +182,16 @@ def undocumented(
 
     A key it does not list, a required key missing, a null where the
     property is not nullable: what breaks a client generated from the schema.
+    A ``oneOf`` documents ``body`` when one of its schemas does.
     """
+    if "oneOf" in documented:
+        return min(
+            (
+                undocumented(schema, resolve(schema, each), body)
+                for each in documented["oneOf"]
+            ),
+            key=len,
+        )
     properties = documented.get("properties", {})
     problems = [f"{key} is not documented" for key in body if key not in properties]
     problems += [

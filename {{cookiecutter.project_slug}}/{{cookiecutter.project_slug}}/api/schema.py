@@ -27,13 +27,29 @@ from drf_spectacular.extensions import (
     OpenApiViewExtension,
 )
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
+{%- if cookiecutter.mfa == "totp" %}
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+{%- else %}
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+{%- endif %}
 from rest_framework import permissions
+{%- if cookiecutter.mfa == "totp" %}
+from rest_framework.serializers import Serializer
+{%- endif %}
 from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.settings import api_settings
 
 if TYPE_CHECKING:
     from rest_framework_simplejwt.views import TokenViewBase
+
+{%- if cookiecutter.mfa == "totp" %}
+
+from {{ cookiecutter.project_slug }}.mfa.serializers import MFAChallengeSerializer
+{%- endif %}
 
 from .serializers import ErrorSerializer
 
@@ -43,6 +59,13 @@ UNAUTHENTICATED = OpenApiResponse(
 TOKEN_REFUSED = OpenApiResponse(
     ErrorSerializer, description="The credentials or the token were refused."
 )
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+EMAIL_NOT_VERIFIED = OpenApiResponse(
+    ErrorSerializer,
+    description="The password is right, but the email address is not confirmed "
+    "yet: code email_not_verified.",
+)
+{%- endif %}
 # DRF answers 400 with each invalid field and its messages, or with "detail"
 # when the body could not be parsed at all.
 INVALID_BODY_SCHEMA = {
@@ -189,10 +212,36 @@ class TokenRefreshSerializerSchema(TokenRefreshSerializerExtension):
     match_subclasses = True
 
 
+{%- if cookiecutter.mfa == "totp" %}
+
+
+def tokens_or_mfa_challenge(
+    tokens: type[Serializer] | Serializer, component_name: str
+) -> PolymorphicProxySerializer:
+    """Return the answer of a right password: ``tokens``, or an mfa_token.
+
+    A user with a second factor (and staff who must enrol one) gets an
+    ``MFAChallenge`` instead of tokens (``mfa/login.py``); the two share no
+    field to tell them apart by, so the schema is a plain oneOf.
+    """
+    return PolymorphicProxySerializer(
+        component_name=component_name,
+        serializers=[tokens, MFAChallengeSerializer],
+        resource_type_field_name=None,
+    )
+{%- endif %}
+
+
 class TokenViewSchema(OpenApiViewExtension):
     """Document what each token endpoint answers: its body, and why it refuses.
 
     Obtain and refresh answer tokens; verify and logout an empty object.
+{%- if cookiecutter.mfa == "totp" %}
+    Obtain answers an mfa_token instead when the login needs a second factor.
+{%- endif %}
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+    Obtain refuses (403) the user whose email address is not confirmed.
+{%- endif %}
     """
 
     target_class = "rest_framework_simplejwt.views.TokenViewBase"
@@ -202,6 +251,23 @@ class TokenViewSchema(OpenApiViewExtension):
         target: type[TokenViewBase] = self.target
         documented = type("DocumentedTokenView", (target,), {"__module__": __name__})
         answers_nothing = issubclass(target, ANSWERING_NOTHING)
+{%- if cookiecutter.mfa == "totp" or (cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory") %}
+        responses: dict[int, Any] = {
+            200: NOTHING if answers_nothing else target().get_serializer_class(),
+            400: INVALID_BODY,
+            401: TOKEN_REFUSED,
+        }
+        if issubclass(target, simplejwt_views.TokenObtainPairView):
+{%- if cookiecutter.mfa == "totp" %}
+            responses[200] = tokens_or_mfa_challenge(
+                responses[200], "TokenObtainPairOrMFAChallenge"
+            )
+{%- endif %}
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+            responses[403] = EMAIL_NOT_VERIFIED
+{%- endif %}
+        return extend_schema(responses=responses)(documented)
+{%- else %}
         return extend_schema(
             responses={
                 200: NOTHING if answers_nothing else target().get_serializer_class(),
@@ -209,3 +275,4 @@ class TokenViewSchema(OpenApiViewExtension):
                 401: TOKEN_REFUSED,
             }
         )(documented)
+{%- endif %}

@@ -61,7 +61,15 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.api.parsers import BoundedJSONParser
+{%- if cookiecutter.mfa == "totp" %}
+from {{ cookiecutter.project_slug }}.api.schema import (
+    INVALID_BODY,
+    NOTHING,
+    tokens_or_mfa_challenge,
+)
+{%- else %}
 from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY, NOTHING
+{%- endif %}
 from {{ cookiecutter.project_slug }}.api.serializers import ErrorSerializer
 
 from . import views
@@ -75,7 +83,13 @@ TOKEN_REFUSED = OpenApiResponse(
 )
 CROSS_SITE_LOGIN = OpenApiResponse(
     ErrorSerializer,
+{%- if cookiecutter.account_signup == "open" and cookiecutter.email_verification == "mandatory" %}
+    description="The request came from a page of an origin not trusted, or the "
+    "password is right but the email address is not confirmed yet: code "
+    "email_not_verified.",
+{%- else %}
     description="The request came from a page of an origin not trusted.",
+{%- endif %}
 )
 CSRF_FAILED = OpenApiResponse(
     ErrorSerializer,
@@ -216,7 +230,11 @@ class RefreshFromCookie(CookieTransportView):
 @extend_schema(
     parameters=[SETS_COOKIES],
     responses={
+{%- if cookiecutter.mfa == "totp" %}
+        200: tokens_or_mfa_challenge(ACCESS_TOKEN, "AccessTokenOrMFAChallenge"),
+{%- else %}
         200: ACCESS_TOKEN,
+{%- endif %}
         400: INVALID_BODY,
         401: TOKEN_REFUSED,
         403: CROSS_SITE_LOGIN,
@@ -225,7 +243,12 @@ class RefreshFromCookie(CookieTransportView):
     "refresh token is set in an HttpOnly cookie, and Django's CSRF cookie is set for "
     "the X-CSRFToken header of refresh and logout. Refused from a page of an origin "
     "not trusted. Attempts are limited per client address and per username (429 "
+{%- if cookiecutter.mfa == "totp" %}
+    "with Retry-After over a limit). A login that needs a second factor answers an "
+    "mfa_token instead, and sets no cookie: see POST /api/token/mfa/.",
+{%- else %}
     "with Retry-After over a limit).",
+{%- endif %}
 )
 class TokenObtainPairView(CookieTransportView, views.TokenObtainPairView):
     """Obtain an access token (body) and a refresh token (cookie).

@@ -56,7 +56,9 @@ class EnrolmentConfirmSerializer(CodeSerializer):
 # Answers -------------------------------------------------------------------------
 
 
-class ChallengeSerializer(serializers.Serializer):
+class MFAChallengeSerializer(serializers.Serializer):
+    """A right password, when the login needs a second factor: no tokens yet."""
+
     mfa_required = serializers.BooleanField()
     mfa_enrolment_required = serializers.BooleanField(
         required=False,

@@ -6,7 +6,17 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from .links import link_values
+{%- if cookiecutter.email_verification == "mandatory" %}
+from tests.helpers import (
+    LOGIN_FIELD,
+    PASSWORD,
+    create_user,
+    documented_body,
+    undocumented,
+)
+{%- else %}
 from tests.helpers import LOGIN_FIELD, PASSWORD, create_user
+{%- endif %}
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +61,20 @@ def test_an_unverified_login_follows_the_verification_answer(api_client):
         assert response.json()["code"] == "email_not_verified"
     else:
         assert response.status_code == 200
+{%- if cookiecutter.email_verification == "mandatory" %}
+
+
+def test_the_unverified_login_answers_the_documented_403(api_client, schema):
+    signup(api_client)
+
+    response = login(api_client)
+
+    assert response.status_code == 403
+    documented = schema["paths"]["/api/token/"]["post"]["responses"]["403"]
+    assert "email_not_verified" in documented["description"]
+    body = documented_body(schema, "/api/token/", "post", 403)
+    assert undocumented(schema, body, response.json()) == []
+{%- endif %}
 
 
 def test_an_unverified_wrong_password_is_a_plain_401(api_client):
