@@ -6,7 +6,7 @@ from tests.helpers import LOGIN_FIELD, authorization_header, credentials
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAME = "My Service"
+PROJECT_NAME = "{{ cookiecutter.project_name }}"
 
 
 def test_hello_without_token_is_refused_with_drf_message(api_client):
