@@ -5,7 +5,10 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from {{ cookiecutter.project_slug }}.api.schema import INVALID_BODY, INVALID_BODY_SCHEMA
+from {{ cookiecutter.project_slug }}.api.schema import (
+    INVALID_BODY,
+    INVALID_BODY_SCHEMA,
+)
 
 from .serializers import DetailSerializer
 
