@@ -16,6 +16,7 @@ post_gen = load_hook("post_gen_project")
 def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_options():
     assert sorted(post_gen.unused_paths(default_answers())) == [
         "config/settings/cookie_transport.py",
+        "config/settings/mfa.py",
         "config/settings/verifier.py",
         "my_service/accounts/signup.py",
         "my_service/accounts/tests/test_signup.py",
@@ -24,6 +25,7 @@ def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_option
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
+        "my_service/mfa",
         "my_service/users/tests/test_email_login.py",
         "my_service/verifier",
     ]
@@ -64,6 +66,7 @@ def test_unchosen_options_prune_their_files():
         "Dockerfile",
         "compose.yaml",
         "config/settings/cookie_transport.py",
+        "config/settings/mfa.py",
         "config/settings/token_sessions.py",
         "config/settings/verifier.py",
         "my_service/accounts/signup.py",
@@ -73,6 +76,7 @@ def test_unchosen_options_prune_their_files():
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
         "my_service/issuer/tests/test_rotation.py",
+        "my_service/mfa",
         "my_service/token_sessions",
         "my_service/users/tests/test_email_login.py",
         "my_service/verifier",
