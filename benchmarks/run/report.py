@@ -202,7 +202,7 @@ def accounts_rows(rates_of):
 
     return [
         side_by_side(
-            "accounts: password reset, unknown/known address (req/s)",
+            "accounts: reset, unknown/known address (req/s)",
             "reset_unknown",
             "reset_known",
             ("within", TARGETS["reset_known_vs_unknown"]),
@@ -214,7 +214,7 @@ def accounts_rows(rates_of):
             ("ratio", TARGETS["signup_vs_login"]),
         ),
         side_by_side(
-            "  login with a TOTP code vs password only (logins/s)",
+            "  TOTP login vs password login (logins/s)",
             "password_login",
             "totp_login",
             ("ratio", TARGETS["totp_login_vs_password_login"]),
