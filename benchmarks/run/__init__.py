@@ -15,7 +15,8 @@ What it does, in one run:
    with dependencies present"), a project with refresh rotation and blacklist,
    a project with the cookie transport (refresh token in a cookie, CSRF
    checked), an ES256 issuer and a verifier of its tokens
-   (``service_role=verifier``), and sets up the article's project
+   (``service_role=verifier``), an issuer with open sign-up and TOTP login
+   (the accounts and two-factor rows), and sets up the article's project
    (``jwt_authentication_with_drf/``: its settings and views, Django's default
    PBKDF2 hasher, no connection reuse);
 2. serves each with gunicorn (same worker count; ours through its

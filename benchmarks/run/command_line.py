@@ -79,6 +79,13 @@ def parse_args(argv=None):
         "--redis-url",
         help="serve our projects with this REDIS_URL (default: file cache)",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="LOAD",
+        help="measure only these loads (their names in the JSON's rates, e.g. "
+        "reset_known reset_unknown plain_login signup password_login totp_login)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     options = parser.parse_args(argv)
     if options.quick:

@@ -3,9 +3,19 @@
 import argparse
 import json
 import re
+import secrets
+import time
 import uuid
 
 from benchmarks.run.key_set_proxy import CountingProxy
+from benchmarks.run.logins import (
+    PLAIN_EMAIL,
+    PLAIN_USERNAME,
+    create_login_users,
+    drive,
+    password_login,
+    totp_login,
+)
 from benchmarks.run.projects import (
     BENCHMARKS,
     CLAIMS,
@@ -58,6 +68,22 @@ class Loads:
     def __init__(self, options, workdir):
         self.options = options
         self.workdir = workdir
+        # The benchmark's own users of a server, made on its first login load.
+        self.login_users = {}
+
+    def users_of(self, server):
+        if server.name not in self.login_users:
+            self.login_users[server.name] = create_login_users(server, self.workdir)
+        return self.login_users[server.name]
+
+    def post_json(self, server, path, body):
+        """wrk posting the same JSON body to ``path`` on every request."""
+        return wrk(
+            f"{server.url}{path}",
+            self.options,
+            script="post_json.lua",
+            script_args=[json.dumps(body)],
+        )
 
     def health(self, server):
         return wrk(f"{server.url}/api/health/", self.options)
@@ -140,6 +166,44 @@ class Loads:
             script_args=[""],
         )
 
+    def reset_known(self, server):
+        """A password reset request for an address that has an account."""
+        self.users_of(server)
+        return self.post_json(
+            server, "/api/account/password/reset/", {"email": PLAIN_EMAIL}
+        )
+
+    def reset_unknown(self, server):
+        """The same request for an address nobody has."""
+        body = {"email": "nobody-here@example.com"}
+        return self.post_json(server, "/api/account/password/reset/", body)
+
+    def plain_login(self, server):
+        """POST /api/token/ of a user who is not staff and has no second factor."""
+        password = self.users_of(server).password
+        body = {"username": PLAIN_USERNAME, "password": password}
+        return self.post_json(server, "/api/token/", body)
+
+    def signup(self, server):
+        """A sign-up of a new user on every request (Argon2 hashes its password)."""
+        prefix = f"s{time.monotonic_ns():x}"
+        return wrk(
+            f"{server.url}/api/account/signup/",
+            self.options,
+            script="signup_unique.lua",
+            script_args=[prefix, secrets.token_urlsafe(16)],
+        )
+
+    def password_login_driven(self, server):
+        """``plain_login`` through the Python driver of the two-factor login."""
+        users = self.users_of(server)
+        return drive(lambda: password_login(server, users), self.options)
+
+    def totp_login_driven(self, server):
+        """A login with a password, then a TOTP code (pyotp's) for the mfa_token."""
+        users = self.users_of(server)
+        return drive(lambda: totp_login(server, users), self.options)
+
     def refresh_once(self, server):
         # Enough single-use tokens for a fast server's whole run.
         count = 1000 * self.options.duration
@@ -154,7 +218,7 @@ class Loads:
 
 def measure_rates(options, workdir, servers):
     """Return ``{load: {server: [rates]}}``, alternating servers within each round."""
-    baseline, ours, rotation, cookie, issuer, verifier, no_hook = servers
+    baseline, ours, rotation, cookie, accounts, issuer, verifier, no_hook = servers
     loads = Loads(options, workdir)
     plan = [
         ("health", loads.health, (baseline, ours)),
@@ -165,6 +229,13 @@ def measure_rates(options, workdir, servers):
         ("client_grant", loads.client_grant, (ours,)),
         ("refresh_cookie", loads.refresh_cookie, (cookie,)),
         ("refresh_rotation", loads.refresh_once, (rotation,)),
+        # The accounts and two-factor rows: pairs measured one after the other.
+        ("reset_unknown", loads.reset_unknown, (accounts,)),
+        ("reset_known", loads.reset_known, (accounts,)),
+        ("plain_login", loads.plain_login, (accounts,)),
+        ("signup", loads.signup, (accounts,)),
+        ("password_login", loads.password_login_driven, (accounts,)),
+        ("totp_login", loads.totp_login_driven, (accounts,)),
         # Ratios within one server: each load right after its health.
         ("health", loads.health, (issuer,)),
         ("api", loads.api, (issuer,)),
@@ -175,6 +246,8 @@ def measure_rates(options, workdir, servers):
         ("api_strangers", loads.api_beside_strangers, (verifier,)),
         ("api_issuer_hung", loads.api_issuer_hung, (verifier,)),
     ]
+    if options.only:
+        plan = [step for step in plan if step[0] in options.only]
     warm_up = argparse.Namespace(**{**vars(options), "duration": 2})
     for server in servers:
         Loads(warm_up, workdir).health(server)

@@ -29,6 +29,8 @@ COOKIE_ANSWERS = {"token_transport": "cookie"}
 # An issuer whose keys others can fetch, and a service that trusts its tokens.
 ISSUER_ANSWERS = {"jwt_algorithm": "ES256"}
 VERIFIER_ANSWERS = {"jwt_algorithm": "ES256", "service_role": "verifier"}
+# An issuer with open sign-up and two-factor login (the accounts and MFA rows).
+ACCOUNTS_ANSWERS = {"account_signup": "open", "mfa": "totp"}
 # The iss and aud the issuer puts in its tokens and both services require.
 CLAIMS = {
     "JWT_ISSUER": "https://auth.example.com",
@@ -39,6 +41,7 @@ VARIANTS = {
     "ours": {},
     "rotation": ROTATION_ANSWERS,
     "cookie": COOKIE_ANSWERS,
+    "accounts": ACCOUNTS_ANSWERS,
     "issuer": ISSUER_ANSWERS,
     "verifier": VERIFIER_ANSWERS,
 }
@@ -147,7 +150,14 @@ def template_server(name, project, options, database_url=None):
         DJANGO_SECURE_SSL_REDIRECT="false",
         # The benchmark measures the service, not its brute-force limiter:
         # the limits are raised far above the load (the counting still runs).
-        **dict.fromkeys(GENEROUS_THROTTLE_RATES, "1000000/second"),
+        **dict.fromkeys(
+            [*GENEROUS_THROTTLE_RATES, "DJANGO_THROTTLE_MFA_PER_CLIENT"],
+            "1000000/second",
+        ),
+        # The superuser logs in for the warm-up's /api/ load: with the default,
+        # staff without a device get only an enrolment token (the two-factor
+        # rows log in users who are not staff, whatever this says).
+        MFA_REQUIRED_FOR_STAFF="false",
     )
     if database_url:
         env["DATABASE_URL"] = database_url
