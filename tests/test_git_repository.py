@@ -37,7 +37,13 @@ def test_the_default_bake_is_a_repository_whose_first_commit_holds_no_state(bake
 
     assert git(project, "rev-list", "--count", "HEAD").strip() == "1"
     tracked = set(git(project, "ls-files").split())
-    assert {"manage.py", "uv.lock", "openapi.yaml", ".env.example", ".gitignore"} <= tracked
+    assert {
+        "manage.py",
+        "uv.lock",
+        "openapi.yaml",
+        ".env.example",
+        ".gitignore",
+    } <= tracked
     assert not {".env", "db.sqlite3"} & tracked
     assert not [path for path in tracked if path.startswith(("keys/", ".cache/"))]
     # Everything setup made (.env, keys, the database, the cache) is ignored.

@@ -67,7 +67,9 @@ def run_schemathesis(service, report_dir):
             "--report-dir",
             str(report_dir),
         ],
-        cwd=service.project,
+        # Not the shared bake: Schemathesis leaves its cache (.schemathesis/)
+        # in its working directory.
+        cwd=report_dir.parent,
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,
