@@ -37,12 +37,20 @@ def unused_paths(answers):
         paths += [".github"]
     if answers["service_role"] == "issuer":
         paths += [f"{package}/verifier", "config/settings/verifier.py"]
+        if answers["account_signup"] != "open":
+            paths += [
+                f"{package}/accounts/signup.py",
+                f"{package}/accounts/tests/test_signup.py",
+            ]
     else:
         paths += [
             f"{package}/issuer",
             f"{package}/security_events",
             f"{package}/service_clients",
             "config/settings/security_events.py",
+            f"{package}/users/addresses.py",
+            f"{package}/accounts",
+            "config/settings/accounts.py",
         ]
     if answers["mfa"] != "totp":
         # RequireMFA stays (jwt_auth/permissions.py): it reads the amr claim,
@@ -59,17 +67,6 @@ def unused_paths(answers):
         ]
     if answers["login_field"] != "email":
         paths += [f"{package}/users/tests/test_email_login.py"]
-    if answers["service_role"] != "issuer":
-        paths += [
-            f"{package}/users/addresses.py",
-            f"{package}/accounts",
-            "config/settings/accounts.py",
-        ]
-    elif answers["account_signup"] != "open":
-        paths += [
-            f"{package}/accounts/signup.py",
-            f"{package}/accounts/tests/test_signup.py",
-        ]
     if not answers["rotate_refresh_tokens"]:
         paths += [f"{package}/issuer/tests/test_rotation.py"]
     if answers["database"] == "sqlite":
