@@ -15,12 +15,11 @@ import http.server
 import ssl
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import in_ci, manage
+from tests.support.commands import manage
 from tests.support.serving import (
     GENEROUS_THROTTLE_RATES,
     PRODUCTION_SETTINGS,
@@ -31,7 +30,7 @@ from tests.support.serving import (
 from tests.support.tls import make_certificate
 from tests.support.variants import VARIANTS, variants
 from tests.test_cookie_browser import REFRESH_COOKIE, SPA_PAGE, SPA_PATH, in_page
-from tests.test_openapi import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from tests.test_openapi import headless_chromium
 
 SITE = "example.test"
 API_HOST = f"api.{SITE}"
@@ -65,31 +64,12 @@ def https_static_site(root, cert_file, key_file):
 @pytest.fixture
 def site_browser(tmp_path, certificate):
     """Yield a headless Chromium resolving ``*.example.test`` locally, trusting the test's certificate."""
-    from selenium import webdriver  # noqa: PLC0415 - only the browser tests need it
-    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
-
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        message = f"{CHROMIUM} and {CHROMEDRIVER} are needed (apt-get install chromium chromium-driver)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    flags = (
-        *CHROMIUM_FLAGS,
-        f"--user-data-dir={tmp_path / 'profile'}",
+    with headless_chromium(
+        tmp_path / "profile",
         f"--host-resolver-rules=MAP *.{SITE} 127.0.0.1",
         f"--ignore-certificate-errors-spki-list={certificate.spki_sha256}",
-    )
-    for flag in flags:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(
-        options=options, service=Service(executable_path=CHROMEDRIVER)
-    )
-    try:
+    ) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,9 @@ def served_project(bake, variant):
         yield project, base_url
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """Yield a Selenium driver of a headless Chromium with a fresh profile."""
+@contextmanager
+def headless_chromium(profile_dir, *flags):
+    """Yield a Selenium driver of a headless Chromium with a fresh profile and ``flags``."""
     from selenium import webdriver  # noqa: PLC0415 - only the browser tests need it
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
@@ -64,7 +65,7 @@ def browser(tmp_path):
         pytest.skip(message)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile_dir}", *flags):
         options.add_argument(flag)
     driver = webdriver.Chrome(
         options=options, service=Service(executable_path=CHROMEDRIVER)
@@ -73,6 +74,13 @@ def browser(tmp_path):
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Yield a Selenium driver of a headless Chromium with a fresh profile."""
+    with headless_chromium(tmp_path / "profile") as driver:
+        yield driver
 
 
 def authorize_and_execute(driver, docs_url, credentials, operation):
