@@ -221,8 +221,9 @@ def measure_rates(options, workdir, servers):
     baseline, ours, rotation, cookie, accounts, issuer, verifier, no_hook = servers
     loads = Loads(options, workdir)
     plan = [
-        ("health", loads.health, (baseline, ours)),
-        ("api", loads.api, (baseline, ours)),
+        # The auth cost on every request, header and cookie transports.
+        ("health", loads.health, (baseline, ours, cookie)),
+        ("api", loads.api, (baseline, ours, cookie)),
         # Ours with the default claims hook (roles) and without any.
         ("obtain", loads.obtain, (baseline, ours, no_hook)),
         ("refresh", loads.refresh, (baseline, ours, no_hook)),
