@@ -10,9 +10,11 @@ from pathlib import Path
 
 import benchmarks.run
 from benchmarks.run.bakes import measure_bakes
+from benchmarks.run.conditions import describe, machine, run_conditions, utc_now
 from benchmarks.run.loads import measure_all_rates
 from benchmarks.run.projects import BENCHMARKS, TEMPLATE
-from benchmarks.run.report import conditions, format_table, machine, summary, target_met
+from benchmarks.run.readme import README, write_readme
+from benchmarks.run.report import format_table, summary, table_json
 from tests.support.databases import POSTGRES_URL
 
 
@@ -86,6 +88,16 @@ def parse_args(argv=None):
         help="measure only these loads (their names in the JSON's rates, e.g. "
         "reset_known reset_unknown plain_login signup password_login totp_login)",
     )
+    parser.add_argument(
+        "--token-tables",
+        type=Path,
+        help="add the cleanup rows of this python -m benchmarks.token_tables --json report",
+    )
+    parser.add_argument(
+        "--write-readme",
+        action="store_true",
+        help=f"write this run's table into {README.name} (python -m benchmarks.run.readme)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     options = parser.parse_args(argv)
     if options.quick:
@@ -101,9 +113,13 @@ def main(argv=None):
             "wrk is not installed. On Debian or Ubuntu: sudo apt-get install -y wrk; "
             "on macOS: brew install wrk."
         )
+    token_tables = (
+        json.loads(options.token_tables.read_text()) if options.token_tables else None
+    )
     workdir = Path(tempfile.mkdtemp(prefix="template-benchmark-"))
     print(f"Working in {workdir}", flush=True)
     report = {
+        "conditions": run_conditions(options, utc_now()),
         "machine": machine(),
         "options": {k: str(v) for k, v in vars(options).items()},
     }
@@ -115,22 +131,15 @@ def main(argv=None):
     finally:
         if not options.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    rows = summary(rates, bakes)
-    table = format_table(rows)
-    report |= {
-        "rates": rates,
-        "bakes": bakes,
-        "table": [
-            dict(
-                zip(
-                    ("measure", "baseline", "ours", "ratio", "target"), row, strict=True
-                )
-            )
-            | {"met": target_met(row)}
-            for row in rows
-        ],
-    }
+    rows = summary(rates, bakes, options.database, token_tables)
+    report |= {"rates": rates, "bakes": bakes, "table": table_json(rows)}
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\n{table}\n\n{conditions(options)}\nEvery measurement: {options.json}")
+    print(
+        f"\n{format_table(rows)}\n\n{describe(report['conditions'])}\n"
+        f"Every measurement: {options.json}"
+    )
+    if options.write_readme:
+        write_readme(report, token_tables)
+        print(f"The table is in {README} (python -m benchmarks.run.readme --check).")
     return 0
