@@ -223,6 +223,17 @@ def test_the_block_is_the_same_for_the_same_run():
     assert readme.render_block(run, tables) == block
 
 
+def test_the_record_keeps_what_makes_the_same_block():
+    run, tables = recorded_run(), recorded_token_tables()
+    run["options"] = {"json": "/home/someone/run.json", "template": "/home/someone"}
+    tables["cleanup"]["output"] = "Deleted 500000 tokens."
+    recorded = json.loads(json.dumps(readme.recordable(run, tables)))
+    assert "/home/someone" not in json.dumps(recorded)
+    assert readme.render_block(recorded["run"], recorded["token_tables"]) == (
+        readme.render_block(run, tables)
+    )
+
+
 def test_the_block_says_when_where_and_how_the_run_was_made():
     block = readme.render_block(recorded_run(), recorded_token_tables())
     lines = block.splitlines()
@@ -289,6 +300,14 @@ def test_a_run_not_to_compare_is_marked_provisional(conditions, reason):
     block = readme.render_block(recorded_run(**conditions))
     (line,) = [line for line in block.splitlines() if "Provisional" in line]
     assert reason in line
+
+
+def test_token_tables_smaller_than_the_issues_are_marked_provisional():
+    tables = recorded_token_tables()
+    tables["options"]["rows"] = "20000"
+    block = readme.render_block(recorded_run(), tables)
+    assert "token tables of 20,000 tokens, not 1,000,000" in block
+    assert "| prune_tokens on 20,000 tokens, under load (s) |" in block
 
 
 def test_without_a_token_tables_report_the_block_says_how_to_add_one():

@@ -3,6 +3,7 @@
     python -m benchmarks.run                        # the full run (about 10 minutes)
     python -m benchmarks.run --quick                # one short round, to try it
     python -m benchmarks.run --database postgresql  # every project on PostgreSQL
+    python -m benchmarks.run --write-readme         # and the README's table from it
     python -m benchmarks.run --help
 
 Run it from the template's root with a Python that has the template's test
@@ -14,7 +15,7 @@ What it does, in one run:
 1. bakes the default project (``setup_environment=current``, the timed "bake
    with dependencies present"), a project with refresh rotation and blacklist,
    a project with the cookie transport (refresh token in a cookie, CSRF
-   checked), an ES256 issuer and a verifier of its tokens
+   checked; its ``/api/`` beside its health too), an ES256 issuer and a verifier of its tokens
    (``service_role=verifier``), an issuer with open sign-up and TOTP login
    (the accounts and two-factor rows), and sets up the article's project
    (``jwt_authentication_with_drf/``: its settings and views, Django's default
@@ -26,7 +27,10 @@ What it does, in one run:
    and keeps the median of the rounds;
 4. bakes the project as a newcomer would: a fresh ``.venv`` with uv, and
    with pip;
-5. prints a table of rates and ratios, and writes every measurement as JSON.
+5. prints a table of rates and ratios, each against its target (``report.py``),
+   and writes every measurement as JSON; with ``--write-readme``, the table
+   goes into the template's README too (``python -m benchmarks.run.readme``
+   writes it from a run's JSON later).
 
 Ratios between servers measured in the same run are what to compare across
 machines; absolute rates depend on the machine and on what else it runs.

@@ -16,7 +16,12 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.run.conditions import conditions_of, describe, provisional_reasons
+from benchmarks.run.conditions import (
+    conditions_of,
+    describe,
+    plural,
+    provisional_reasons,
+)
 from benchmarks.run.report import cell, goal_text, summary, target_met
 
 BENCHMARKS = Path(__file__).resolve().parents[1]
@@ -27,6 +32,8 @@ START = (
 )
 END = "<!-- /benchmark-table -->"
 COMMAND = "python -m benchmarks.run.readme"
+# The size issue 23 sets for the cleanup's rows.
+TOKEN_TABLE_ROWS = 1_000_000
 VERDICTS = {True: "met", False: "**NOT met**", None: "not measured"}
 
 
@@ -66,7 +73,8 @@ def token_tables_text(token_tables):
     return (
         "The last three rows: `python -m benchmarks.token_tables` on PostgreSQL, "
         f"{int(options.get('rows', 0)):,} outstanding tokens, "
-        f"{options.get('rounds', '?')} refresh loads of {options.get('duration', '?')} s "
+        f"{plural(int(options.get('rounds', 0)), 'refresh load')} of "
+        f"{options.get('duration', '?')} s "
         f"per table size, {options.get('workers', '?')} workers."
     )
 
@@ -84,6 +92,12 @@ def render_block(run, token_tables=None):
         "(A vs B: B, on the same server and in the same round).",
     ]
     reasons = provisional_reasons(conditions)
+    if token_tables:
+        rows_filled = int(token_tables.get("options", {}).get("rows", 0))
+        if rows_filled < TOKEN_TABLE_ROWS:
+            reasons.append(
+                f"token tables of {rows_filled:,} tokens, not {TOKEN_TABLE_ROWS:,}"
+            )
     if reasons:
         lines += [
             "",
@@ -131,14 +145,38 @@ def current_block(text):
     return START + before_end + END
 
 
+def recordable(run, token_tables=None):
+    """Return what the block is made of, without the machine's paths and logs."""
+    kept_run = {
+        "conditions": conditions_of(run),
+        "rates": run.get("rates", {}),
+        "bakes": run.get("bakes", {}),
+    }
+    if token_tables:
+        options = token_tables.get("options", {})
+        cleanup = token_tables.get("cleanup", {})
+        token_tables = {
+            "options": {
+                name: options[name]
+                for name in ("rows", "rounds", "duration", "workers")
+                if name in options
+            },
+            "small": token_tables.get("small", {}),
+            "large": token_tables.get("large", {}),
+            "cleanup": {
+                "seconds": cleanup.get("seconds"),
+                "loads": cleanup.get("loads", []),
+            },
+        }
+    return {"run": kept_run, "token_tables": token_tables}
+
+
 def write_readme(run, token_tables=None, readme=README, record=RECORD):
     """Write the run's table into the README and record what it was made from."""
-    readme.write_text(
-        replace_block(readme.read_text(), render_block(run, token_tables))
-    )
-    record.write_text(
-        json.dumps({"run": run, "token_tables": token_tables}, indent=2) + "\n"
-    )
+    recorded = recordable(run, token_tables)
+    block = render_block(recorded["run"], recorded["token_tables"])
+    readme.write_text(replace_block(readme.read_text(), block))
+    record.write_text(json.dumps(recorded, indent=2) + "\n")
 
 
 def parse_args(argv=None):
