@@ -90,6 +90,10 @@ def recorded_run(**conditions):
                 "verifier": verifier_api,
             },
             "jwks": {"issuer": outcomes(3200.0, 3100.0)},
+            "password_check": {
+                "baseline": outcomes(3.3, 3.4),
+                "ours": outcomes(33.0, 35.0),
+            },
             "obtain": {
                 "baseline": outcomes(6.9, 7.0),
                 "ours": outcomes(60.0, 58.0),
@@ -195,6 +199,9 @@ def test_ratios_and_verdicts_follow_the_measurements():
     assert rows["api_vs_health"].ours == pytest.approx((2600 / 2700 + 2450 / 2600) / 2)
     assert target_met(rows["api_vs_health"]) is True
     assert target_met(rows["login_vs_article"]) is False  # 8.5, under 9
+    # The hasher alone: the login's ratio cannot exceed it.
+    assert rows["password_check"].ratio == pytest.approx((33 / 3.3 + 35 / 3.4) / 2)
+    assert rows["password_check"].target is None
     assert rows["verifier_key_set_fetches"].ours == 1
     assert rows["bake_current_seconds"].ours == 1.9
     assert target_met(rows["bake_newcomer_pip_seconds"]) is False

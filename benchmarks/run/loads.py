@@ -31,7 +31,7 @@ from benchmarks.run.projects import (
 )
 from benchmarks.run.strangers import strangers
 from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import run
+from tests.support.commands import manage, run
 from tests.support.databases import drop_database
 from tests.support.serving import free_port
 
@@ -60,6 +60,21 @@ def wrk(url, options, *, headers=(), script=None, script_args=()):
     errors = re.search(r"Socket errors: (.*)", output)
     failed += sum(int(n) for n in re.findall(r"\d+", errors[1])) if errors else 0
     return {"rate": rate, "failed": failed}
+
+
+# The first password hasher of a project, checking one password for two
+# seconds of this process's CPU time: what a login cannot be faster than.
+CHECK_PASSWORDS = """
+import time
+from django.contrib.auth.hashers import check_password, make_password
+
+encoded = make_password("a benchmark password")
+checks, started = 0, time.process_time()
+while time.process_time() - started < 2:
+    check_password("a benchmark password", encoded)
+    checks += 1
+print(checks / (time.process_time() - started))
+"""
 
 
 class Loads:
@@ -114,6 +129,16 @@ class Loads:
 
     def jwks(self, server):
         return wrk(f"{server.url}/.well-known/jwks.json", self.options)
+
+    def password_check(self, server):
+        """Password checks per second of one core, with the server's hasher."""
+        printed = manage(
+            server.project,
+            *("shell", "--no-imports", "-c", CHECK_PASSWORDS),
+            settings=server.settings,
+            env=dict(server.env),
+        ).stdout
+        return {"rate": float(printed.split()[-1]), "failed": 0}
 
     def obtain(self, server):
         body = json.dumps({"username": USERNAME, "password": SUPERUSER_PASSWORD})
@@ -224,6 +249,8 @@ def measure_rates(options, workdir, servers):
         # The auth cost on every request, header and cookie transports.
         ("health", loads.health, (baseline, ours, cookie)),
         ("api", loads.api, (baseline, ours, cookie)),
+        # The login's floor: its hasher (Argon2id; the article's PBKDF2).
+        ("password_check", loads.password_check, (baseline, ours)),
         # Ours with the default claims hook (roles) and without any.
         ("obtain", loads.obtain, (baseline, ours, no_hook)),
         ("refresh", loads.refresh, (baseline, ours, no_hook)),

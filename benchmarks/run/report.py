@@ -145,6 +145,11 @@ def summary(rates, bakes, database="sqlite", token_tables=None):
             "verifier",
         ),
         *verifier_rows(rates, rates_of),
+        vs_article(
+            "password_check",
+            "password check, one core (checks/s): the login's floor",
+            "password_check",
+        ),
         vs_article("login_vs_article", "login (POST /api/token/, req/s)", "obtain"),
         pair(
             "login_hook_vs_none",
