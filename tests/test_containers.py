@@ -1,9 +1,10 @@
 """Baked projects' images and compose stacks, built and run with podman.
 
 The article's flow (401 without a token, obtain, the greeting, refresh), the
-current user and logout, through the container and through the stack. Where
-no registry answers, the base images are stand-ins built from Debian's
-packages (see tests/support/engine.py); the test output says so.
+current user and logout, through the container and through the stack; in the
+stack, a password reset emailed through the mail catcher. Where no registry
+answers, the base images are stand-ins built from Debian's packages (see
+tests/support/engine.py); the test output says so.
 """
 
 import os
@@ -12,6 +13,8 @@ import secrets
 import shutil
 import time
 import uuid
+from email import message_from_bytes
+from urllib.request import urlopen
 
 import pytest
 
@@ -32,6 +35,7 @@ from tests.support.engine import (
     require_engine,
     wait_for_exit,
 )
+from tests.support.mail import link_values
 from tests.support.serving import GENEROUS_THROTTLE_RATES, free_port, http
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("containers")]
@@ -41,6 +45,8 @@ ANSWERS = {
     "postgresql-redis": {"database": "postgresql", "use_redis": "yes"},
 }
 START_TIMEOUT_SECONDS = 180
+# The worker polls its queue every second or so, once migrate has finished.
+MAIL_TIMEOUT_SECONDS = 120
 SUPERUSER = {
     "DJANGO_SUPERUSER_USERNAME": "admin",
     "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
@@ -204,27 +210,72 @@ def test_image_serves_the_article_flow_as_an_unprivileged_user(image, tmp_path):
 # The compose stack ----------------------------------------------------------------
 
 
-def compose(project, name, *arguments, port=8000, timeout=900):
+def compose(project, name, *arguments, port=8000, mail_port=8025, timeout=900):
     """Run podman-compose on ``project``'s compose.yaml as the project ``name``."""
     return run(
         ["podman-compose", "--project-name", name, *arguments],
         project,
-        engine_env(WEB_PORT=port),
+        engine_env(WEB_PORT=port, MAIL_UI_PORT=mail_port),
         timeout,
     )
+
+
+def delivered(mail_url, address):
+    """Return the first message to ``address`` Mailpit's API lists (its source, parsed).
+
+    Polls until one arrives; fails after ``MAIL_TIMEOUT_SECONDS``.
+    """
+    deadline = time.monotonic() + MAIL_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        status, _, listed = http("GET", f"{mail_url}/api/v1/messages")
+        assert status == 200, listed
+        for summary in listed["messages"]:
+            if address in [to["Address"] for to in summary["To"]]:
+                with urlopen(
+                    f"{mail_url}/api/v1/message/{summary['ID']}/raw", timeout=10
+                ) as response:
+                    return message_from_bytes(response.read())
+        time.sleep(1)
+    raise AssertionError(f"no email to {address} within {MAIL_TIMEOUT_SECONDS} s")
+
+
+def password_reset_arrives_in_the_mail_catcher(base_url, mail_url, name):
+    """Ask for a reset as the superuser; follow the link Mailpit shows; log in anew."""
+    address = SUPERUSER["DJANGO_SUPERUSER_EMAIL"]
+    status, _, body = http(
+        "POST", f"{base_url}/api/account/password/reset/", {"email": address}
+    )
+    assert status == 202, body
+
+    try:
+        message = delivered(mail_url, address)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{container_logs(f'{name}_worker_1')}") from None
+    link = link_values(message, "reset-password")
+    new_password = secrets.token_urlsafe(16)
+    status, _, body = http(
+        "POST",
+        f"{base_url}/api/account/password/reset/confirm/",
+        {**link, "new_password": new_password},
+    )
+    assert status == 200, body
+    credentials = {"username": "admin", "password": new_password}
+    status, _, body = http("POST", f"{base_url}/api/token/", credentials)
+    assert status == 200, body
 
 
 def test_compose_stack_comes_up_in_order_and_serves_the_article_flow(image):
     """``compose up`` with an implementation that ignores ``depends_on`` conditions.
 
     podman-compose starts every service at once: migrate must wait for the
-    database by itself.
+    database by itself. The worker sends a password reset to the mail
+    service, whose API shows it, and its link sets a new password.
     """
     project, _ = image
     name = f"tt{uuid.uuid4().hex[:8]}"
-    port = free_port()
+    port, mail_port = free_port(), free_port()
     try:
-        compose(project, name, "up", "--detach", port=port)
+        compose(project, name, "up", "--detach", port=port, mail_port=mail_port)
         base_url = f"http://127.0.0.1:{port}"
         assert wait_for_exit(f"{name}_migrate_1") == 0, container_logs(
             f"{name}_migrate_1"
@@ -239,6 +290,9 @@ def test_compose_stack_comes_up_in_order_and_serves_the_article_flow(image):
         )  # fmt: skip
 
         superuser_can_log_in_and_out(base_url)
+        password_reset_arrives_in_the_mail_catcher(
+            base_url, f"http://127.0.0.1:{mail_port}", name
+        )
 
         logs = container_logs(f"{name}_web_1")
         assert not LOGGED_DEFECTS.search(logs), logs
@@ -293,7 +347,7 @@ def test_compose_stack_with_a_key_pair_serves_whoever_owns_the_checkout(
     name = f"tt{uuid.uuid4().hex[:8]}"
     port = free_port()
     try:
-        compose(project, name, "up", "--detach", port=port)
+        compose(project, name, "up", "--detach", port=port, mail_port=free_port())
         base_url = f"http://127.0.0.1:{port}"
         assert wait_for_exit(f"{name}_migrate_1") == 0, container_logs(
             f"{name}_migrate_1"

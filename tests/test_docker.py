@@ -154,7 +154,7 @@ def test_dockerfile_collectstatic_step_works_with_only_its_build_variables(
 # compose.yaml -------------------------------------------------------------------
 
 
-@variants("default", "postgresql", "redis", "rs256")
+@variants("default", "postgresql", "redis", "rs256", "verifier")
 def test_compose_file_follows_the_compose_specification(project):
     run(
         [
@@ -193,6 +193,37 @@ def test_compose_file_names_existing_files_services_and_volumes(project, variant
     assert (
         services["web"]["depends_on"]["migrate"]["condition"]
         == "service_completed_successfully"
+    )
+
+
+@variants("default", "postgresql")
+def test_compose_sends_the_issuers_mail_to_a_mail_catcher_shown_here_only(project):
+    """tests/test_containers.py sends a password reset through it."""
+    compose = compose_file(project)
+    services = compose["services"]
+    mail = services["mail"]
+
+    assert re.fullmatch(r"axllent/mailpit:v\d+\.\d+", mail["image"])
+    assert "build" not in mail
+    assert mail["ports"] == ["127.0.0.1:${MAIL_UI_PORT:-8025}:8025"]
+    for name in ("migrate", "web", "worker"):
+        email_url = services[name]["environment"]["EMAIL_URL"]
+        assert email_url == "${EMAIL_URL:-smtp://mail:1025}", name
+    assert "mail" in services["worker"]["depends_on"]
+    readme = (project / "README.md").read_text()
+    assert "http://localhost:8025/" in readme
+    assert "MAIL_UI_PORT" in readme
+
+
+@variants("verifier")
+def test_a_verifiers_compose_has_no_mail_service(project):
+    services = compose_file(project)["services"]
+
+    assert "mail" not in services
+    assert "worker" not in services
+    assert all(
+        "EMAIL_URL" not in service.get("environment", {})
+        for service in services.values()
     )
 
 

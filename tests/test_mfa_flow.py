@@ -2,12 +2,15 @@
 
 Codes come from pyotp, as an authenticator app computes them. Both
 transports: tokens in bodies (header) and the refresh token in a cookie.
+The header issuer signs with ES256, so that a verifier trusting its JWKS
+can check the second factor its tokens carry.
 """
 
 import base64
 import http.cookiejar
 import json
 import secrets
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -15,15 +18,35 @@ import urllib.request
 import pyotp
 import pytest
 
-from tests.support.baking import SUPERUSER_PASSWORD
-from tests.support.commands import manage
-from tests.support.serving import served
+from tests.support.baking import SUPERUSER_PASSWORD, read_dotenv
+from tests.support.commands import manage, project_env
+from tests.support.serving import GENEROUS_THROTTLE_RATES, free_port, served
+from tests.support.variants import VARIANTS
 
 FLOWS = {
-    "mfa-header": {"mfa": "totp"},
+    "mfa-header": {"mfa": "totp", "jwt_algorithm": "ES256"},
     "mfa-cookie": {"mfa": "totp", "token_transport": "cookie"},
 }
 PASSWORD = "correct horse battery staple"
+# A view of the verifier that only a two-factor login opens.
+MFA_VIEWS = """
+from django.urls import path
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from {package}.jwt_auth.permissions import RequireMFA
+
+
+class Payouts(APIView):
+    permission_classes = (IsAuthenticated, RequireMFA)
+
+    def get(self, request):
+        return Response({{"amr": request.auth["amr"]}})
+
+
+urlpatterns = [path("api/payouts/", Payouts.as_view())]
+"""
 
 pytestmark = pytest.mark.slow
 
@@ -198,3 +221,59 @@ def test_staff_without_a_device_get_no_api_token(served_mfa):
     assert body["mfa_enrolment_required"] is True
     assert "access" not in body
     assert browser.cookie("refresh_token") is None
+
+
+@pytest.fixture
+def issuer_and_verifier(bake, tmp_path):
+    """Serve the ES256 header issuer and a verifier with a RequireMFA view.
+
+    The verifier takes the issuer's public keys from its JWKS URL, and the
+    issuer signs the issuer and audience the verifier's .env requires.
+    """
+    issuer = bake(**FLOWS["mfa-header"]).project_path
+    verifier = shutil.copytree(
+        bake(**VARIANTS["verifier"]).project_path, tmp_path / "verifier"
+    )
+    package = next(verifier.glob("*/jwt_auth")).parent.name
+    (verifier / "mfa_views.py").write_text(MFA_VIEWS.format(package=package))
+    with (verifier / "config/urls.py").open("a") as urls:
+        urls.write("\nfrom mfa_views import urlpatterns as mfa\n\nurlpatterns += mfa\n")
+    claims = {key: read_dotenv(verifier)[key] for key in ("JWT_ISSUER", "JWT_AUDIENCE")}
+    issuer_port = free_port()
+    verifier_env = project_env(
+        JWT_JWKS_URL=f"http://127.0.0.1:{issuer_port}/.well-known/jwks.json", **claims
+    )
+    with (
+        served(
+            issuer,
+            env=project_env(**GENEROUS_THROTTLE_RATES, **claims),
+            port=issuer_port,
+        ) as issuer_url,
+        served(verifier, env=verifier_env) as verifier_url,
+    ):
+        yield issuer, issuer_url, verifier_url
+
+
+@pytest.mark.xdist_group("mfa-header")
+def test_a_verifiers_require_mfa_view_takes_the_mfa_token_only(issuer_and_verifier):
+    issuer, issuer_url, verifier_url = issuer_and_verifier
+    browser = Browser(issuer_url)
+    enrolled = new_user(issuer)
+    totp, _recovery_codes = enrol(Browser(issuer_url), enrolled)
+    status, tokens = second_step(
+        browser, mfa_token(browser, enrolled), code_at(totp, 0)
+    )
+    assert status == 200, tokens
+    status, password_only = log_in(browser, new_user(issuer))
+    assert status == 200, password_only
+    assert "otp" not in claims(password_only["access"]).get("amr", [])
+    verifier = Browser(verifier_url)
+
+    status, body = verifier.call("GET", "/api/payouts/", access=tokens["access"])
+    assert (status, body) == (200, {"amr": ["pwd", "otp"]})
+
+    status, body = verifier.call("GET", "/api/payouts/", access=password_only["access"])
+    assert (status, body["code"]) == (403, "mfa_required")
+    # The same token opens the verifier's views that ask for no second factor.
+    status, body = verifier.call("GET", "/api/me/", access=password_only["access"])
+    assert status == 200, body

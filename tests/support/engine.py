@@ -4,9 +4,12 @@ The images a baked project's Dockerfile and compose.yaml start from come from
 a registry when one answers (as on GitHub Actions). Where none does, stand-ins
 are built from Debian's packages: a Debian base made with debootstrap from the
 Debian mirror and ``podman import``, tagged as the Dockerfile's ``FROM`` image,
-and images with Debian's ``postgresql`` and ``redis-server`` tagged as compose's
-``postgres`` and ``redis``. Images are kept between runs, by tag: a second run
-neither pulls nor builds them again.
+images with Debian's ``postgresql`` and ``redis-server`` tagged as compose's
+``postgres`` and ``redis``, and a small SMTP server with Mailpit's message API
+(Debian's ``python3-aiosmtpd``) tagged as compose's ``axllent/mailpit``: Mailpit
+is a Go program whose web UI is built with npm, which no Debian package has.
+Images are kept between runs, by tag: a second run neither pulls nor builds
+them again.
 """
 
 import json
@@ -88,10 +91,13 @@ def unavailable(reason):
 
 
 def qualified(reference):
-    """Return a Docker Hub short name as podman stores it: ``docker.io/library/...``."""
+    """Return a Docker Hub short name as podman stores it: ``docker.io/[library/]...``."""
     if "/" not in reference:
         return f"docker.io/library/{reference}"
-    return reference
+    first = reference.split("/")[0]
+    if "." in first or ":" in first or first == "localhost":
+        return reference
+    return f"docker.io/{reference}"
 
 
 # Images ---------------------------------------------------------------------------
@@ -141,6 +147,13 @@ def build_stand_in(reference):
         return service_stand_in(reference, POSTGRES_STAND_IN, "postgresql")
     if name == "redis":
         return service_stand_in(reference, REDIS_STAND_IN, "redis-server")
+    if name == "mailpit":
+        return service_stand_in(
+            reference,
+            MAILPIT_STAND_IN,
+            "python3-aiosmtpd",
+            files={"mailpit": MAILPIT_SERVER},
+        )
     raise NoStandInError(f"no stand-in is known for {name}")
 
 
@@ -241,15 +254,133 @@ CMD ["redis-server", "--protected-mode", "no", "--save", ""]
 """
 
 
-def service_stand_in(reference, containerfile, package):
-    """Build ``reference`` from the Python stand-in plus Debian's ``package``."""
+MAILPIT_STAND_IN = """\
+FROM {base}
+RUN apt-get update -qq \\
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-aiosmtpd \\
+    && rm -rf /var/lib/apt/lists/*
+COPY --chmod=755 mailpit /mailpit
+USER nobody
+EXPOSE 1025 8025
+CMD ["/mailpit"]
+"""
+
+# What the tests use of the real Mailpit: SMTP on 1025, taking any message
+# without authentication, and on 8025 its API (mailpit.axllent.org/docs/api-v1):
+# the list of messages (newest first), one message, its source, and readyz.
+MAILPIT_SERVER = """\
+#!/usr/bin/python3
+import email
+import json
+import re
+import signal
+import sys
+import threading
+import uuid
+from datetime import datetime, timezone
+from email import policy
+from email.utils import getaddresses
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+
+messages = []
+lock = threading.Lock()
+
+
+def addresses(header):
+    return [{"Name": name, "Address": address} for name, address in getaddresses([header or ""])]
+
+
+class Inbox:
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+        text = parsed.get_body(("plain",))
+        html = parsed.get_body(("html",))
+        message = {
+            "ID": uuid.uuid4().hex,
+            "MessageID": (parsed["Message-ID"] or "").strip("<>"),
+            "Read": False,
+            "From": (addresses(parsed["From"]) or [{}])[0],
+            "To": addresses(parsed["To"]),
+            "Cc": addresses(parsed["Cc"]) if parsed["Cc"] else [],
+            "Bcc": [],
+            "ReplyTo": addresses(parsed["Reply-To"]) if parsed["Reply-To"] else [],
+            "Subject": parsed["Subject"] or "",
+            "Created": datetime.now(timezone.utc).isoformat(),
+            "Tags": [],
+            "Size": len(envelope.content),
+            "Attachments": 0,
+            "Text": text.get_content() if text else "",
+            "HTML": html.get_content() if html else "",
+            "raw": envelope.content,
+        }
+        with lock:
+            messages.insert(0, message)
+        return "250 OK"
+
+
+SUMMARY = ("ID", "MessageID", "Read", "From", "To", "Cc", "Bcc", "ReplyTo",
+           "Subject", "Created", "Tags", "Size", "Attachments")
+
+
+class Api(BaseHTTPRequestHandler):
+    def do_GET(self):
+        with lock:
+            found = {message["ID"]: message for message in messages}
+            listed = [{key: message[key] for key in SUMMARY} for message in messages]
+        one = re.fullmatch(r"/api/v1/message/(\\w+)(/raw)?", self.path)
+        if self.path in ("/readyz", "/livez"):
+            self.answer(200, b"ok", "text/plain")
+        elif self.path.split("?")[0] == "/api/v1/messages":
+            body = {"total": len(listed), "unread": len(listed), "count": len(listed),
+                    "messages_count": len(listed), "start": 0, "tags": [], "messages": listed}
+            self.answer(200, json.dumps(body).encode(), "application/json")
+        elif one and one[1] in found:
+            message = found[one[1]]
+            if one[2]:
+                self.answer(200, message["raw"], "text/plain")
+            else:
+                body = {key: value for key, value in message.items() if key != "raw"}
+                self.answer(200, json.dumps(body).encode(), "application/json")
+        else:
+            self.answer(404, b"not found", "text/plain")
+
+    def answer(self, status, body, content_type):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+# PID 1 of its container: without a handler, SIGTERM would be ignored.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+if sys.argv[1:] == ["readyz"]:
+    sys.exit(0)
+Controller(Inbox(), hostname="0.0.0.0", port=1025).start()
+print("stand-in Mailpit: SMTP on 1025, API on 8025", flush=True)
+ThreadingHTTPServer(("0.0.0.0", 8025), Api).serve_forever()
+"""
+
+
+def service_stand_in(reference, containerfile, package, files=None):
+    """Build ``reference`` from the Python stand-in plus Debian's ``package``.
+
+    ``files`` (name: text) go into the build context, beside the
+    PostgreSQL stand-in's ``entrypoint``.
+    """
     base = qualified(f"python:{DEBIAN_PYTHON}-slim")
     if podman_status("image", "exists", base).returncode != 0:
         python_stand_in(base, f"{DEBIAN_PYTHON}-slim")
     description = f"a stand-in: Debian {DEBIAN_SUITE}'s {package}"
     with tempfile.TemporaryDirectory(prefix="stand-in-") as directory:
         (Path(directory) / "Containerfile").write_text(containerfile.format(base=base))
-        (Path(directory) / "entrypoint").write_text(POSTGRES_ENTRYPOINT)
+        for name, text in {"entrypoint": POSTGRES_ENTRYPOINT, **(files or {})}.items():
+            (Path(directory) / name).write_text(text)
         podman(
             "build",
             "--pull=never",
