@@ -5,8 +5,10 @@ The matrix is each option against the defaults, plus the pairs that interact
 runs on the same xdist worker, so each variant is baked once per run.
 """
 
+import fcntl
 import hashlib
 import json
+import os
 import re
 import stat
 import sys
@@ -90,8 +92,13 @@ def test_baked_project_is_ruff_clean(project):
 
 @pytest.fixture(scope="session")
 def mypy_caches(tmp_path_factory):
-    """The mypy caches of a worker: the bakes share the analysis of the packages."""
-    return tmp_path_factory.mktemp("mypy-caches")
+    """The mypy caches of the run, shared by its workers and their bakes."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # each worker's folder is in the run's
+    caches = run_folder / "mypy-caches"
+    caches.mkdir(exist_ok=True)
+    return caches
 
 
 def mypy_cache(caches, project):
@@ -114,7 +121,10 @@ def mypy_cache(caches, project):
 def test_baked_project_is_type_clean(project, mypy_caches):
     # The configuration is the project's own (pyproject.toml), as its CI runs it.
     cache = mypy_cache(mypy_caches, project)
-    run([sys.executable, "-m", "mypy", "--cache-dir", str(cache)], project)
+    # One mypy at a time per cache: the other worker's waits, then finds it warm.
+    with open(cache.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run([sys.executable, "-m", "mypy", "--cache-dir", str(cache)], project)
 
 
 @variants(*ALL)
