@@ -5,7 +5,10 @@ The matrix is each option against the defaults, plus the pairs that interact
 runs on the same xdist worker, so each variant is baked once per run.
 """
 
+import fcntl
+import hashlib
 import json
+import os
 import re
 import stat
 import sys
@@ -13,23 +16,61 @@ import sys
 import pytest
 
 from tests.support.baking import project_files
-from tests.support.commands import manage, run
-from tests.support.variants import VARIANTS, variants
+from tests.support.commands import manage, project_env, run
+from tests.support.variants import (
+    PARTIAL_SUITES,
+    SIGNING_TESTS,
+    VARIANTS,
+    generated_tests,
+    variants,
+)
 
-# The algorithms not in VARIANTS: baked and proven by their own suites only.
+# The algorithms not in VARIANTS: baked, and proven by the tests of their own suite
+# that sign and verify tokens (SIGNING_TESTS).
 OTHER_ALGORITHMS = ("HS384", "RS384", "RS512", "ES384", "ES512", "PS384", "PS512")
 
+
+# The answers whose values are free text: their variants run the tests that read them.
+FREE_TEXT_ANSWERS = {
+    "auth_header_types",
+    "access_token_lifetime_minutes",
+    "refresh_token_lifetime_days",
+    "project_name",
+    "project_slug",
+    "description",
+}
 
 ALL = tuple(VARIANTS)
 
 
-@variants(*ALL)
-def test_baked_project_passes_its_own_test_suite(project):
-    result = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project
-    )
+def run_generated_suite(project, paths=()):
+    """Run the baked project's own tests (``paths`` of PARTIAL_SUITES, or all)."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    result = run([*command, *generated_tests(paths, project)], project)
 
     assert " passed" in result.stdout
+
+
+@variants(*ALL)
+def test_baked_project_passes_its_own_test_suite(project, variant):
+    run_generated_suite(project, PARTIAL_SUITES.get(variant, ()))
+
+
+def test_every_chosen_answer_has_a_variant_running_the_whole_generated_suite():
+    whole = [VARIANTS[name] for name in VARIANTS if name not in PARTIAL_SUITES]
+    chosen = {
+        (answer, value)
+        for answers in VARIANTS.values()
+        for answer, value in answers.items()
+        if answer not in FREE_TEXT_ANSWERS
+    }
+
+    assert {
+        (answer, value)
+        for answer, value in chosen
+        if not any(answers.get(answer) == value for answers in whole)
+    } == set()
+    assert "default" not in PARTIAL_SUITES
 
 
 @variants(*ALL)
@@ -50,15 +91,40 @@ def test_baked_project_is_ruff_clean(project):
 
 
 @pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory):
-    """A mypy cache per worker: the bakes share the analysis of the packages."""
-    return tmp_path_factory.mktemp("mypy-cache")
+def mypy_caches(tmp_path_factory):
+    """The mypy caches of the run, shared by its workers and their bakes."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # each worker's folder is in the run's
+    caches = run_folder / "mypy-caches"
+    caches.mkdir(exist_ok=True)
+    return caches
+
+
+def mypy_cache(caches, project):
+    """Return the cache of the bakes whose Django settings mypy's plugin shares.
+
+    django-stubs' plugin makes its installed apps, user model and auto field
+    part of mypy's cache: a bake with other apps would discard, then rewrite,
+    a cache shared with every bake, and the next bake would check everything again.
+    """
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.INSTALLED_APPS, s.AUTH_USER_MODEL, s.DEFAULT_AUTO_FIELD)"
+    )
+    env = project_env(DJANGO_SETTINGS_MODULE="config.settings.test")
+    plugin_data = run([sys.executable, "-c", script], project, env=env).stdout
+    return caches / hashlib.sha256(plugin_data.encode()).hexdigest()[:16]
 
 
 @variants(*ALL)
-def test_baked_project_is_type_clean(project, mypy_cache):
+def test_baked_project_is_type_clean(project, mypy_caches):
     # The configuration is the project's own (pyproject.toml), as its CI runs it.
-    run([sys.executable, "-m", "mypy", "--cache-dir", str(mypy_cache)], project)
+    cache = mypy_cache(mypy_caches, project)
+    # One mypy at a time per cache: the other worker's waits, then finds it warm.
+    with open(cache.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run([sys.executable, "-m", "mypy", "--cache-dir", str(cache)], project)
 
 
 @variants(*ALL)
@@ -122,7 +188,7 @@ def test_private_key_is_readable_by_its_owner_only(project):
 def test_every_other_algorithm_bakes_and_signs_with_its_keys(bake, algorithm):
     project = bake(jwt_algorithm=algorithm).project_path
 
-    run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    run_generated_suite(project, SIGNING_TESTS)
     assert verify_generated_keys(project) == {"alg": algorithm, "verified": True}
 
 

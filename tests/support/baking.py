@@ -29,7 +29,9 @@ def project_files(project):
         ".ruff_cache",
         ".hypothesis",
     }
-    skipped |= {"keys", ".cache", ".superuser-password"}
+    # State made after the bake: setup's keys and cache, and the static files
+    # that serving a shared bake in production collects (git ignores them).
+    skipped |= {"keys", ".cache", ".superuser-password", "staticfiles"}
     for path in sorted(Path(project).rglob("*")):
         state = path.name in {".env", "db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"}
         if (
