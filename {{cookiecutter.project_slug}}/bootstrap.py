@@ -16,19 +16,21 @@ It puts in order steps that each also run alone:
   lacks (pip or uv; the versions already installed are kept), and create
   uv.lock when uv is at hand;
 - write .env from .env.example with a fresh DJANGO_SECRET_KEY, unless it exists;
-- python manage.py generate_jwt_keys
+{%- if cookiecutter.service_role == "issuer" %}
+- python manage.py generate_jwt_keys{% endif %}
 {%- if cookiecutter.database == "postgresql" %}
 - python manage.py create_database{% endif %}
-- python manage.py migrate --noinput, while
-  python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
+- python manage.py migrate --noinput
+- python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
   writes the API schema unless it exists (commit it: CI checks it is the one served)
 - python manage.py createsuperuser --noinput (the password comes from
   DJANGO_SUPERUSER_PASSWORD and must pass the password validators, or is
   generated and shown once; an existing superuser is kept).
 
-When a step fails, nothing already written is removed and the command that
-finishes the setup is printed. Only the standard library is used here, so this
-runs before anything is installed.
+The management commands run in one process (config/setup_steps.py), so that
+Django starts once for all of them. When a step fails, nothing already
+written is removed and the command that finishes the setup is printed. Only
+the standard library is used here, so this runs before anything is installed.
 """
 
 from __future__ import annotations
@@ -290,8 +292,14 @@ def write_dotenv() -> None:
     report(step, "written with a new DJANGO_SECRET_KEY (readable by you only)")
 
 
-def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
-    """Return the ``manage.py`` commands of the setup, in order, each with its step name."""
+def manage_commands(
+    superuser: bool, schema: bool = False
+) -> list[tuple[str, list[str]]]:
+    """Return the ``manage.py`` commands of the setup, in order, each with its step name.
+
+    ``schema``: write openapi.yaml too, after migrate (before the superuser,
+    whose password may be refused).
+    """
     commands = [
 {%- if cookiecutter.service_role == "issuer" %}
         ("JWT keys", ["generate_jwt_keys"]),{% endif %}
@@ -299,38 +307,32 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
         ("database", ["create_database"]),{% endif %}
         ("migrate", ["migrate", "--noinput"]),
     ]
+    if schema:
+        commands.append(("API schema", SCHEMA_COMMAND))
     if superuser:
         commands.append(("superuser", ["createsuperuser", "--noinput"]))
     return commands
 
 
-def start_schema(python: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
-    """Start writing openapi.yaml unless it exists; return the process.
-
-    The schema needs the settings (and their keys), not the database: it is
-    written while migrate runs.
-    """
-    step = "API schema"
-    if SCHEMA.exists():
-        report(step, f"kept {SCHEMA.name}")
-        return None
-    report(step, shlex.join(["manage.py", *SCHEMA_COMMAND]))
+def run_manage_commands(
+    python: Path, commands: list[tuple[str, list[str]]], env: dict[str, str]
+) -> None:
+    """Run ``commands`` in one ``python`` process; raise ``SetupStepError`` naming the failed one."""
+    # config/setup_steps.py exits with FIRST_STEP_STATUS plus the failed step's index.
+    first_step_status = 10
+    process = [str(python), "-m", "config.setup_steps", json.dumps(commands)]
     try:
-        return subprocess.Popen(
-            [str(python), "manage.py", *SCHEMA_COMMAND], cwd=ROOT, env=env
-        )
+        status = subprocess.run(process, cwd=ROOT, env=env, check=False).returncode
     except OSError as error:
-        raise SetupStepError(step, str(error)) from error
-
-
-def finish_schema(writing: subprocess.Popen[bytes] | None) -> None:
-    """Wait for ``start_schema``'s process; raise ``SetupStepError`` when it failed."""
-    if writing is None:
+        raise SetupStepError(commands[0][0], str(error)) from error
+    if status == 0:
         return
-    if writing.wait() != 0:
-        SCHEMA.unlink(missing_ok=True)
-        raise SetupStepError("API schema", f"exit status {writing.returncode}")
-    report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
+    index = status - first_step_status
+    if 0 <= index < len(commands):
+        step, arguments = commands[index]
+        raise SetupStepError(step, f"manage.py {arguments[0]} stopped (see above)")
+    # It stopped before its first step (no Django there, say).
+    raise SetupStepError(commands[0][0], f"exit status {status}")
 
 
 def print_next_steps(python: Path, superuser: bool) -> None:
@@ -411,22 +413,25 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     args = parse_args(argv)
-    locking = writing_schema = None
+    locking = None
     try:
         python, locking = prepare_python(args.env, args.install)
         write_dotenv()
-        env = {**SUPERUSER, **os.environ}
-        for step, arguments in manage_commands(args.superuser):
-            if step == "migrate":
-                writing_schema = start_schema(python, env)
-            report(step, shlex.join(["manage.py", *arguments]))
-            run(step, [str(python), "manage.py", *arguments], env)
-        finish_schema(writing_schema)
+        if SCHEMA.exists():
+            report("API schema", f"kept {SCHEMA.name}")
+        commands = manage_commands(args.superuser, schema=not SCHEMA.exists())
+        try:
+            run_manage_commands(python, commands, {**SUPERUSER, **os.environ})
+        except SetupStepError as error:
+            if error.step == "API schema":
+                SCHEMA.unlink(missing_ok=True)
+            raise
+        if ("API schema", SCHEMA_COMMAND) in commands:
+            report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
         finish_lock(locking)
     except SetupStepError as error:
-        for process in (locking, writing_schema):
-            if process is not None:
-                process.wait()
+        if locking is not None:
+            locking.wait()
         finish = shlex.join([sys.executable, "bootstrap.py", *argv])
         print(
             f"bootstrap: {error.step} failed: {error.reason}\n"
