@@ -116,6 +116,21 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+def pip_installs_elsewhere() -> bool:
+    """Return True when this Python's pip can install into another environment.
+
+    pip 22.3 and later take ``--python``: .venv then needs no pip of its own,
+    whose installation (ensurepip) takes seconds.
+    """
+    from importlib import metadata
+
+    try:
+        version = metadata.version("pip")
+    except metadata.PackageNotFoundError:
+        return False
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:2]) >= (22, 3)
+
+
 def create_venv(uv: str | None) -> None:
     """Create .venv with the Python running this script, never downloading one."""
     step = "virtual environment"
@@ -126,7 +141,9 @@ def create_venv(uv: str | None) -> None:
         command = [uv, "venv", "--quiet", "--python", sys.executable, str(VENV)]
         run(step, command, {**os.environ, "UV_PYTHON_DOWNLOADS": "never"})
     else:
-        run(step, [sys.executable, "-m", "venv", str(VENV)])
+        # As uv's: no pip inside; uv installs there, and pip from here installs uv.
+        without_pip = ["--without-pip"] if pip_installs_elsewhere() else []
+        run(step, [sys.executable, "-m", "venv", *without_pip, str(VENV)])
     tool = "uv" if uv else "venv"
     report(step, f"created {VENV.name} with {tool} (Python {sys.version.split()[0]})")
 
@@ -180,7 +197,11 @@ def install_uv_with_pip(python: Path) -> str:
     version = locked_version("uv")
     declared = [req for req in declared_requirements() if re.match(r"uv\b", req)]
     requirement = f"uv=={version}" if version else (declared or ["uv"])[0]
-    command = [str(python), "-m", "pip", "install", "--quiet", requirement]
+    if pip_installs_elsewhere():
+        pip = [sys.executable, "-m", "pip", "--python", str(python)]
+    else:
+        pip = [str(python), "-m", "pip"]
+    command = [*pip, "install", "--quiet", requirement]
     run("dependencies", command, {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     uv = uv_next_to(python)
     if uv is None:
