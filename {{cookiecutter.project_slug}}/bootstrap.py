@@ -237,13 +237,12 @@ def finish_lock(locking: subprocess.Popen[bytes] | None) -> None:
 
 def sync_locked(uv: str) -> None:
     """Make .venv hold exactly what uv.lock pins: install, upgrade, downgrade, remove."""
-    # No --compile-bytecode: it compiles every package again on each run
-    # (half a second); Python compiles what it imports, once. Unless Python
-    # may not keep what it compiles (PYTHONDONTWRITEBYTECODE): then every
-    # manage.py step would compile Django anew (a second each).
+    # No --compile-bytecode: it compiles every package (mypy's and the test
+    # tools' too) on each run, seconds of work; Python compiles what it
+    # imports, once. Even with PYTHONDONTWRITEBYTECODE, which keeps it from
+    # saving that work: the setup steps share one process, so they compile
+    # Django once per run, not once per step.
     command = [uv, "sync", "--frozen", "--extra", "dev", "--quiet"]
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        command.append("--compile-bytecode")
     run("dependencies", command, uv_environment(UV_PROJECT_ENVIRONMENT=str(VENV)))
     report("dependencies", f"{VENV.name} holds exactly {LOCK.name}")
 
