@@ -67,6 +67,9 @@ DOTENV = ROOT / ".env"
 LOCK = ROOT / "uv.lock"
 SCHEMA = ROOT / "openapi.yaml"
 SCHEMA_COMMAND = ["spectacular", "--file", SCHEMA.name, "--validate", "--fail-on-warn"]
+# config/setup_steps.py runs the management commands; a failed one ends it
+# with this exit status plus the command's index.
+FIRST_STEP_STATUS = 10
 
 
 class SetupStepError(Exception):
@@ -338,8 +341,6 @@ def run_manage_commands(
     python: Path, commands: list[tuple[str, list[str]]], env: dict[str, str]
 ) -> None:
     """Run ``commands`` in one ``python`` process; raise ``SetupStepError`` naming the failed one."""
-    # config/setup_steps.py exits with FIRST_STEP_STATUS plus the failed step's index.
-    first_step_status = 10
     process = [str(python), "-m", "config.setup_steps", json.dumps(commands)]
     try:
         status = subprocess.run(process, cwd=ROOT, env=env, check=False).returncode
@@ -347,12 +348,28 @@ def run_manage_commands(
         raise SetupStepError(commands[0][0], str(error)) from error
     if status == 0:
         return
-    index = status - first_step_status
+    index = status - FIRST_STEP_STATUS
     if 0 <= index < len(commands):
         step, arguments = commands[index]
         raise SetupStepError(step, f"manage.py {arguments[0]} stopped (see above)")
     # It stopped before its first step (no Django there, say).
     raise SetupStepError(commands[0][0], f"exit status {status}")
+
+
+def set_up_with_django(python: Path, superuser: bool) -> None:
+    """Run the management commands of the setup, openapi.yaml's unless it exists."""
+    schema = not SCHEMA.exists()
+    if not schema:
+        report("API schema", f"kept {SCHEMA.name}")
+    commands = manage_commands(superuser, schema=schema)
+    try:
+        run_manage_commands(python, commands, {**SUPERUSER, **os.environ})
+    except SetupStepError as error:
+        if error.step == "API schema":
+            SCHEMA.unlink(missing_ok=True)
+        raise
+    if schema:
+        report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
 
 
 def print_next_steps(python: Path, superuser: bool) -> None:
@@ -437,17 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         python, locking = prepare_python(args.env, args.install)
         write_dotenv()
-        if SCHEMA.exists():
-            report("API schema", f"kept {SCHEMA.name}")
-        commands = manage_commands(args.superuser, schema=not SCHEMA.exists())
-        try:
-            run_manage_commands(python, commands, {**SUPERUSER, **os.environ})
-        except SetupStepError as error:
-            if error.step == "API schema":
-                SCHEMA.unlink(missing_ok=True)
-            raise
-        if ("API schema", SCHEMA_COMMAND) in commands:
-            report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
+        set_up_with_django(python, args.superuser)
         finish_lock(locking)
     except SetupStepError as error:
         if locking is not None:
