@@ -43,6 +43,8 @@ def test_newcomer_bake_creates_a_working_virtual_environment(cookies, capfd, ins
     python = project / ".venv" / "bin" / "python"
     assert f"created .venv with {'uv' if installer == 'uv' else 'venv'}" in output
     assert ("installed uv" in output) == (installer == "pip")
+    # Neither installs pip into .venv: ensurepip alone took seconds.
+    assert not (project / ".venv" / "bin" / "pip").exists()
     assert "created uv.lock" in output
     assert ".venv holds exactly uv.lock" in output
     run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)

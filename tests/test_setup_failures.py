@@ -78,6 +78,26 @@ def test_unreachable_database_fails_the_bake_in_strict_mode(cookies, capfd):
     assert "TEMPLATE_STRICT_SETUP is set" in "".join(capfd.readouterr())
 
 
+def test_setup_with_a_python_lacking_django_names_the_first_step(cookies, tmp_path):
+    with bake_environment():
+        project = cookies.bake(extra_context={"setup_environment": "skip"}).project_path
+    bare = tmp_path / "bare"
+    execute([sys.executable, "-m", "venv", "--without-pip", str(bare)], tmp_path)
+    python = bare / "bin" / "python"
+
+    completed = execute(
+        [python, "bootstrap.py", "--env", "current", "--no-install"],
+        project,
+        project_env(),
+    )
+
+    assert completed.returncode == 1
+    assert "No module named 'django'" in completed.stderr
+    assert "bootstrap: JWT keys failed: exit status 1" in completed.stderr
+    finish = f"cd {project} && {python} bootstrap.py --env current --no-install"
+    assert finish in completed.stderr
+
+
 def test_skip_writes_files_only_and_says_how_to_set_up(cookies, capfd):
     with bake_environment():
         result = cookies.bake(extra_context={"setup_environment": "skip"})

@@ -16,19 +16,21 @@ It puts in order steps that each also run alone:
   lacks (pip or uv; the versions already installed are kept), and create
   uv.lock when uv is at hand;
 - write .env from .env.example with a fresh DJANGO_SECRET_KEY, unless it exists;
-- python manage.py generate_jwt_keys
+{%- if cookiecutter.service_role == "issuer" %}
+- python manage.py generate_jwt_keys{% endif %}
 {%- if cookiecutter.database == "postgresql" %}
 - python manage.py create_database{% endif %}
-- python manage.py migrate --noinput, while
-  python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
+- python manage.py migrate --noinput
+- python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
   writes the API schema unless it exists (commit it: CI checks it is the one served)
 - python manage.py createsuperuser --noinput (the password comes from
   DJANGO_SUPERUSER_PASSWORD and must pass the password validators, or is
   generated and shown once; an existing superuser is kept).
 
-When a step fails, nothing already written is removed and the command that
-finishes the setup is printed. Only the standard library is used here, so this
-runs before anything is installed.
+The management commands run in one process (config/setup_steps.py), so that
+Django starts once for all of them. When a step fails, nothing already
+written is removed and the command that finishes the setup is printed. Only
+the standard library is used here, so this runs before anything is installed.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ DOTENV = ROOT / ".env"
 LOCK = ROOT / "uv.lock"
 SCHEMA = ROOT / "openapi.yaml"
 SCHEMA_COMMAND = ["spectacular", "--file", SCHEMA.name, "--validate", "--fail-on-warn"]
+# config/setup_steps.py runs the management commands; a failed one ends it
+# with this exit status plus the command's index.
+FIRST_STEP_STATUS = 10
 
 
 class SetupStepError(Exception):
@@ -114,6 +119,21 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+def pip_installs_elsewhere() -> bool:
+    """Return True when this Python's pip can install into another environment.
+
+    pip 22.3 and later take ``--python``: .venv then needs no pip of its own,
+    whose installation (ensurepip) takes seconds.
+    """
+    from importlib import metadata
+
+    try:
+        version = metadata.version("pip")
+    except metadata.PackageNotFoundError:
+        return False
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:2]) >= (22, 3)
+
+
 def create_venv(uv: str | None) -> None:
     """Create .venv with the Python running this script, never downloading one."""
     step = "virtual environment"
@@ -124,7 +144,9 @@ def create_venv(uv: str | None) -> None:
         command = [uv, "venv", "--quiet", "--python", sys.executable, str(VENV)]
         run(step, command, {**os.environ, "UV_PYTHON_DOWNLOADS": "never"})
     else:
-        run(step, [sys.executable, "-m", "venv", str(VENV)])
+        # As uv's: no pip inside; uv installs there, and pip from here installs uv.
+        without_pip = ["--without-pip"] if pip_installs_elsewhere() else []
+        run(step, [sys.executable, "-m", "venv", *without_pip, str(VENV)])
     tool = "uv" if uv else "venv"
     report(step, f"created {VENV.name} with {tool} (Python {sys.version.split()[0]})")
 
@@ -178,7 +200,11 @@ def install_uv_with_pip(python: Path) -> str:
     version = locked_version("uv")
     declared = [req for req in declared_requirements() if re.match(r"uv\b", req)]
     requirement = f"uv=={version}" if version else (declared or ["uv"])[0]
-    command = [str(python), "-m", "pip", "install", "--quiet", requirement]
+    if pip_installs_elsewhere():
+        pip = [sys.executable, "-m", "pip", "--python", str(python)]
+    else:
+        pip = [str(python), "-m", "pip"]
+    command = [*pip, "install", "--quiet", requirement]
     run("dependencies", command, {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     uv = uv_next_to(python)
     if uv is None:
@@ -214,13 +240,12 @@ def finish_lock(locking: subprocess.Popen[bytes] | None) -> None:
 
 def sync_locked(uv: str) -> None:
     """Make .venv hold exactly what uv.lock pins: install, upgrade, downgrade, remove."""
-    # No --compile-bytecode: it compiles every package again on each run
-    # (half a second); Python compiles what it imports, once. Unless Python
-    # may not keep what it compiles (PYTHONDONTWRITEBYTECODE): then every
-    # manage.py step would compile Django anew (a second each).
+    # No --compile-bytecode: it compiles every package (mypy's and the test
+    # tools' too) on each run, seconds of work; Python compiles what it
+    # imports, once. Even with PYTHONDONTWRITEBYTECODE, which keeps it from
+    # saving that work: the setup steps share one process, so they compile
+    # Django once per run, not once per step.
     command = [uv, "sync", "--frozen", "--extra", "dev", "--quiet"]
-    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        command.append("--compile-bytecode")
     run("dependencies", command, uv_environment(UV_PROJECT_ENVIRONMENT=str(VENV)))
     report("dependencies", f"{VENV.name} holds exactly {LOCK.name}")
 
@@ -290,8 +315,14 @@ def write_dotenv() -> None:
     report(step, "written with a new DJANGO_SECRET_KEY (readable by you only)")
 
 
-def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
-    """Return the ``manage.py`` commands of the setup, in order, each with its step name."""
+def manage_commands(
+    superuser: bool, schema: bool = False
+) -> list[tuple[str, list[str]]]:
+    """Return the ``manage.py`` commands of the setup, in order, each with its step name.
+
+    ``schema``: write openapi.yaml too, after migrate (before the superuser,
+    whose password may be refused).
+    """
     commands = [
 {%- if cookiecutter.service_role == "issuer" %}
         ("JWT keys", ["generate_jwt_keys"]),{% endif %}
@@ -299,38 +330,46 @@ def manage_commands(superuser: bool) -> list[tuple[str, list[str]]]:
         ("database", ["create_database"]),{% endif %}
         ("migrate", ["migrate", "--noinput"]),
     ]
+    if schema:
+        commands.append(("API schema", SCHEMA_COMMAND))
     if superuser:
         commands.append(("superuser", ["createsuperuser", "--noinput"]))
     return commands
 
 
-def start_schema(python: Path, env: dict[str, str]) -> subprocess.Popen[bytes] | None:
-    """Start writing openapi.yaml unless it exists; return the process.
-
-    The schema needs the settings (and their keys), not the database: it is
-    written while migrate runs.
-    """
-    step = "API schema"
-    if SCHEMA.exists():
-        report(step, f"kept {SCHEMA.name}")
-        return None
-    report(step, shlex.join(["manage.py", *SCHEMA_COMMAND]))
+def run_manage_commands(
+    python: Path, commands: list[tuple[str, list[str]]], env: dict[str, str]
+) -> None:
+    """Run ``commands`` in one ``python`` process; raise ``SetupStepError`` naming the failed one."""
+    process = [str(python), "-m", "config.setup_steps", json.dumps(commands)]
     try:
-        return subprocess.Popen(
-            [str(python), "manage.py", *SCHEMA_COMMAND], cwd=ROOT, env=env
-        )
+        status = subprocess.run(process, cwd=ROOT, env=env, check=False).returncode
     except OSError as error:
-        raise SetupStepError(step, str(error)) from error
-
-
-def finish_schema(writing: subprocess.Popen[bytes] | None) -> None:
-    """Wait for ``start_schema``'s process; raise ``SetupStepError`` when it failed."""
-    if writing is None:
+        raise SetupStepError(commands[0][0], str(error)) from error
+    if status == 0:
         return
-    if writing.wait() != 0:
-        SCHEMA.unlink(missing_ok=True)
-        raise SetupStepError("API schema", f"exit status {writing.returncode}")
-    report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
+    index = status - FIRST_STEP_STATUS
+    if 0 <= index < len(commands):
+        step, arguments = commands[index]
+        raise SetupStepError(step, f"manage.py {arguments[0]} stopped (see above)")
+    # It stopped before its first step (no Django there, say).
+    raise SetupStepError(commands[0][0], f"exit status {status}")
+
+
+def set_up_with_django(python: Path, superuser: bool) -> None:
+    """Run the management commands of the setup, openapi.yaml's unless it exists."""
+    schema = not SCHEMA.exists()
+    if not schema:
+        report("API schema", f"kept {SCHEMA.name}")
+    commands = manage_commands(superuser, schema=schema)
+    try:
+        run_manage_commands(python, commands, {**SUPERUSER, **os.environ})
+    except SetupStepError as error:
+        if error.step == "API schema":
+            SCHEMA.unlink(missing_ok=True)
+        raise
+    if schema:
+        report("API schema", f"created {SCHEMA.name}: commit it, CI compares it")
 
 
 def print_next_steps(python: Path, superuser: bool) -> None:
@@ -411,22 +450,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     args = parse_args(argv)
-    locking = writing_schema = None
+    locking = None
     try:
         python, locking = prepare_python(args.env, args.install)
         write_dotenv()
-        env = {**SUPERUSER, **os.environ}
-        for step, arguments in manage_commands(args.superuser):
-            if step == "migrate":
-                writing_schema = start_schema(python, env)
-            report(step, shlex.join(["manage.py", *arguments]))
-            run(step, [str(python), "manage.py", *arguments], env)
-        finish_schema(writing_schema)
+        set_up_with_django(python, args.superuser)
         finish_lock(locking)
     except SetupStepError as error:
-        for process in (locking, writing_schema):
-            if process is not None:
-                process.wait()
+        if locking is not None:
+            locking.wait()
         finish = shlex.join([sys.executable, "bootstrap.py", *argv])
         print(
             f"bootstrap: {error.step} failed: {error.reason}\n"

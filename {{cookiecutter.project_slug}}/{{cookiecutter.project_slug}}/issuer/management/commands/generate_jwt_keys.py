@@ -64,22 +64,29 @@ def ensure_key_pair(
     return outcome
 
 
+def ensure_signing_key(root: Path, algorithm: str) -> str:
+    """Create the signing key of ``algorithm`` unless there is one; say what was done.
+
+    It reads no Django setting: bootstrap.py's setup (``config/setup_steps.py``)
+    calls it before Django loads the settings, which read the key it writes.
+    """
+    if is_hmac(algorithm):
+        return ensure_hmac_secret(root / ".env", algorithm)
+    if os.environ.get("JWT_PRIVATE_KEY"):
+        return "JWT_PRIVATE_KEY is set, kept."
+    private_name = os.environ.get("JWT_PRIVATE_KEY_FILE")
+    public_name = os.environ.get("JWT_PUBLIC_KEY_FILE")
+    if not (private_name and public_name):
+        message = "Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (see .env.example)."
+        raise CommandError(message)
+    return ensure_key_pair(root, private_name, public_name, algorithm)
+
+
 class Command(BaseCommand):
     help = "Create the JWT signing key (HMAC secret in .env, or key pair files) when missing."
     requires_system_checks = []
 
     def handle(self, *args: str, **options: Any) -> None:
         algorithm = settings.SIMPLE_JWT["ALGORITHM"]
-        root = Path(settings.BASE_DIR)
-        if is_hmac(algorithm):
-            outcome = ensure_hmac_secret(root / ".env", algorithm)
-        elif os.environ.get("JWT_PRIVATE_KEY"):
-            outcome = "JWT_PRIVATE_KEY is set, kept."
-        else:
-            private_name = os.environ.get("JWT_PRIVATE_KEY_FILE")
-            public_name = os.environ.get("JWT_PUBLIC_KEY_FILE")
-            if not (private_name and public_name):
-                message = "Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (see .env.example)."
-                raise CommandError(message)
-            outcome = ensure_key_pair(root, private_name, public_name, algorithm)
+        outcome = ensure_signing_key(Path(settings.BASE_DIR), algorithm)
         self.stdout.write(f"JWT keys: {outcome}")
