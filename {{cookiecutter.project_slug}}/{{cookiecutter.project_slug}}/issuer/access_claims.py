@@ -29,7 +29,9 @@ from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_group_names
 from {{ cookiecutter.project_slug }}.jwt_auth.permissions import ROLES_CLAIM
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conf import issuer_settings
 
@@ -74,10 +76,14 @@ class ClaimsRuleError(ValueError):
 
 
 def group_roles(user: AbstractBaseUser) -> dict[str, Any]:
-    """Return the default claims: ``roles``, the names of the user's Django groups."""
-    groups = getattr(user, "groups", None)
-    names = groups.values_list("name", flat=True) if groups is not None else []
-    return {ROLES_CLAIM: sorted(names)}
+    """Return the default claims: ``roles``, the names of the user's Django groups.
+
+    Kept with the user in each worker (``jwt_auth/cache.py``), so that a
+    refresh does not read them every time.
+    """
+    if not isinstance(user, User):
+        return {ROLES_CLAIM: []}
+    return {ROLES_CLAIM: sorted(read_group_names(user))}
 
 
 @cache

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.request import Request
@@ -26,6 +26,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from {{ cookiecutter.project_slug }}.issuer.serializers import record_outstanding
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
@@ -51,9 +52,14 @@ def client_of(request: HttpRequest | None) -> tuple[str, str]:
 def start_session(
     user: User, refresh: RefreshToken, request: HttpRequest | None
 ) -> Session:
-    """Record a new session for ``refresh``, just issued to ``user``, and name it in the token."""
+    """Start a session for ``refresh``, just made for ``user``; name it in the token; record both.
+
+    The session's id is chosen before anything is written, so that the token
+    is signed once and recorded with its ``sid``: the session and the
+    token's outstanding entry are two INSERTs of one transaction.
+    """
     address, agent = client_of(request)
-    session = Session.objects.create(
+    session = Session(
         user=user,
         created_at=timezone.now(),
         expires_at=datetime_from_epoch(refresh["exp"]),
@@ -63,18 +69,31 @@ def start_session(
         refresh_jti=refresh[api_settings.JTI_CLAIM],
     )
     refresh[SESSION_CLAIM] = str(session.pk)
+    signed = str(refresh)
+    # No savepoint inside a login's transaction (issuer/serializers.py).
+    with transaction.atomic(savepoint=False):
+        session.save(force_insert=True)
+        record_outstanding(refresh, user, signed)
     return session
 
 
-def live_session(token: Token) -> Session | None:
-    """Return the session ``token`` belongs to while it is live, else None.
+def session_of(token: Token) -> tuple[Session | None, bool]:
+    """Return the session ``token`` names (ended or not), and whether the token is blacklisted.
 
-    A token without a session (issued before sessions existed) has none.
+    One query for both; ``(None, False)`` when the session is not found (the
+    token's blacklist entry unread then).
     """
-    session_id = token.get(SESSION_CLAIM)
-    if session_id is None:
-        return None
-    return Session.objects.filter(pk=session_id, ended_at=None).first()
+    blacklisted = BlacklistedToken.objects.filter(
+        token__jti=token[api_settings.JTI_CLAIM]
+    )
+    session = (
+        Session.objects.filter(pk=token.get(SESSION_CLAIM))
+        .annotate(token_blacklisted=Exists(blacklisted))
+        .first()
+    )
+    if session is None:
+        return None, False
+    return session, bool(session.token_blacklisted)
 
 
 def record_rotation(
