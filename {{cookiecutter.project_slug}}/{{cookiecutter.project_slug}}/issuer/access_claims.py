@@ -6,7 +6,8 @@ the refresh token into the access tokens it makes, so claims put there go
 stale until the refresh token expires. Here they are computed again for each
 access token, from ``JWT_CLAIMS_HOOK`` (a dotted path to a function of the
 user returning a mapping of JSON values), and never put in refresh tokens: a
-change shows at the next refresh.
+change shows at the next refresh (the default hook's group names are kept
+with the user in each worker, with its bounds: ``jwt_auth/cache.py``).
 
 A hook may not set the claims the service itself relies on (``RESERVED``),
 and its claims are capped (``JWT_CLAIMS_MAX_BYTES`` of JSON): every request
