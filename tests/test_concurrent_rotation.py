@@ -1,8 +1,8 @@
 """One refresh token, used by many requests at once on a served project: one wins.
 
 With rotation and blacklisting on, refreshing a token and logging out with it
-both claim the token through the blacklist's unique constraint (one INSERT
-that commits on its own). Of any mix of simultaneous refreshes and logouts of
+both claim the token through the blacklist's unique constraint (one INSERT,
+committed with the rotation's other records). Of any mix of simultaneous refreshes and logouts of
 one token, exactly one may succeed, whichever worker, thread and database:
 otherwise a logout answered 200 can leave a live rotated token behind, or two
 clients hold two valid descendants of one token. (Refreshes from the client

@@ -6,7 +6,8 @@ the refresh token into the access tokens it makes, so claims put there go
 stale until the refresh token expires. Here they are computed again for each
 access token, from ``JWT_CLAIMS_HOOK`` (a dotted path to a function of the
 user returning a mapping of JSON values), and never put in refresh tokens: a
-change shows at the next refresh.
+change shows at the next refresh (the default hook's group names are kept
+with the user in each worker, with its bounds: ``jwt_auth/cache.py``).
 
 A hook may not set the claims the service itself relies on (``RESERVED``),
 and its claims are capped (``JWT_CLAIMS_MAX_BYTES`` of JSON): every request
@@ -29,7 +30,9 @@ from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_group_names
 from {{ cookiecutter.project_slug }}.jwt_auth.permissions import ROLES_CLAIM
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conf import issuer_settings
 
@@ -74,10 +77,14 @@ class ClaimsRuleError(ValueError):
 
 
 def group_roles(user: AbstractBaseUser) -> dict[str, Any]:
-    """Return the default claims: ``roles``, the names of the user's Django groups."""
-    groups = getattr(user, "groups", None)
-    names = groups.values_list("name", flat=True) if groups is not None else []
-    return {ROLES_CLAIM: sorted(names)}
+    """Return the default claims: ``roles``, the names of the user's Django groups.
+
+    Kept with the user in each worker (``jwt_auth/cache.py``), so that a
+    refresh does not read them every time.
+    """
+    if not isinstance(user, User):
+        return {ROLES_CLAIM: []}
+    return {ROLES_CLAIM: sorted(read_group_names(user))}
 
 
 @cache

@@ -35,7 +35,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
-from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import copy_token, read_user
 {%- if cookiecutter.mfa == "totp" %}
 from {{ cookiecutter.project_slug }}.mfa.login import second_step
 {%- endif %}
@@ -61,15 +61,19 @@ def claim_refresh_token(refresh: RefreshToken) -> bool:
     requests carrying the same token, exactly one gets True. Rotation (with
     ``BLACKLIST_AFTER_ROTATION``) and logout both claim, so of any mix of
     concurrent refreshes and logouts of one token exactly one succeeds.
+    Inside the caller's transaction, if any: a refused claim leaves it usable.
     """
+    jti = refresh[api_settings.JTI_CLAIM]
+    if blacklist_outstanding_token(jti):
+        return True
+    if OutstandingToken._default_manager.filter(jti=jti).exists():
+        return False  # Blacklisted already.
+    # A token issued before the blacklist was installed has no outstanding
+    # entry yet: record it, then blacklist it.
     try:
         with savepoint_in_transaction():
-            if blacklist_outstanding_token(refresh[api_settings.JTI_CLAIM]):
-                return True
-            # A token issued before the blacklist was installed has no
-            # outstanding entry yet: record it, then blacklist it.
             outstanding, _created = OutstandingToken._default_manager.get_or_create(
-                jti=refresh[api_settings.JTI_CLAIM],
+                jti=jti,
                 defaults={
                     "user_id": refresh.get(api_settings.USER_ID_CLAIM),
                     "token": str(refresh),
@@ -84,23 +88,26 @@ def claim_refresh_token(refresh: RefreshToken) -> bool:
 
 
 def blacklist_outstanding_token(jti: str) -> bool:
-    """Blacklist the outstanding token ``jti`` in one statement; return True if found.
+    """Blacklist the outstanding token ``jti`` in one statement; return True if this did it.
 
-    One INSERT ... SELECT instead of a SELECT and an INSERT: on SQLite, where
-    one writer works at a time, this alone makes rotation a third faster.
-    Raise IntegrityError when the token is already blacklisted.
+    One INSERT ... SELECT instead of a SELECT and an INSERT, and ON CONFLICT
+    DO NOTHING instead of an error (an error would need a savepoint, two
+    more statements, to keep a transaction usable). False when the token is
+    blacklisted already or has no outstanding entry.
     """
     connection = connections[router.db_for_write(BlacklistedToken)]
     quote = connection.ops.quote_name
     blacklisted, outstanding = BlacklistedToken._meta, OutstandingToken._meta
     # Only quoted identifiers are formatted in; the values are parameters.
+    # SQLite needs the WHERE to read ON CONFLICT as the INSERT's.
     sql = (
         f"INSERT INTO {quote(blacklisted.db_table)} "  # noqa: S608
         f"({quote(column(blacklisted, 'token'))}, "
         f"{quote(column(blacklisted, 'blacklisted_at'))}) "
         f"SELECT {quote(column(outstanding, outstanding.pk.name))}, %s "
         f"FROM {quote(outstanding.db_table)} "
-        f"WHERE {quote(column(outstanding, 'jti'))} = %s"
+        f"WHERE {quote(column(outstanding, 'jti'))} = %s "
+        "ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), jti])
@@ -129,31 +136,30 @@ def savepoint_in_transaction() -> AbstractContextManager:
     return nullcontext()
 
 
-def renew(refresh: RefreshToken) -> RefreshToken:
-    """Turn ``refresh`` into a new token (new id, lifetime and issue time); return it."""
-    refresh.set_jti()
-    refresh.set_exp()
-    refresh.set_iat()
-    return refresh
+def renewed(refresh: RefreshToken) -> RefreshToken:
+    """Return a new token made from ``refresh`` (new id, lifetime and issue time)."""
+    token = cast("RefreshToken", copy_token(refresh))
+    token.set_jti()
+    token.set_exp()
+    token.set_iat()
+    return token
 
 
-def outstand(refresh: RefreshToken, user: User) -> str:
-    """Return ``refresh`` signed; record it as ``user``'s when the blacklist is on.
+def record_outstanding(refresh: Token, user: User, signed: str) -> None:
+    """Record ``refresh``, signed as ``signed``, as ``user``'s, when the blacklist is on.
 
     simplejwt's ``RefreshToken.outstand()`` would read the user again first.
-    Raise IntegrityError when ``user`` no longer exists.
+    A user deleted meanwhile fails the foreign key (IntegrityError) when the
+    transaction commits.
     """
-    signed = str(refresh)
     if blacklist_is_installed():
-        with savepoint_in_transaction():
-            OutstandingToken._default_manager.create(
-                user=user,
-                jti=refresh[api_settings.JTI_CLAIM],
-                token=signed,
-                created_at=refresh.current_time,
-                expires_at=datetime_from_epoch(refresh["exp"]),
-            )
-    return signed
+        OutstandingToken._default_manager.create(
+            user=user,
+            jti=refresh[api_settings.JTI_CLAIM],
+            token=signed,
+            created_at=refresh.current_time,
+            expires_at=datetime_from_epoch(refresh["exp"]),
+        )
 
 
 class ClaimedRefreshToken(RefreshToken):
@@ -230,12 +236,15 @@ class TokenObtainPairSerializer(simplejwt_serializers.TokenObtainPairSerializer)
     def token_pair(self, user: User) -> dict[str, Any]:
         """Return the tokens of ``user``, whose login is complete; announce the login."""
         claims = access_claims(user)
-        refresh = cast("RefreshToken", self.get_token(user))
-        data = {"refresh": str(refresh), "access": access_token_of(refresh, claims)}
-        if api_settings.UPDATE_LAST_LOGIN:
-            # Django passes the sender as the first argument; it is unused.
-            update_last_login(type(user), user)
-        send_logged_in(self)
+        # One transaction, one commit: the token's records, last_login and
+        # what the login's receivers write (the security event).
+        with transaction.atomic():
+            refresh = cast("RefreshToken", self.get_token(user))
+            data = {"refresh": str(refresh), "access": access_token_of(refresh, claims)}
+            if api_settings.UPDATE_LAST_LOGIN:
+                # Django passes the sender as the first argument; it is unused.
+                update_last_login(type(user), user)
+            send_logged_in(self)
         return data
 
 
@@ -258,25 +267,52 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
             and api_settings.BLACKLIST_AFTER_ROTATION
             and blacklist_is_installed()
         )
-        refresh = (ClaimedRefreshToken if claim else self.token_class)(attrs["refresh"])
+        refresh = self.read_token(attrs["refresh"], claimed=claim)
         user = self.check_user(refresh)
         # Computed again at every refresh, before the refresh token is used up.
         self.claims = access_claims(user)
 
         data = {"access": access_token_of(refresh, self.claims)}
         if api_settings.ROTATE_REFRESH_TOKENS:
-            presented = refresh[api_settings.JTI_CLAIM]
-            if claim and not claim_refresh_token(refresh):
+            rotated = self.rotate(refresh, user, claim=claim)
+            if rotated is None:
                 return self.used_up(refresh)
-            try:
-                data["refresh"] = outstand(renew(refresh), user)
-            except IntegrityError:
-                # The user was deleted after check_user read them (the old
-                # token is used up either way): their new token's record
-                # cannot point to them.
-                raise self.refused("no_active_account") from None
-            self.rotated(presented, refresh)
+            data["refresh"] = rotated
         return data
+
+    def read_token(self, raw: str, *, claimed: bool) -> RefreshToken:
+        """Return the refresh token ``raw``, checked as simplejwt checks it.
+
+        A token that rotation will claim skips the blacklist query: the claim
+        refuses a blacklisted token itself.
+        """
+        return (ClaimedRefreshToken if claimed else self.token_class)(raw)  # type: ignore[arg-type]
+
+    def rotate(self, refresh: RefreshToken, user: User, *, claim: bool) -> str | None:
+        """Return the signed refresh token that replaces ``refresh``; record the rotation.
+
+        None when ``claim`` is on and another request used ``refresh`` up.
+
+        The new token is signed first; then the claim of the old one, the
+        record of the new one and ``rotated`` are one transaction, one commit
+        (one WAL write on SQLite, one flush on PostgreSQL), where each used
+        to commit on its own. A refusal inside it leaves nothing written.
+        """
+        rotated = renewed(refresh)
+        signed = str(rotated)
+        if not blacklist_is_installed():
+            return signed  # Nothing to record.
+        try:
+            with transaction.atomic():
+                claimed = not claim or claim_refresh_token(refresh)
+                if claimed:
+                    record_outstanding(rotated, user, signed)
+                    self.rotated(refresh[api_settings.JTI_CLAIM], rotated)
+        except IntegrityError:
+            # The user was deleted after check_user read them: their new
+            # token's record cannot point to them.
+            raise self.refused("no_active_account") from None
+        return signed if claimed else None
 
     def used_up(self, refresh: RefreshToken) -> dict[str, str]:
         """Answer a refresh token that was already rotated or logged out."""
@@ -284,7 +320,7 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         raise TokenError(self.error_messages["already_rotated"])
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
-        """Called when the token with id ``presented`` was rotated into ``refresh``."""
+        """Called inside the rotation's transaction: ``presented`` was rotated into ``refresh``."""
 
     def check_user(self, refresh: Token) -> User:
         """Return the token's user; raise 401 unless it exists, is active and kept the password.

@@ -66,6 +66,16 @@ class RefreshToken(tokens.RefreshToken, IssuedToken):  # type: ignore[misc]
     """A refresh token, for this issuer's token endpoints only."""
 
     access_token_class = AccessToken
+
+    @classmethod
+    def unrecorded_for_user(cls, user: AuthUser) -> Self:
+        """Return ``for_user``'s token without the blacklist's record of it.
+
+        For a caller that records it itself once it holds every claim (a
+        session's id), so that it is signed and written once, not twice.
+        """
+        # IssuedToken's for_user: the one after the blacklist's in the MRO.
+        return super(tokens.BlacklistMixin, cls).for_user(user)
 {%- if cookiecutter.mfa == "totp" %}
 
 

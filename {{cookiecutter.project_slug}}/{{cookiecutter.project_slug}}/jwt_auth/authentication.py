@@ -46,6 +46,11 @@ class CachedJWTAuthentication(JWTAuthentication):
     view may change them.
     """
 
+    def __init__(self) -> None:
+        # simplejwt's looks the user model up again for every request (DRF
+        # makes an authenticator per request): it is this project's User.
+        self.user_model = User
+
     def authenticate(self, request: Request) -> tuple[AuthUser, Token] | None:
         """Return the user and token of ``request``; every refusal is the token's."""
         try:

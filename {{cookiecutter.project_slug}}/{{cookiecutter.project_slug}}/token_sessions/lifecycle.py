@@ -13,8 +13,10 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
+from django.db.models.options import Options
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.request import Request
@@ -26,6 +28,12 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from {{ cookiecutter.project_slug }}.issuer.serializers import (
+    column as column_of,
+)
+from {{ cookiecutter.project_slug }}.issuer.serializers import (
+    record_outstanding,
+)
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
 from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
@@ -51,9 +59,14 @@ def client_of(request: HttpRequest | None) -> tuple[str, str]:
 def start_session(
     user: User, refresh: RefreshToken, request: HttpRequest | None
 ) -> Session:
-    """Record a new session for ``refresh``, just issued to ``user``, and name it in the token."""
+    """Start a session for ``refresh``, just made for ``user``; name it in the token; record both.
+
+    The session's id is chosen before anything is written, so that the token
+    is signed once and recorded with its ``sid``: the session and the
+    token's outstanding entry are two INSERTs of one transaction.
+    """
     address, agent = client_of(request)
-    session = Session.objects.create(
+    session = Session(
         user=user,
         created_at=timezone.now(),
         expires_at=datetime_from_epoch(refresh["exp"]),
@@ -63,18 +76,54 @@ def start_session(
         refresh_jti=refresh[api_settings.JTI_CLAIM],
     )
     refresh[SESSION_CLAIM] = str(session.pk)
+    signed = str(refresh)
+    # No savepoint inside a login's transaction (issuer/serializers.py).
+    with transaction.atomic(savepoint=False):
+        session.save(force_insert=True)
+        record_outstanding(refresh, user, signed)
     return session
 
 
-def live_session(token: Token) -> Session | None:
-    """Return the session ``token`` belongs to while it is live, else None.
+def session_of(token: Token) -> tuple[Session | None, bool]:
+    """Return the session ``token`` names (ended or not), and whether the token is blacklisted.
 
-    A token without a session (issued before sessions existed) has none.
+    One query for both; ``(None, False)`` when the session is not found (the
+    token's blacklist entry unread then). Written out once, not built by the
+    ORM at every refresh: compiling the query cost more than running it.
     """
-    session_id = token.get(SESSION_CLAIM)
-    if session_id is None:
-        return None
-    return Session.objects.filter(pk=session_id, ended_at=None).first()
+    connection = connections[router.db_for_read(Session)]
+    session_id = Session._meta.pk.get_db_prep_value(
+        token.get(SESSION_CLAIM), connection
+    )
+    rows = Session.objects.raw(
+        session_query(connection), [token[api_settings.JTI_CLAIM], session_id]
+    )
+    for session in rows:
+        return session, bool(session.token_blacklisted)  # type: ignore[attr-defined]
+    return None, False
+
+
+def session_query(connection: BaseDatabaseWrapper) -> str:
+    """Return the SQL of ``session_of`` for ``connection``'s database."""
+    quote = connection.ops.quote_name
+    sessions, outstanding = Session._meta, OutstandingToken._meta
+    blacklisted = BlacklistedToken._meta
+
+    def column(meta: Options, name: str) -> str:
+        return f"{quote(meta.db_table)}.{quote(column_of(meta, name))}"
+
+    names = ("id", "refreshed_at", "client_address", "user_agent", "ended_at")
+    selected = ", ".join(column(sessions, name) for name in names)
+    # Only quoted identifiers are formatted in; the values are parameters.
+    return (
+        f"SELECT {selected}, EXISTS ("  # noqa: S608
+        f"SELECT 1 FROM {quote(blacklisted.db_table)} "
+        f"INNER JOIN {quote(outstanding.db_table)} "
+        f"ON {column(blacklisted, 'token')} = {column(outstanding, 'id')} "
+        f"WHERE {column(outstanding, 'jti')} = %s"
+        f") AS token_blacklisted FROM {quote(sessions.db_table)} "
+        f"WHERE {column(sessions, 'id')} = %s"
+    )
 
 
 def record_rotation(

@@ -1,23 +1,23 @@
 """Token serializers that start, follow and end sessions."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import Token
 
 from {{ cookiecutter.project_slug }}.issuer import serializers as issuer_serializers
 from {{ cookiecutter.project_slug }}.issuer.tokens import RefreshToken
+from {{ cookiecutter.project_slug }}.jwt_auth.cache import read_user
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .authentication import SESSION_ENDED, SessionJWTAuthentication
 from .lifecycle import (
     end_session_of,
-    live_session,
     record_refresh,
     record_rotation,
+    session_of,
     start_session,
 )
 from .models import SESSION_CLAIM, Session
@@ -31,12 +31,8 @@ class TokenObtainPairSerializer(issuer_serializers.TokenObtainPairSerializer):
     def get_token(self, user: User) -> RefreshToken:  # type: ignore[override]
         """Return a refresh token for ``user`` in a new session."""
         # token_class is the issuer's RefreshToken (issuer/serializers.py).
-        refresh = cast("RefreshToken", self.token_class.for_user(user))
+        refresh = self.token_class.unrecorded_for_user(user)
         start_session(user, refresh, self.context.get("request"))
-        # for_user recorded the token before it named its session.
-        OutstandingToken.objects.filter(jti=refresh[api_settings.JTI_CLAIM]).update(
-            token=str(refresh)
-        )
         return refresh
 
 
@@ -56,6 +52,27 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         """Return the request being answered (None outside a view)."""
         return self.context.get("request")
 
+    def read_token(self, raw: str, *, claimed: bool) -> RefreshToken:
+        """Return the refresh token ``raw``; without rotation, read its session too.
+
+        One query reads the session and whether the token is blacklisted
+        (``session_of``), where simplejwt's check and the session's were two.
+        """
+        if claimed or api_settings.ROTATE_REFRESH_TOKENS:
+            return super().read_token(raw, claimed=claimed)
+        # simplejwt annotates the token as a Token; it takes the encoded one.
+        refresh = issuer_serializers.ClaimedRefreshToken(raw)  # type: ignore[arg-type]
+        if refresh.get(SESSION_CLAIM) is None:
+            refresh.check_blacklist()
+            return refresh
+        session, blacklisted = session_of(refresh)
+        if session is None or blacklisted:
+            # simplejwt's check and answer, before any other.
+            refresh.check_blacklist()
+        if session is not None and session.ended_at is None:
+            self.session = session
+        return refresh
+
     def check_user(self, refresh: Token) -> User:
         """Return the token's user; refuse a token whose session has ended.
 
@@ -66,10 +83,9 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         if (
             refresh.get(SESSION_CLAIM) is not None
             and not api_settings.ROTATE_REFRESH_TOKENS
+            and self.session is None
         ):
-            self.session = live_session(refresh)
-            if self.session is None:
-                raise TokenError(SESSION_ENDED)
+            raise TokenError(SESSION_ENDED)
         return user
 
     def used_up(self, refresh: RefreshToken) -> dict[str, str]:
@@ -85,14 +101,17 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
         """Record the rotation in the session; refuse it if the session has ended.
 
-        The new token was recorded already: it belongs to an ended session,
-        which every endpoint refuses.
+        The refusal rolls the rotation back (``rotate``). A session deleted
+        with its user is the user's refusal, as if they had been deleted
+        before ``check_user``.
         """
         session_id = refresh.get(SESSION_CLAIM)
         if session_id is not None and not record_rotation(
             session_id, presented, refresh, self.request
         ):
-            raise TokenError(SESSION_ENDED)
+            if read_user(refresh.get(api_settings.USER_ID_CLAIM), trust_cache=False):
+                raise TokenError(SESSION_ENDED)
+            raise self.refused("no_active_account")
 
 
 class TokenBlacklistSerializer(issuer_serializers.TokenBlacklistSerializer):

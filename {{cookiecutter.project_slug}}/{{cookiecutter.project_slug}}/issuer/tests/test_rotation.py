@@ -83,9 +83,9 @@ def test_a_user_deleted_during_their_refresh_is_refused(
     api_client, tokens, user, monkeypatch
 ):
     # The user passed the checks and the old token was claimed, then the user
-    # was deleted before the new token was recorded. Each statement commits
-    # on its own (autocommit, as in production), so the foreign key of the
-    # new token's record is checked at once.
+    # was deleted before the new token was recorded (inside the rotation's
+    # transaction here; another connection's delete, committed meanwhile,
+    # fails the new record's foreign key when the rotation commits).
     claim = serializers.claim_refresh_token
 
     def claim_then_delete_the_user(token):
