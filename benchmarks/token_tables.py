@@ -13,11 +13,16 @@ settings and gunicorn configuration (the same machinery as ``benchmarks.run``):
 2. the same once ``--rows`` outstanding tokens are added, half of them
    expired and blacklisted (as rotation leaves them), with a tenth as many
    sessions, half of them ended long ago: target ≥ 0.9 of (1);
-3. the cleanup on that table: target under a minute, while refreshes keep
-   going with a p99 latency under twice the idle p99 of (2).
+3. the cleanup on that table: target under 30 seconds, while refreshes keep
+   going in slices of ``--slice`` seconds with a p99 latency under 1.5 times
+   the idle p99 of (2). The median of the slices' p99s is compared with the
+   median of the idle loads': on a shared machine the slowest of thirty
+   slices says more about the neighbours than about the cleanup (the JSON
+   has every slice, and the ratio of the slowest).
 
 Needs wrk and a PostgreSQL server (``--postgres-url``; its database is made
-and dropped).
+and dropped). ``--template`` measures another checkout of the template (for
+a before and after: ``--template ../main``).
 """
 
 import argparse
@@ -200,6 +205,12 @@ def parse_args(argv=None):
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--redis-url")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--template",
+        type=Path,
+        default=TEMPLATE,
+        help="the template checkout to bake (default: this one)",
+    )
     return parser.parse_args(argv)
 
 
@@ -215,7 +226,7 @@ def main(argv=None):
     try:
         print("Baking a project with rotation and the blacklist...", flush=True)
         project, _ = bake(
-            TEMPLATE,
+            options.template.resolve(),
             workdir / "project",
             answers | ROTATION_ANSWERS,
             DATABASE_URL=database_url,
@@ -247,12 +258,16 @@ def main(argv=None):
         shutil.rmtree(workdir, ignore_errors=True)
 
     rate_ratio = report["large"]["rate"] / report["small"]["rate"]
-    p99_during = max(load["p99_ms"] for load in report["cleanup"]["loads"])
-    p99_ratio = p99_during / report["large"]["p99_ms"]
+    # With ``--rows`` small enough, the cleanup may end before the first slice.
+    p99s_during = [load["p99_ms"] for load in report["cleanup"]["loads"]] or [0.0]
+    idle = report["large"]["p99_ms"]
     report["targets"] = {
         "refresh rate, large / small tables (>= 0.9)": round(rate_ratio, 3),
-        "cleanup seconds (< 60)": round(report["cleanup"]["seconds"], 1),
-        "refresh p99 during cleanup / idle (< 2)": round(p99_ratio, 2),
+        "cleanup seconds (< 30)": round(report["cleanup"]["seconds"], 1),
+        "refresh p99 during cleanup / idle (< 1.5)": round(
+            statistics.median(p99s_during) / idle, 2
+        ),
+        "slowest slice's p99 / idle": round(max(p99s_during) / idle, 2),
     }
     print(json.dumps(report["targets"], indent=2))
     if options.json:
