@@ -1,1 +1,1 @@
-"""The database: how it is created, kept private when a file, and pruned in batches."""
+"""The database: how it is created, and kept private when it is a file."""
