@@ -27,8 +27,16 @@ def delete_in_batches(
     Batches follow the primary key, so that each one starts where the last
     ended: going back to the start would make every batch step over the rows
     just deleted (still in the table until vacuumed), and a million rows take
-    quadratic time.
+    quadratic time. Rows of other tables that reference ``rows`` must be
+    named in ``referencing``: nothing cascades here but what is named.
     """
+    unnamed = {
+        (relation.related_model, relation.field.name)
+        for relation in rows.model._meta.related_objects
+    } - set(referencing)
+    if unnamed:
+        message = f"Rows of {rows.model._meta.label} are referenced by {unnamed}."
+        raise ValueError(message)
     total = 0
     last = None
     while True:

@@ -12,6 +12,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
     OutstandingToken,
 )
 
+from {{ cookiecutter.project_slug }}.database.batches import delete_in_batches
 from {{ cookiecutter.project_slug }}.token_sessions.cleanup import delete_expired
 from {{ cookiecutter.project_slug }}.token_sessions.ended import remembered_for
 from {{ cookiecutter.project_slug }}.token_sessions.models import Session
@@ -104,6 +105,15 @@ def test_every_batch_is_counted_to_the_last_row(user):
 
     assert delete_expired(batch_size=3)["outstanding tokens"] == 7
     assert OutstandingToken.objects.count() == BlacklistedToken.objects.count() == 7
+
+
+def test_rows_that_other_tables_reference_are_not_deleted_without_naming_them(user):
+    outstanding(user, "expired", -timedelta(hours=1), blacklisted=True)
+
+    with pytest.raises(ValueError, match="referenced"):
+        delete_in_batches(OutstandingToken.objects.all(), batch_size=10)
+
+    assert OutstandingToken.objects.count() == BlacklistedToken.objects.count() == 1
 
 
 def test_the_command_says_what_it_deleted(user):
