@@ -51,6 +51,9 @@ def unused_paths(answers):
             f"{package}/users/addresses.py",
             f"{package}/accounts",
             "config/settings/accounts.py",
+            # What the issuer's cleanup commands share.
+            f"{package}/database/batches.py",
+            f"{package}/database/cleanup_command.py",
         ]
     if answers["mfa"] != "totp":
         # RequireMFA stays (jwt_auth/permissions.py): it reads the amr claim,
