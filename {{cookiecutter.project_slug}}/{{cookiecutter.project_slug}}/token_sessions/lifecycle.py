@@ -209,17 +209,8 @@ def rotate_at_once(
         return False
     address, agent = client_of(request)
     now = timezone.now()
-    session = {
-        "id": session_id,
-        "refreshed_at": now,
-        "client_address": address,
-        "user_agent": agent,
-        "refresh_jti": rotated[api_settings.JTI_CLAIM],
-        "previous_jti": presented[api_settings.JTI_CLAIM],
-        "rotated_at": now,
-        "expires_at": datetime_from_epoch(rotated["exp"]),
-    }
-    claim = {"blacklisted_at": now, "jti": presented[api_settings.JTI_CLAIM]}
+    claim = {"blacklisted_at": now}
+    claimed = {"jti": presented[api_settings.JTI_CLAIM]}
     outstanding = {
         "user": rotated.get(api_settings.USER_ID_CLAIM),
         "jti": rotated[api_settings.JTI_CLAIM],
@@ -227,12 +218,23 @@ def rotate_at_once(
         "created_at": rotated.current_time,
         "expires_at": datetime_from_epoch(rotated["exp"]),
     }
+    session = {
+        "refreshed_at": now,
+        "client_address": address,
+        "user_agent": agent,
+        "refresh_jti": rotated[api_settings.JTI_CLAIM],
+        "previous_jti": claimed["jti"],
+        "rotated_at": now,
+        "expires_at": datetime_from_epoch(rotated["exp"]),
+    }
+    # In the statement's order: the session, the claim, the token claimed,
+    # the new token, the session's new values.
     parameters = [
         *prepared(Session._meta, {"id": session_id}, connection),
-        *prepared(BlacklistedToken._meta, {"blacklisted_at": now}, connection),
-        *prepared(OutstandingToken._meta, {"jti": claim["jti"]}, connection),
+        *prepared(BlacklistedToken._meta, claim, connection),
+        *prepared(OutstandingToken._meta, claimed, connection),
         *prepared(OutstandingToken._meta, outstanding, connection),
-        *prepared(Session._meta, session, connection)[1:],
+        *prepared(Session._meta, session, connection),
     ]
     with connection.cursor() as cursor:
         cursor.execute(statement(connection, rotation_statement), parameters)
