@@ -7,12 +7,14 @@ same moment; its verify accepts the tokens of deleted, deactivated and
 re-passworded users. These classes keep its behaviour otherwise.
 """
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.models import update_last_login
 from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
 from django.db.models.options import Options
 from django.utils import timezone
@@ -39,6 +41,9 @@ from {{ cookiecutter.project_slug }}.jwt_auth.cache import copy_token, read_user
 {%- if cookiecutter.mfa == "totp" %}
 from {{ cookiecutter.project_slug }}.mfa.login import second_step
 {%- endif %}
+from {{ cookiecutter.project_slug }}.throttling.throttles import (
+    DECODED_REFRESH,
+)
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .access_claims import access_claims
@@ -96,11 +101,18 @@ def blacklist_outstanding_token(jti: str) -> bool:
     blacklisted already or has no outstanding entry.
     """
     connection = connections[router.db_for_write(BlacklistedToken)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement(connection, blacklist_insert), [timezone.now(), jti])
+        return cursor.rowcount == 1
+
+
+def blacklist_insert(connection: BaseDatabaseWrapper) -> str:
+    """Return the INSERT ... SELECT of ``blacklist_outstanding_token`` for ``connection``."""
     quote = connection.ops.quote_name
     blacklisted, outstanding = BlacklistedToken._meta, OutstandingToken._meta
     # Only quoted identifiers are formatted in; the values are parameters.
     # SQLite needs the WHERE to read ON CONFLICT as the INSERT's.
-    sql = (
+    return (
         f"INSERT INTO {quote(blacklisted.db_table)} "  # noqa: S608
         f"({quote(column(blacklisted, 'token'))}, "
         f"{quote(column(blacklisted, 'blacklisted_at'))}) "
@@ -109,18 +121,12 @@ def blacklist_outstanding_token(jti: str) -> bool:
         f"WHERE {quote(column(outstanding, 'jti'))} = %s "
         "ON CONFLICT DO NOTHING"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), jti])
-        return cursor.rowcount == 1
 
 
 def column(meta: Options, name: str) -> str:
     """Return the database column of the model field ``name``."""
-    field = meta.get_field(name)
-    if not isinstance(field, Field) or field.column is None:
-        message = f"{meta.label}.{name} is not stored in a column."
-        raise LookupError(message)
-    return field.column
+    # field_of refuses a field without a column.
+    return cast("str", field_of(meta, name).column)
 
 
 def savepoint_in_transaction() -> AbstractContextManager:
@@ -150,16 +156,86 @@ def record_outstanding(refresh: Token, user: User, signed: str) -> None:
 
     simplejwt's ``RefreshToken.outstand()`` would read the user again first.
     A user deleted meanwhile fails the foreign key (IntegrityError) when the
-    transaction commits.
+    transaction commits. Written out once, not built by the ORM at every
+    login and rotation: compiling the INSERT cost more than running it.
     """
-    if blacklist_is_installed():
-        OutstandingToken._default_manager.create(
-            user=user,
-            jti=refresh[api_settings.JTI_CLAIM],
-            token=signed,
-            created_at=refresh.current_time,
-            expires_at=datetime_from_epoch(refresh["exp"]),
+    if not blacklist_is_installed():
+        return
+    connection = connections[router.db_for_write(OutstandingToken)]
+    values = {
+        "user": user.pk,
+        "jti": refresh[api_settings.JTI_CLAIM],
+        "token": signed,
+        "created_at": refresh.current_time,
+        "expires_at": datetime_from_epoch(refresh["exp"]),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement(connection, outstanding_insert),
+            prepared(OutstandingToken._meta, values, connection),
         )
+
+
+def outstanding_insert(connection: BaseDatabaseWrapper) -> str:
+    """Return the INSERT of ``record_outstanding`` for ``connection``'s database."""
+    quote = connection.ops.quote_name
+    meta = OutstandingToken._meta
+    names = ("user", "jti", "token", "created_at", "expires_at")
+    columns = ", ".join(quote(column(meta, name)) for name in names)
+    # Only quoted identifiers are formatted in; the values are parameters.
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
+
+
+# The SQL this service writes out itself, by builder and database vendor.
+STATEMENTS: dict[tuple[Callable[[BaseDatabaseWrapper], str], str], str] = {}
+
+
+def statement(
+    connection: BaseDatabaseWrapper, build: Callable[[BaseDatabaseWrapper], str]
+) -> str:
+    """Return the SQL ``build`` makes for ``connection``, built once per database vendor."""
+    key = (build, connection.vendor)
+    sql = STATEMENTS.get(key)
+    if sql is None:
+        sql = STATEMENTS[key] = build(connection)
+    return sql
+
+
+def prepared(
+    meta: Options, values: dict[str, Any], connection: BaseDatabaseWrapper
+) -> list[Any]:
+    """Return ``values`` (by field name) as ``connection`` stores them, in order."""
+    return [
+        field_of(meta, name).get_db_prep_save(value, connection)
+        for name, value in values.items()
+    ]
+
+
+def field_of(meta: Options, name: str) -> Field:
+    """Return the model field ``name``, stored in a column."""
+    field = meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        message = f"{meta.label}.{name} is not stored in a column."
+        raise LookupError(message)
+    return field
+
+
+def token_of(
+    token_class: type[RefreshToken], raw: str, request: object
+) -> RefreshToken:
+    """Return the refresh token ``raw``, decoded once per request.
+
+    The refresh throttle has decoded it already, when ``request`` went
+    through it (``RefreshPerClientThrottle``).
+    """
+    decoded = getattr(request, DECODED_REFRESH, None)
+    if decoded is not None and decoded[0] == raw:
+        return token_class.decoded(raw, decoded[1])
+    # simplejwt annotates the token as a Token; it takes the encoded one.
+    return token_class(raw)  # type: ignore[arg-type]
 
 
 class ClaimedRefreshToken(RefreshToken):
@@ -286,7 +362,11 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         A token that rotation will claim skips the blacklist query: the claim
         refuses a blacklisted token itself.
         """
-        return (ClaimedRefreshToken if claimed else self.token_class)(raw)  # type: ignore[arg-type]
+        return token_of(
+            ClaimedRefreshToken if claimed else self.token_class,
+            raw,
+            self.context.get("request"),
+        )
 
     def rotate(self, refresh: RefreshToken, user: User, *, claim: bool) -> str | None:
         """Return the signed refresh token that replaces ``refresh``; record the rotation.
@@ -303,6 +383,8 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         if not blacklist_is_installed():
             return signed  # Nothing to record.
         try:
+            if claim and self.rotated_at_once(refresh, rotated, signed):
+                return signed
             with transaction.atomic():
                 claimed = not claim or claim_refresh_token(refresh)
                 if claimed:
@@ -313,6 +395,16 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
             # token's record cannot point to them.
             raise self.refused("no_active_account") from None
         return signed if claimed else None
+
+    def rotated_at_once(
+        self, presented: RefreshToken, rotated: RefreshToken, signed: str
+    ) -> bool:
+        """Claim ``presented`` and record ``rotated`` in one statement, if the database can.
+
+        True when it did it all; False when it wrote nothing, and the
+        rotation takes its transaction.
+        """
+        return False
 
     def used_up(self, refresh: RefreshToken) -> dict[str, str]:
         """Answer a refresh token that was already rotated or logged out."""

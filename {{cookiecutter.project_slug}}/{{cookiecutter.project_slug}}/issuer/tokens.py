@@ -11,11 +11,12 @@ the login holds it, signed, and every access token made from it copies it.
 {%- endif %}
 """
 
-from typing import Self
+from typing import Any, Self
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.tokens import AuthUser
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 {%- if cookiecutter.mfa == "totp" %}
@@ -66,6 +67,21 @@ class RefreshToken(tokens.RefreshToken, IssuedToken):  # type: ignore[misc]
     """A refresh token, for this issuer's token endpoints only."""
 
     access_token_class = AccessToken
+
+    @classmethod
+    def decoded(cls, raw: str, payload: dict[str, Any]) -> Self:
+        """Return the token ``raw``, which the token backend decoded into ``payload``.
+
+        Checked as the constructor checks it, without verifying the signature
+        a second time in one request.
+        """
+        token = cls.__new__(cls)
+        # simplejwt annotates the encoded token as a Token.
+        token.token = raw  # type: ignore[assignment]
+        token.current_time = aware_utcnow()
+        token.payload = dict(payload)
+        token.verify()
+        return token
 
     @classmethod
     def unrecorded_for_user(cls, user: AuthUser) -> Self:

@@ -304,6 +304,10 @@ def canonical_username(username: str) -> str:
     return unicodedata.normalize("NFKC", normalized.casefold())
 
 
+# The request attribute holding the refresh token the throttle decoded, and its payload.
+DECODED_REFRESH = "decoded_refresh"
+
+
 class RefreshPerClientThrottle(FixedWindowThrottle):
     """Refreshes from one client address.
 
@@ -322,9 +326,12 @@ class RefreshPerClientThrottle(FixedWindowThrottle):
         if not isinstance(token, str):
             return None
         try:
-            token_backend().decode(token)
+            payload = token_backend().decode(token)
         except (TokenBackendError, ValueError):  # ValueError: a lone surrogate.
             return None
+        # The view's serializer takes it from here instead of decoding the
+        # token again (issuer/serializers.py).
+        setattr(request, DECODED_REFRESH, (token, payload))
         return self.client_key(request)
 
 

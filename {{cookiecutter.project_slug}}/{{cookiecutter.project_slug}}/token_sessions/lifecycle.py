@@ -32,7 +32,10 @@ from {{ cookiecutter.project_slug }}.issuer.serializers import (
     column as column_of,
 )
 from {{ cookiecutter.project_slug }}.issuer.serializers import (
+    field_of,
+    prepared,
     record_outstanding,
+    statement,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth import password_stamp
 from {{ cookiecutter.project_slug }}.security_events.events import Kind, record
@@ -96,7 +99,8 @@ def session_of(token: Token) -> tuple[Session | None, bool]:
         token.get(SESSION_CLAIM), connection
     )
     rows = Session.objects.raw(
-        session_query(connection), [token[api_settings.JTI_CLAIM], session_id]
+        statement(connection, session_query),
+        [token[api_settings.JTI_CLAIM], session_id],
     )
     for session in rows:
         return session, bool(session.token_blacklisted)  # type: ignore[attr-defined]
@@ -136,19 +140,155 @@ def record_rotation(
 
     Return False when the session has ended (then nothing is recorded): one
     UPDATE both checks and records, so rotation reads no session beforehand.
+    Written out once, not built by the ORM at every rotation (``session_of``).
     """
     address, agent = client_of(request)
     now = timezone.now()
-    updated = Session.objects.filter(pk=session_id, ended_at=None).update(
-        refreshed_at=now,
-        client_address=address,
-        user_agent=agent,
-        refresh_jti=rotated[api_settings.JTI_CLAIM],
-        previous_jti=presented,
-        rotated_at=now,
-        expires_at=datetime_from_epoch(rotated["exp"]),
+    values = {
+        "refreshed_at": now,
+        "client_address": address,
+        "user_agent": agent,
+        "refresh_jti": rotated[api_settings.JTI_CLAIM],
+        "previous_jti": presented,
+        "rotated_at": now,
+        "expires_at": datetime_from_epoch(rotated["exp"]),
+        "id": session_id,
+    }
+    connection = connections[router.db_for_write(Session)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement(connection, rotation_update),
+            prepared(Session._meta, values, connection),
+        )
+        return cursor.rowcount == 1
+
+
+def rotation_update(connection: BaseDatabaseWrapper) -> str:
+    """Return the UPDATE of ``record_rotation`` for ``connection``'s database."""
+    quote = connection.ops.quote_name
+    meta = Session._meta
+    names = (
+        "refreshed_at",
+        "client_address",
+        "user_agent",
+        "refresh_jti",
+        "previous_jti",
+        "rotated_at",
+        "expires_at",
     )
-    return updated == 1
+    assignments = ", ".join(f"{quote(column_of(meta, name))} = %s" for name in names)
+    # Only quoted identifiers are formatted in; the values are parameters.
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(column_of(meta, 'id'))} = %s "
+        f"AND {quote(column_of(meta, 'ended_at'))} IS NULL"
+    )
+
+
+def rotate_at_once(
+    presented: RefreshToken,
+    rotated: RefreshToken,
+    signed: str,
+    request: HttpRequest | None,
+) -> bool:
+    """Claim ``presented``, record ``rotated`` (signed as ``signed``) and the session, at once.
+
+    On PostgreSQL, one statement that commits itself: one round trip where
+    a transaction of three writes took five. True when all three were
+    written; otherwise nothing was (the session has ended, the token was
+    used up or has no outstanding entry, or this is another database), and
+    the caller takes the slow path, whose answers tell those apart.
+
+    The session row is locked before the token is claimed, as
+    ``end_sessions`` locks it before blacklisting: an ending session and a
+    rotation wait for each other, never deadlock.
+    """
+    session_id = presented.get(SESSION_CLAIM)
+    connection = connections[router.db_for_write(Session)]
+    if session_id is None or connection.vendor != "postgresql":
+        return False
+    address, agent = client_of(request)
+    now = timezone.now()
+    claim = {"blacklisted_at": now}
+    claimed = {"jti": presented[api_settings.JTI_CLAIM]}
+    outstanding = {
+        "user": rotated.get(api_settings.USER_ID_CLAIM),
+        "jti": rotated[api_settings.JTI_CLAIM],
+        "token": signed,
+        "created_at": rotated.current_time,
+        "expires_at": datetime_from_epoch(rotated["exp"]),
+    }
+    session = {
+        "refreshed_at": now,
+        "client_address": address,
+        "user_agent": agent,
+        "refresh_jti": rotated[api_settings.JTI_CLAIM],
+        "previous_jti": claimed["jti"],
+        "rotated_at": now,
+        "expires_at": datetime_from_epoch(rotated["exp"]),
+    }
+    # In the statement's order: the session, the claim, the token claimed,
+    # the new token, the session's new values.
+    parameters = [
+        *prepared(Session._meta, {"id": session_id}, connection),
+        *prepared(BlacklistedToken._meta, claim, connection),
+        *prepared(OutstandingToken._meta, claimed, connection),
+        *prepared(OutstandingToken._meta, outstanding, connection),
+        *prepared(Session._meta, session, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement(connection, rotation_statement), parameters)
+        row = cursor.fetchone()
+    return row is not None and bool(row[0])
+
+
+def rotation_statement(connection: BaseDatabaseWrapper) -> str:
+    """Return the SQL of ``rotate_at_once`` (PostgreSQL's data-modifying WITH)."""
+    quote = connection.ops.quote_name
+    sessions, outstanding = Session._meta, OutstandingToken._meta
+    blacklisted = BlacklistedToken._meta
+
+    def name(meta: Options, field: str) -> str:
+        return quote(column_of(meta, field))
+
+    def typed(meta: Options, field: str) -> str:
+        # A parameter selected (not assigned) needs its column's type.
+        return f"CAST(%s AS {field_of(meta, field).db_type(connection)})"
+
+    recorded = ("user", "jti", "token", "created_at", "expires_at")
+    updated = (
+        "refreshed_at",
+        "client_address",
+        "user_agent",
+        "refresh_jti",
+        "previous_jti",
+        "rotated_at",
+        "expires_at",
+    )
+    session_id = name(sessions, "id")
+    # Only quoted identifiers are formatted in; the values are parameters.
+    # Each step runs only if the one before it did: all or nothing.
+    return (
+        f"WITH live AS (SELECT {session_id} FROM {quote(sessions.db_table)} "  # noqa: S608
+        f"WHERE {session_id} = %s AND {name(sessions, 'ended_at')} IS NULL "
+        "FOR UPDATE), "
+        f"claimed AS (INSERT INTO {quote(blacklisted.db_table)} "
+        f"({name(blacklisted, 'token')}, {name(blacklisted, 'blacklisted_at')}) "
+        f"SELECT {name(outstanding, 'id')}, %s FROM {quote(outstanding.db_table)} "
+        f"WHERE {name(outstanding, 'jti')} = %s AND EXISTS (SELECT 1 FROM live) "
+        f"ON CONFLICT DO NOTHING RETURNING {name(blacklisted, 'token')}), "
+        f"recorded AS (INSERT INTO {quote(outstanding.db_table)} "
+        f"({', '.join(name(outstanding, field) for field in recorded)}) "
+        f"SELECT {', '.join(typed(outstanding, field) for field in recorded)} "
+        "FROM claimed "
+        f"RETURNING {name(outstanding, 'id')}), "
+        f"updated AS (UPDATE {quote(sessions.db_table)} "
+        f"SET {', '.join(f'{name(sessions, field)} = %s' for field in updated)} "
+        f"WHERE {session_id} IN (SELECT {session_id} FROM live) "
+        "AND EXISTS (SELECT 1 FROM recorded) "
+        f"RETURNING {session_id}) "
+        "SELECT EXISTS (SELECT 1 FROM updated)"
+    )
 
 
 def record_refresh(session: Session, request: HttpRequest | None) -> None:

@@ -17,6 +17,7 @@ from .lifecycle import (
     end_session_of,
     record_refresh,
     record_rotation,
+    rotate_at_once,
     session_of,
     start_session,
 )
@@ -60,8 +61,9 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         """
         if claimed or api_settings.ROTATE_REFRESH_TOKENS:
             return super().read_token(raw, claimed=claimed)
-        # simplejwt annotates the token as a Token; it takes the encoded one.
-        refresh = issuer_serializers.ClaimedRefreshToken(raw)  # type: ignore[arg-type]
+        refresh = issuer_serializers.token_of(
+            issuer_serializers.ClaimedRefreshToken, raw, self.request
+        )
         if refresh.get(SESSION_CLAIM) is None:
             refresh.check_blacklist()
             return refresh
@@ -97,6 +99,11 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         replayed = issuer_serializers.ClaimedRefreshToken(newest)  # type: ignore[arg-type]
         access = issuer_serializers.access_token_of(replayed, self.claims)
         return {"access": access, "refresh": newest}
+
+    def rotated_at_once(
+        self, presented: RefreshToken, rotated: RefreshToken, signed: str
+    ) -> bool:
+        return rotate_at_once(presented, rotated, signed, self.request)
 
     def rotated(self, presented: str, refresh: RefreshToken) -> None:
         """Record the rotation in the session; refuse it if the session has ended.
