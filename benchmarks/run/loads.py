@@ -7,6 +7,7 @@ import secrets
 import time
 import uuid
 
+from benchmarks.run.idle import wait_until_idle
 from benchmarks.run.key_set_proxy import CountingProxy
 from benchmarks.run.logins import (
     PLAIN_EMAIL,
@@ -280,11 +281,13 @@ def measure_rates(options, workdir, servers):
     for server in servers:
         Loads(warm_up, workdir).health(server)
         Loads(warm_up, workdir).api(server)
+    wait_until_idle()
     results = {}
     for round_number in range(1, options.rounds + 1):
         for name, load, targets in plan:
             for server in targets:
                 outcome = load(server)
+                wait_until_idle()
                 print(
                     f"  round {round_number}: {name:<17} {server.name:<9} "
                     f"{outcome['rate']:9.1f} req/s"
