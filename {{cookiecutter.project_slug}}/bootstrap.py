@@ -213,16 +213,19 @@ def install_uv_with_pip(python: Path) -> str:
     return uv
 
 
-def start_lock(uv: str) -> subprocess.Popen[bytes] | None:
+def start_lock(uv: str, python: Path) -> subprocess.Popen[bytes] | None:
     """Start writing uv.lock from pyproject.toml unless it exists; return the process.
 
     Resolving asks the package index about every dependency, about a second of
-    waiting on the network that the setup steps can use meanwhile.
+    waiting on the network that the setup steps can use meanwhile. uv gets
+    the project's Python: left to find one, it passes over a virtual
+    environment's and runs the next ones on PATH (with pyenv, shell scripts),
+    CPU the setup steps need. The lock is the same.
     """
     if LOCK.exists():
         report("lock file", f"kept {LOCK.name}")
         return None
-    command = [uv, "lock", "--quiet"]
+    command = [uv, "lock", "--quiet", "--python", str(python)]
     try:
         return subprocess.Popen(command, cwd=ROOT, env=uv_environment())
     except OSError as error:
@@ -266,7 +269,7 @@ def prepare_python(
         install(python, uv_next_to(python) or path_uv)
         uv = uv_next_to(python) or path_uv
         if uv:
-            return python, start_lock(uv)
+            return python, start_lock(uv, python)
         if not LOCK.exists():
             report("lock file", "not created: uv is not installed here")
         return python, None
@@ -274,7 +277,7 @@ def prepare_python(
     python = venv_python()
     if with_install:
         uv = uv_next_to(python) or path_uv or install_uv_with_pip(python)
-        finish_lock(start_lock(uv))
+        finish_lock(start_lock(uv, python))
         sync_locked(uv)
     return python, None
 

@@ -48,7 +48,6 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import RedisError
 from rest_framework import exceptions, serializers
 from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
@@ -66,10 +65,21 @@ from .devices import trusted_device
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
-# The errors of a shared cache that cannot count: Redis, or the file system.
-CACHE_ERRORS = (RedisError, OSError)
 # Seconds a client is asked to wait when counting failed.
 UNAVAILABLE_RETRY_AFTER = 30
+
+
+def cache_errors() -> tuple[type[Exception], ...]:
+    """Return the errors of a shared cache that cannot count: Redis, or the file system.
+
+    Called once counting has failed: redis-py is imported then rather than
+    with this module, as importing it is a noticeable part of every start
+    (each manage.py command, worker and test run), and only a Redis cache,
+    which has imported it already, raises its errors.
+    """
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
+    return (RedisError, OSError)
 
 
 def client_address(request: HttpRequest | Request) -> str:
@@ -168,7 +178,7 @@ class FixedWindowThrottle(SimpleRateThrottle):
                 request.path,
             )
             return False
-        except CACHE_ERRORS as error:
+        except cache_errors() as error:
             # The error's class, not its message, which may name the cache's URL.
             logger.error(
                 "Throttling unavailable, %s %s refused with 503: %s from the cache",
