@@ -33,6 +33,7 @@ from {{ cookiecutter.project_slug }}.issuer.serializers import (
 )
 from {{ cookiecutter.project_slug }}.issuer.serializers import (
     field_of,
+    loaded,
     prepared,
     record_outstanding,
     statement,
@@ -87,6 +88,10 @@ def start_session(
     return session
 
 
+# The fields of a session that a refresh without rotation reads (``session_of``).
+SESSION_FIELDS = ("id", "refreshed_at", "client_address", "user_agent", "ended_at")
+
+
 def session_of(token: Token) -> tuple[Session | None, bool]:
     """Return the session ``token`` names (ended or not), and whether the token is blacklisted.
 
@@ -98,13 +103,16 @@ def session_of(token: Token) -> tuple[Session | None, bool]:
     session_id = Session._meta.pk.get_db_prep_value(
         token.get(SESSION_CLAIM), connection
     )
-    rows = Session.objects.raw(
-        statement(connection, session_query),
-        [token[api_settings.JTI_CLAIM], session_id],
-    )
-    for session in rows:
-        return session, bool(session.token_blacklisted)  # type: ignore[attr-defined]
-    return None, False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement(connection, session_query),
+            [token[api_settings.JTI_CLAIM], session_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    *values, blacklisted = row
+    return loaded(Session, SESSION_FIELDS, values, connection), bool(blacklisted)
 
 
 def session_query(connection: BaseDatabaseWrapper) -> str:
@@ -116,8 +124,7 @@ def session_query(connection: BaseDatabaseWrapper) -> str:
     def column(meta: Options, name: str) -> str:
         return f"{quote(meta.db_table)}.{quote(column_of(meta, name))}"
 
-    names = ("id", "refreshed_at", "client_address", "user_agent", "ended_at")
-    selected = ", ".join(column(sessions, name) for name in names)
+    selected = ", ".join(column(sessions, name) for name in SESSION_FIELDS)
     # Only quoted identifiers are formatted in; the values are parameters.
     return (
         f"SELECT {selected}, EXISTS ("  # noqa: S608
