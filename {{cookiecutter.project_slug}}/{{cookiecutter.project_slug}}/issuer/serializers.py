@@ -480,8 +480,9 @@ class TokenRefreshSerializer(simplejwt_serializers.TokenRefreshSerializer):
         """
         user_id = refresh.get(api_settings.USER_ID_CLAIM)
         user = read_user(user_id)
-        if user is None or self.refusal(refresh, user) is not None:
-            user = read_user(user_id, trust_cache=False)
+        if user is not None and self.refusal(refresh, user) is None:
+            return user
+        user = read_user(user_id, trust_cache=False)
         if user is None:
             raise self.refused("no_active_account")
         refusal = self.refusal(refresh, user)
