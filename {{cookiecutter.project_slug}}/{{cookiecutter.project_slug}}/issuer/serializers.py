@@ -7,15 +7,15 @@ same moment; its verify accepts the tokens of deleted, deactivated and
 re-passworded users. These classes keep its behaviour otherwise.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth.models import update_last_login
 from django.db import IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Model
+from django.db.models import Field
 from django.db.models.options import Options
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,8 +52,6 @@ from .login_signals import send_logged_in
 from .tokens import AccessToken, RefreshToken
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
-
-ModelT = TypeVar("ModelT", bound=Model)
 
 
 def blacklist_is_installed() -> bool:
@@ -215,35 +213,6 @@ def prepared(
         field_of(meta, name).get_db_prep_save(value, connection)
         for name, value in values.items()
     ]
-
-
-def loaded(
-    model: type[ModelT],
-    names: Sequence[str],
-    values: Sequence[Any],
-    connection: BaseDatabaseWrapper,
-) -> ModelT:
-    """Return the ``model`` instance of a row of the fields ``names``, as the ORM loads it.
-
-    Each value goes through the converters the ORM would apply (SQLite
-    returns a UUID or a datetime as text). ``Model.objects.raw()`` does the
-    same, but works out the row's columns and fields again at every query,
-    which cost three times the query itself.
-    """
-    fields = [field_of(model._meta, name) for name in names]
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        converters = [
-            *connection.ops.get_db_converters(column),
-            *column.get_db_converters(connection),
-        ]
-        for converter in converters:
-            value = converter(value, column, connection)  # noqa: PLW2901
-        converted.append(value)
-    return model.from_db(
-        connection.alias, [field.attname for field in fields], converted
-    )
 
 
 def field_of(meta: Options, name: str) -> Field:
