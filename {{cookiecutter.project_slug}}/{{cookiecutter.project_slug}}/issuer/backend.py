@@ -120,7 +120,9 @@ class IssuerTokenBackend(KeySetTokenBackend):
         now = datetime.now(tz=UTC)
         due = [signer for signer in self.read_next_keys() if signer.key.signs_at(now)]
         if not due:
-            return super().signing_key_now()
+            # The current key, whose kid the configured keys name: ``key_set``
+            # would read the next keys' folder a second time.
+            return self.prepared_signing_key, super().key_set.signing_kid
         return due[-1].prepared_key, due[-1].kid
 
 

@@ -128,16 +128,22 @@ def open_counter(window: Path, path: Path) -> int:
 
 
 def add_one(descriptor: int) -> int:
-    """Add one to the count in the open file ``descriptor``, close it; return the count."""
-    # Unbuffered: the record is written before the lock is released.
-    with os.fdopen(descriptor, "r+b", buffering=0) as counter:
-        locks.lock(counter, locks.LOCK_EX)
+    """Add one to the count in the open file ``descriptor``, close it; return the count.
+
+    One system call reads the record and one writes it back, in place,
+    before the lock is released: a file object around the descriptor
+    (``os.fdopen``) cost more than the reading and writing.
+    """
+    try:
+        locks.lock(descriptor, locks.LOCK_EX)
         try:
-            count = int(counter.read(COUNTER_RECORD_BYTES).strip() or 0) + 1
-            counter.seek(0)
-            counter.write(str(count).encode().ljust(COUNTER_RECORD_BYTES))
+            record = os.pread(descriptor, COUNTER_RECORD_BYTES, 0)
+            count = int(record.strip() or 0) + 1
+            os.pwrite(descriptor, str(count).encode().ljust(COUNTER_RECORD_BYTES), 0)
         finally:
-            locks.unlock(counter)
+            locks.unlock(descriptor)
+    finally:
+        os.close(descriptor)
     return count
 
 

@@ -11,6 +11,7 @@ second (``ended.py``).
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connections, router, transaction
@@ -87,24 +88,51 @@ def start_session(
     return session
 
 
-def session_of(token: Token) -> tuple[Session | None, bool]:
-    """Return the session ``token`` names (ended or not), and whether the token is blacklisted.
+@dataclass(frozen=True)
+class SessionState:
+    """What a refresh without rotation needs to know of the session its token names."""
+
+    id: str
+    ended: bool
+    # Its last refresh was recorded within REFRESH_RECORD_INTERVAL, from this client.
+    recorded_recently: bool
+
+
+def session_of(
+    token: Token, request: HttpRequest | None
+) -> tuple[SessionState | None, bool]:
+    """Return the state of the session ``token`` names, and whether the token is blacklisted.
 
     One query for both; ``(None, False)`` when the session is not found (the
     token's blacklist entry unread then). Written out once, not built by the
-    ORM at every refresh: compiling the query cost more than running it.
+    ORM at every refresh: compiling the query cost more than running it. The
+    database compares the session's columns itself: loading them into a
+    ``Session`` (converters, then the model's ``__init__``) cost as much as
+    the query.
     """
     connection = connections[router.db_for_read(Session)]
-    session_id = Session._meta.pk.get_db_prep_value(
-        token.get(SESSION_CLAIM), connection
-    )
-    rows = Session.objects.raw(
-        statement(connection, session_query),
-        [token[api_settings.JTI_CLAIM], session_id],
-    )
-    for session in rows:
-        return session, bool(session.token_blacklisted)  # type: ignore[attr-defined]
-    return None, False
+    session_id = token.get(SESSION_CLAIM)
+    address, agent = client_of(request)
+    recently = {
+        "refreshed_at": timezone.now() - REFRESH_RECORD_INTERVAL,
+        "client_address": address,
+        "user_agent": agent,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement(connection, session_query),
+            [
+                *prepared(Session._meta, recently, connection),
+                token[api_settings.JTI_CLAIM],
+                Session._meta.pk.get_db_prep_value(session_id, connection),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    ended, recorded_recently, blacklisted = row
+    state = SessionState(str(session_id), bool(ended), bool(recorded_recently))
+    return state, bool(blacklisted)
 
 
 def session_query(connection: BaseDatabaseWrapper) -> str:
@@ -116,16 +144,18 @@ def session_query(connection: BaseDatabaseWrapper) -> str:
     def column(meta: Options, name: str) -> str:
         return f"{quote(meta.db_table)}.{quote(column_of(meta, name))}"
 
-    names = ("id", "refreshed_at", "client_address", "user_agent", "ended_at")
-    selected = ", ".join(column(sessions, name) for name in names)
     # Only quoted identifiers are formatted in; the values are parameters.
+    # A NULL refreshed_at makes the comparison NULL: not recorded recently.
     return (
-        f"SELECT {selected}, EXISTS ("  # noqa: S608
-        f"SELECT 1 FROM {quote(blacklisted.db_table)} "
+        f"SELECT {column(sessions, 'ended_at')} IS NOT NULL, "  # noqa: S608
+        f"{column(sessions, 'refreshed_at')} > %s "
+        f"AND {column(sessions, 'client_address')} = %s "
+        f"AND {column(sessions, 'user_agent')} = %s, "
+        f"EXISTS (SELECT 1 FROM {quote(blacklisted.db_table)} "
         f"INNER JOIN {quote(outstanding.db_table)} "
         f"ON {column(blacklisted, 'token')} = {column(outstanding, 'id')} "
-        f"WHERE {column(outstanding, 'jti')} = %s"
-        f") AS token_blacklisted FROM {quote(sessions.db_table)} "
+        f"WHERE {column(outstanding, 'jti')} = %s) "
+        f"FROM {quote(sessions.db_table)} "
         f"WHERE {column(sessions, 'id')} = %s"
     )
 
@@ -291,23 +321,18 @@ def rotation_statement(connection: BaseDatabaseWrapper) -> str:
     )
 
 
-def record_refresh(session: Session, request: HttpRequest | None) -> None:
+def record_refresh(session: SessionState, request: HttpRequest | None) -> None:
     """Record a refresh of ``session`` without rotation.
 
     At most once per ``REFRESH_RECORD_INTERVAL`` from one client: a list's
     "last refreshed" needs no more, and a write per refresh would serialize
     refreshes on SQLite.
     """
-    address, agent = client_of(request)
-    now = timezone.now()
-    if (
-        session.refreshed_at is not None
-        and now - session.refreshed_at < REFRESH_RECORD_INTERVAL
-        and (session.client_address, session.user_agent) == (address, agent)
-    ):
+    if session.recorded_recently:
         return
-    Session.objects.filter(pk=session.pk, ended_at=None).update(
-        refreshed_at=now, client_address=address, user_agent=agent
+    address, agent = client_of(request)
+    Session.objects.filter(pk=session.id, ended_at=None).update(
+        refreshed_at=timezone.now(), client_address=address, user_agent=agent
     )
 
 

@@ -14,6 +14,7 @@ from {{ cookiecutter.project_slug }}.users.models import User
 
 from .authentication import SESSION_ENDED, SessionJWTAuthentication
 from .lifecycle import (
+    SessionState,
     end_session_of,
     record_refresh,
     record_rotation,
@@ -21,7 +22,7 @@ from .lifecycle import (
     session_of,
     start_session,
 )
-from .models import SESSION_CLAIM, Session
+from .models import SESSION_CLAIM
 from .reuse import end_by_logout, replay_or_end
 
 
@@ -40,7 +41,7 @@ class TokenObtainPairSerializer(issuer_serializers.TokenObtainPairSerializer):
 class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
     """Refresh within a live session; a reused rotated token ends it (``reuse.py``)."""
 
-    session: Session | None = None
+    session: SessionState | None = None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         data = super().validate(attrs)
@@ -67,11 +68,11 @@ class TokenRefreshSerializer(issuer_serializers.TokenRefreshSerializer):
         if refresh.get(SESSION_CLAIM) is None:
             refresh.check_blacklist()
             return refresh
-        session, blacklisted = session_of(refresh)
+        session, blacklisted = session_of(refresh, self.request)
         if session is None or blacklisted:
             # simplejwt's check and answer, before any other.
             refresh.check_blacklist()
-        if session is not None and session.ended_at is None:
+        if session is not None and not session.ended:
             self.session = session
         return refresh
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import (
     BlacklistedToken,
     OutstandingToken,
@@ -89,6 +90,27 @@ def test_a_refresh_is_recorded_as_the_last_one(api_client, tokens):
     (listed,) = sessions(api_client, tokens)
 
     assert listed["last_refreshed_at"] is not None
+
+
+def test_refreshes_without_rotation_are_recorded_once_a_minute_per_client(
+    api_client, tokens
+):
+    if api_settings.ROTATE_REFRESH_TOKENS:
+        pytest.skip("Every rotation is recorded.")
+    session = Session.objects.filter(pk=sid(tokens["refresh"]))
+
+    def refresh_from(agent):
+        api_client.credentials(HTTP_USER_AGENT=agent)
+        assert refresh(api_client, tokens["refresh"]).status_code == 200
+        return session.get().refreshed_at
+
+    first = refresh_from("phone")
+    assert refresh_from("phone") == first
+    elsewhere = refresh_from("laptop")
+    assert elsewhere > first
+    assert session.get().user_agent == "laptop"
+    session.update(refreshed_at=elsewhere - timedelta(minutes=1))
+    assert refresh_from("laptop") > elsewhere
 
 
 def test_the_list_needs_a_token(api_client):
