@@ -13,12 +13,18 @@ Django's refusals of a request body it will not read (larger than
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``, more fields than
 ``DATA_UPLOAD_MAX_NUMBER_FIELDS``) get a JSON answer here too, instead of
 Django's HTML error page.
+
+A database that cannot be reached (refused, timed out, locked, gone away)
+is a 503 with ``Retry-After``, not a 500: the request was fine, and a client
+may try again. Other database errors (an integrity error is a defect) stay
+500s.
 """
 
 import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -28,6 +34,9 @@ from {{ cookiecutter.project_slug }}.throttling.throttles import client_address
 
 logger = logging.getLogger(__name__)
 
+# Seconds a client is asked to wait when the database could not be reached.
+DATABASE_RETRY_AFTER = 5
+
 
 class RequestTooLarge(exceptions.APIException):
     """A request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 (RFC 9110, 15.5.14)."""
@@ -35,6 +44,17 @@ class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than this service accepts."
     default_code = "request_too_large"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database could not be reached: 503, try again later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service cannot reach its database; try again later."
+    default_code = "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__({"detail": self.default_detail, "code": self.default_code})
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -46,7 +66,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         logging.getLogger(f"django.security.{name}").warning("%s", exc)
         too_large = isinstance(exc, RequestDataTooBig)
         exc = RequestTooLarge() if too_large else exceptions.ParseError()
+    elif isinstance(exc, OperationalError | InterfaceError):
+        logger.error(
+            "The database could not be reached: %s: %s", type(exc).__name__, exc
+        )
+        exc = DatabaseUnavailable()
     response = drf_exception_handler(exc, context)
+    if isinstance(exc, DatabaseUnavailable) and response is not None:
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     if (
         response is not None
         and response.has_header("WWW-Authenticate")
