@@ -55,6 +55,8 @@ class DatabaseUnavailable(exceptions.APIException):
 
     def __init__(self) -> None:
         super().__init__({"detail": self.default_detail, "code": self.default_code})
+        # DRF's exception handler turns ``wait`` into the Retry-After header.
+        self.wait = DATABASE_RETRY_AFTER
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -72,8 +74,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         exc = DatabaseUnavailable()
     response = drf_exception_handler(exc, context)
-    if isinstance(exc, DatabaseUnavailable) and response is not None:
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     if (
         response is not None
         and response.has_header("WWW-Authenticate")

@@ -1,5 +1,6 @@
 """A database that cannot be reached is a 503 with Retry-After, never a 500."""
 
+from contextlib import AbstractContextManager
 from unittest import mock
 
 import pytest
@@ -28,7 +29,7 @@ class CountUsers(APIView):
 urlpatterns = [path("api/count-users/", CountUsers.as_view())]
 
 
-def failing_queries(error: Exception) -> mock._patch:
+def failing_queries(error: Exception) -> AbstractContextManager[object]:
     """Make every query of the test raise ``error``, as a database that went away does."""
     return mock.patch.object(CursorWrapper, "execute", side_effect=error)
 
