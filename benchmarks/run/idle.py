@@ -30,12 +30,12 @@ def cpu_times() -> tuple[int, int]:
     return sum(ticks) - idle, sum(ticks)
 
 
-def wait_until_idle(max_seconds: float = MAX_WAIT_SECONDS) -> float:
-    """Return once the CPUs are idle, or after ``max_seconds``; return the seconds waited."""
+def wait_until_idle(max_seconds: float = MAX_WAIT_SECONDS) -> None:
+    """Return once the CPUs are idle, or after ``max_seconds``."""
     started = time.monotonic()
     if not PROC_STAT.exists():
         time.sleep(FALLBACK_SECONDS)
-        return FALLBACK_SECONDS
+        return
     cpus = os.cpu_count() or 1
     busy, total = cpu_times()
     while time.monotonic() - started < max_seconds:
@@ -46,4 +46,3 @@ def wait_until_idle(max_seconds: float = MAX_WAIT_SECONDS) -> float:
             if share_of_one_cpu < IDLE_SHARE_OF_ONE_CPU:
                 break
         busy, total = now_busy, now_total
-    return time.monotonic() - started
