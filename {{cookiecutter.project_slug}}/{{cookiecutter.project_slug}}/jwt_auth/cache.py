@@ -107,22 +107,28 @@ class UserSnapshot:
         self.database = user._state.db
         self.field_names = [field.attname for field in self.model._meta.concrete_fields]
         self.values = tuple(getattr(user, name) for name in self.field_names)
+        self.fields = dict(zip(self.field_names, self.values, strict=True))
         self.password = user.password
         # The names of the user's groups, once read (``read_group_names``).
         self.group_names: tuple[str, ...] | None = None
+        # ``from_db`` runs ``Model.__init__``, field by field, and its
+        # signals: the largest part of an authenticated request's own cost.
+        # Unless something listens to those signals (receivers connect when
+        # the apps are ready, before any user is read), a copy of the field
+        # values gives the same instance five times faster.
+        self.copyable = not (
+            pre_init.has_listeners(self.model) or post_init.has_listeners(self.model)
+        )
+        # Password stamps of tokens that matched this user's (``stamp_matches``):
+        # each is compared in constant time once, not at every request.
+        self.matching_stamps: set[str] = set()
 
     def instance(self) -> User:
-        """Return a new user instance, as if just loaded from the database.
-
-        ``from_db`` runs ``Model.__init__``, field by field, and its signals:
-        the largest part of an authenticated request's own cost. Unless
-        something listens to those signals, a copy of the field values gives
-        the same instance five times faster.
-        """
-        if pre_init.has_listeners(self.model) or post_init.has_listeners(self.model):
+        """Return a new user instance, as if just loaded from the database."""
+        if not self.copyable:
             return self.model.from_db(self.database, self.field_names, self.values)
         user = self.model.__new__(self.model)
-        user.__dict__.update(zip(self.field_names, self.values, strict=True))
+        user.__dict__.update(self.fields)
         user._state = ModelState()
         user._state.adding = False
         user._state.db = self.database

@@ -33,7 +33,7 @@ class SessionJWTAuthentication(CachedJWTAuthentication):
         ends the sessions too).
         """
         user = super().get_user(validated_token)
-        session_id = validated_token.get(SESSION_CLAIM)
+        session_id = validated_token.payload.get(SESSION_CLAIM)
         if session_id is not None and session_id in ended_sessions:
             raise InvalidToken(str(SESSION_ENDED))
         return user
