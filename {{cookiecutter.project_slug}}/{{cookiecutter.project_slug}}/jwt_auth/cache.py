@@ -282,7 +282,9 @@ def read_group_names(user: User) -> tuple[str, ...]:
 def copy_token(token: Token) -> Token:
     """Return a copy of ``token`` with a payload of its own."""
     clone = object.__new__(type(token))
-    clone.__dict__ = {**token.__dict__, "payload": dict(token.payload)}
+    attributes = token.__dict__.copy()
+    attributes["payload"] = token.payload.copy()
+    clone.__dict__ = attributes
     return clone
 
 
