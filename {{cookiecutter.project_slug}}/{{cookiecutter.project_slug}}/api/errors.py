@@ -8,13 +8,21 @@ failure: 403), a crash (500), a method a plain Django view does not answer
 these views answer DRF's shape, ``{"detail": "..."}``, the ``Error`` of the
 OpenAPI schema; elsewhere (the admin) Django's pages stay. ``config/urls.py``
 names them as Django's error handlers, ``CSRF_FAILURE_VIEW`` the CSRF one.
+
+A database that cannot be reached is no defect: wherever it is found (the
+admin, a session saved by its middleware), the answer is DRF views' 503
+with ``Retry-After`` (``api/exceptions.py``), not a 500.
 """
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import csrf, defaults
+
+from .exceptions import DatabaseUnavailable
 
 # Where every answer is JSON (the Swagger UI page of /api/docs/ aside).
 JSON_PATHS = ("/api/", "/.well-known/")
@@ -53,7 +61,16 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: a defect; the traceback goes to the log, never to the client."""
+    """500: a defect; the traceback goes to the log, never to the client.
+
+    Django calls it while it handles the exception, so the exception is at
+    hand: an unreachable database gets 503 instead, on every path.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        unavailable = DatabaseUnavailable()
+        response = JsonResponse(unavailable.detail, status=unavailable.status_code)
+        response["Retry-After"] = str(unavailable.wait)
+        return response
     if not serves_json(request):
         return defaults.server_error(request)
     return error("A server error occurred.", 500)

@@ -4,8 +4,11 @@ from contextlib import AbstractContextManager
 from unittest import mock
 
 import pytest
+from django.contrib import admin
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.backends.utils import CursorWrapper
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,7 +29,17 @@ class CountUsers(APIView):
         return Response({"users": User.objects.count()})
 
 
-urlpatterns = [path("api/count-users/", CountUsers.as_view())]
+def count_users_page(request: HttpRequest) -> HttpResponse:
+    """A plain Django view, as the admin's are."""
+    return HttpResponse(f"{User.objects.count()} users")
+
+
+urlpatterns = [
+    path("api/count-users/", CountUsers.as_view()),
+    path("pages/count-users/", count_users_page),
+    path("admin/", admin.site.urls),
+]
+handler500 = "{{ cookiecutter.project_slug }}.api.errors.server_error"
 
 
 def failing_queries(error: Exception) -> AbstractContextManager[object]:
@@ -62,4 +75,37 @@ def test_other_database_errors_are_not_taken_for_an_outage() -> None:
     client = APIClient(raise_request_exception=False)
     with failing_queries(IntegrityError("a defect")):
         response = client.get("/api/count-users/")
+    assert response.status_code == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_outside_drf_an_unreachable_database_is_a_503_too() -> None:
+    client = Client(raise_request_exception=False)
+    with failing_queries(OperationalError("connection to server failed")):
+        response = client.get("/pages/count-users/")
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+    assert response["Retry-After"] == str(DATABASE_RETRY_AFTER)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_admin_of_a_signed_in_user_answers_503_too() -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_user("staff", is_staff=True))
+    # The session and its user are read from the database that went away.
+    with failing_queries(OperationalError("connection to server failed")):
+        response = client.get("/admin/")
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+    assert response["Retry-After"] == str(DATABASE_RETRY_AFTER)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_outside_drf_other_errors_are_still_500s() -> None:
+    client = Client(raise_request_exception=False)
+    with failing_queries(IntegrityError("a defect")):
+        response = client.get("/pages/count-users/")
     assert response.status_code == 500
