@@ -4,8 +4,9 @@ drf-spectacular documents the success answer of each operation. ``AutoSchema``
 adds every error an operation can answer, each with its JSON body, derived
 from the view itself: its methods and path (405, 404), content negotiation
 (406), its request body (400, 413, 415), its authentication (401, and 503 for
-an authentication that can be unavailable), its permissions (403) and its
-throttles (429 and 503, with ``Retry-After``). An operation's own
+an authentication that can be unavailable), its permissions (403), its
+throttles (429 and 503, with ``Retry-After``) and the database (503, unless
+the view says ``uses_database = False``). An operation's own
 ``extend_schema`` wins for a status it documents.
 
 drf-spectacular describes simplejwt's exact classes only, and none of their
@@ -137,8 +138,9 @@ class AutoSchema(openapi.AutoSchema):
         authenticators = self.view.get_authenticators()
         if authenticators:
             answers["401"] = ("The access token is missing, invalid or expired.", {})
+        outages = []
         if any(getattr(each, "can_be_unavailable", False) for each in authenticators):
-            answers["503"] = ("Tokens cannot be checked for a moment.", RETRY_AFTER)
+            outages.append("tokens cannot be checked")
         if any(
             not isinstance(each, NEVER_FORBIDDING)
             for each in self.view.get_permissions()
@@ -146,7 +148,13 @@ class AutoSchema(openapi.AutoSchema):
             answers["403"] = ("This request is not allowed.", {})
         if self.view.get_throttles():
             answers["429"] = ("Too many requests: wait for Retry-After.", RETRY_AFTER)
-            answers["503"] = ("Requests cannot be counted for a moment.", RETRY_AFTER)
+            outages.append("requests cannot be counted")
+        # api/exceptions.py: any query may find the database gone.
+        if getattr(self.view, "uses_database", True):
+            outages.append("the database cannot be reached")
+        if outages:
+            reasons = " or ".join(outages)
+            answers["503"] = (f"For a moment, {reasons}.", RETRY_AFTER)
         return answers
 
     def error_response(

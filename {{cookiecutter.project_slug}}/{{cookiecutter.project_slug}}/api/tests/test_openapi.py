@@ -128,3 +128,14 @@ def test_me_documents_the_user_id_as_a_string_like_sub(schema):
     user = schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]
 
     assert user["properties"]["id"]["type"] == "string"
+
+
+def test_every_operation_that_may_query_documents_the_database_outage(schema):
+    for path, method, operation in operations(schema):
+        if path == "/api/health/":
+            assert "503" not in operation["responses"], path
+            continue
+        unavailable = operation["responses"]["503"]
+        # The readiness probe answers its own 503, a report of each check.
+        if path != "/api/ready/":
+            assert "Retry-After" in unavailable["headers"], (method, path)
