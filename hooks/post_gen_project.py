@@ -74,7 +74,7 @@ def unused_paths(answers):
         paths += [f"{package}/issuer/tests/test_rotation.py"]
     if answers["database"] == "sqlite":
         # SQLite creates its file itself (database/base.py makes it owner-only).
-        paths += [f"{package}/database/management"]
+        paths += [f"{package}/database/management", f"{package}/database/postgresql"]
     else:
         # PostgreSQL keeps the create_database command only.
         paths += [

@@ -21,6 +21,7 @@ def test_nothing_is_pruned_for_the_defaults_but_the_verifier_and_unchosen_option
         "my_service/accounts/signup.py",
         "my_service/accounts/tests/test_signup.py",
         "my_service/database/management",
+        "my_service/database/postgresql",
         "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",
@@ -44,6 +45,7 @@ def test_postgresql_keeps_create_database_and_drops_the_sqlite_backend():
     pruned = post_gen.unused_paths(default_answers(database="postgresql"))
 
     assert "my_service/database/management" not in pruned
+    assert "my_service/database/postgresql" not in pruned
     assert {
         "my_service/database/apps.py",
         "my_service/database/base.py",
@@ -72,6 +74,7 @@ def test_unchosen_options_prune_their_files():
         "my_service/accounts/signup.py",
         "my_service/accounts/tests/test_signup.py",
         "my_service/database/management",
+        "my_service/database/postgresql",
         "my_service/issuer/cookie_checks.py",
         "my_service/issuer/cookies.py",
         "my_service/issuer/tests/cookie_transport",

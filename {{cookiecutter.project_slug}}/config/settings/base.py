@@ -131,6 +131,8 @@ DATABASES = {
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend, checking reused connections without a query.
+    DATABASES["default"]["ENGINE"] = "{{ cookiecutter.project_slug }}.database.postgresql"
     # Give up on an unreachable server after 2 seconds (libpq's minimum) instead
     # of TCP's minutes: a request, and the readiness probe, fail fast. A
     # ?connect_timeout= in DATABASE_URL wins.
