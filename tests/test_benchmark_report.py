@@ -205,7 +205,8 @@ def test_ratios_and_verdicts_follow_the_measurements():
     assert rows["verifier_key_set_fetches"].ours == 1
     assert rows["bake_current_seconds"].ours == 1.9
     assert target_met(rows["bake_newcomer_pip_seconds"]) is False
-    assert rows["refresh_p99_during_prune_vs_idle"].ratio == pytest.approx(70 / 50)
+    # The median slice's p99, as benchmarks.token_tables compares it.
+    assert rows["refresh_p99_during_prune_vs_idle"].ratio == pytest.approx(65 / 50)
     assert target_met(rows["prune_seconds"]) is True
 
 
