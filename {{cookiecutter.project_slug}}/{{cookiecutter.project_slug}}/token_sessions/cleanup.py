@@ -53,7 +53,10 @@ def delete_expired(
     )
     deleted = {
         "outstanding tokens": delete_in_batches(
-            tokens, batch_size, [(BlacklistedToken, "token")], pacing
+            tokens,
+            batch_size,
+            referencing=[(BlacklistedToken, "token")],
+            pacing=pacing,
         ),
         "sessions": delete_in_batches(finished, batch_size, pacing=pacing),
         "security events": delete_old_events(batch_size, pacing),
