@@ -21,6 +21,9 @@ settings and gunicorn configuration (the same machinery as ``benchmarks.run``):
    has every slice, and the ratio of the slowest). ``--idle-slices`` loads
    of the same shape follow the cleanup, for a reference of the same minutes.
 
+``--prune-args`` are given to the cleanup (``--prune-args="--pause 0"`` for
+full speed).
+
 Needs wrk and a PostgreSQL server (``--postgres-url``; its database is made
 and dropped). ``--template`` measures another checkout of the template (for
 a before and after: ``--template ../main``).
@@ -29,6 +32,7 @@ a before and after: ``--template ../main``).
 import argparse
 import json
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -144,7 +148,7 @@ def cleanup_under_load(server, options, workdir):
 
     After it, up to ``--idle-slices`` loads of the same shape run on the same tokens.
     """
-    command = [sys.executable, "manage.py", "prune_tokens"]
+    command = [sys.executable, "manage.py", "prune_tokens", *options.prune_args]
     finished = {}
 
     def clean():
@@ -212,6 +216,12 @@ def parse_args(argv=None):
         type=int,
         default=5,
         help="loads of a slice's length after the cleanup: the idle p99 beside it",
+    )
+    parser.add_argument(
+        "--prune-args",
+        type=shlex.split,
+        default=[],
+        help='options of prune_tokens, in one string (e.g. "--pause 0")',
     )
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)

@@ -19,6 +19,8 @@ from rest_framework_simplejwt.token_blacklist.models import (
 
 from {{ cookiecutter.project_slug }}.database.batches import (
     DEFAULT_BATCH_SIZE,
+    DEFAULT_PACING,
+    Pacing,
     delete_in_batches,
 )
 {% if cookiecutter.mfa == "totp" -%}
@@ -33,13 +35,16 @@ from .models import Session
 LAST_CLEANUP_KEY = "token_sessions:last-cleanup"
 
 
-def delete_expired(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, int]:
+def delete_expired(
+    batch_size: int = DEFAULT_BATCH_SIZE, pacing: Pacing = DEFAULT_PACING
+) -> dict[str, int]:
     """Delete expired tokens, finished sessions and old security events; return counts.
 
     Outstanding tokens past their expiry go with their blacklist entries;
     sessions go once nothing of them can be used: expired, or ended longer
     ago than an access token lives (workers no longer need to know them);
     security events once older than ``SECURITY_EVENT_RETENTION_DAYS``.
+    ``pacing`` says how long to rest after each batch.
     """
     now = timezone.now()
     tokens = OutstandingToken.objects.filter(expires_at__lt=now)
@@ -48,12 +53,15 @@ def delete_expired(batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, int]:
     )
     deleted = {
         "outstanding tokens": delete_in_batches(
-            tokens, batch_size, referencing=[(BlacklistedToken, "token")]
+            tokens,
+            batch_size,
+            referencing=[(BlacklistedToken, "token")],
+            pacing=pacing,
         ),
-        "sessions": delete_in_batches(finished, batch_size),
-        "security events": delete_old_events(batch_size),
+        "sessions": delete_in_batches(finished, batch_size, pacing=pacing),
+        "security events": delete_old_events(batch_size, pacing),
 {%- if cookiecutter.mfa == "totp" %}
-        "mfa tokens": delete_in_batches(dead_challenges(), batch_size),
+        "mfa tokens": delete_in_batches(dead_challenges(), batch_size, pacing=pacing),
 {%- endif %}
     }
     cache.set(LAST_CLEANUP_KEY, time.time(), timeout=None)

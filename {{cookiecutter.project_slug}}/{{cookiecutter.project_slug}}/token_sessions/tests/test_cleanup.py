@@ -1,5 +1,6 @@
 """The cleanup (``prune_tokens``) deletes what nobody can use, and nothing else."""
 
+import itertools
 import uuid
 from datetime import timedelta
 from io import StringIO
@@ -12,7 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
     OutstandingToken,
 )
 
-from {{ cookiecutter.project_slug }}.database.batches import delete_in_batches
+from {{ cookiecutter.project_slug }}.database.batches import Pacing, delete_in_batches
 from {{ cookiecutter.project_slug }}.token_sessions.cleanup import delete_expired
 from {{ cookiecutter.project_slug }}.token_sessions.ended import remembered_for
 from {{ cookiecutter.project_slug }}.token_sessions.models import Session
@@ -129,3 +130,44 @@ def test_the_command_says_what_it_deleted(user):
 def test_a_batch_size_that_is_not_a_positive_integer_is_refused(batch_size):
     with pytest.raises(CommandError, match="batch-size"):
         call_command("prune_tokens", "--batch-size", batch_size)
+
+
+def test_each_batch_is_followed_by_a_rest_as_many_times_as_long_as_it_took(user):
+    for number in range(7):
+        outstanding(user, f"expired {number}", -timedelta(hours=1))
+    rests: list[float] = []
+    # Every reading of the clock is a quarter of a second after the last.
+    clock = itertools.count(step=0.25).__next__
+    pacing = Pacing(pause=3, clock=clock, sleep=rests.append)
+
+    deleted = delete_expired(batch_size=3, pacing=pacing)
+
+    assert deleted["outstanding tokens"] == 7
+    assert rests == [0.75, 0.75, 0.75]
+
+
+def test_a_pause_of_zero_never_rests(user):
+    outstanding(user, "expired", -timedelta(hours=1), blacklisted=True)
+    rests: list[float] = []
+
+    delete_expired(batch_size=1, pacing=Pacing(pause=0, sleep=rests.append))
+
+    assert rests == []
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.parametrize("pause", ["0", "0.5", "3"])
+def test_the_command_takes_a_pause_of_zero_or_more(user, pause):
+    outstanding(user, "expired", -timedelta(hours=1))
+
+    call_command("prune_tokens", "--pause", pause, stdout=StringIO())
+
+    assert not OutstandingToken.objects.exists()
+
+
+@pytest.mark.parametrize("pause", ["-1", "many", "nan", "inf"])
+def test_a_pause_that_is_not_a_finite_number_of_at_least_zero_is_refused(pause):
+    message = f"argument --pause: {pause} is not a number of at least 0"
+
+    with pytest.raises(CommandError, match=message):
+        call_command("prune_tokens", "--pause", pause)

@@ -1,5 +1,6 @@
 """``manage.py prune_security_events``: delete security events past their retention."""
 
+from {{ cookiecutter.project_slug }}.database.batches import Pacing
 from {{ cookiecutter.project_slug }}.database.cleanup_command import CleanupCommand
 from {{ cookiecutter.project_slug }}.security_events.cleanup import delete_old_events
 
@@ -11,5 +12,5 @@ class Command(CleanupCommand):
         "Kubernetes CronJob; see the README)."
     )
 
-    def delete(self, batch_size: int) -> dict[str, int]:
-        return {"security events": delete_old_events(batch_size)}
+    def delete(self, batch_size: int, pacing: Pacing) -> dict[str, int]:
+        return {"security events": delete_old_events(batch_size, pacing)}

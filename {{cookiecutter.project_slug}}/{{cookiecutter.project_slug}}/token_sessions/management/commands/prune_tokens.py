@@ -1,5 +1,6 @@
 """``manage.py prune_tokens``: delete expired tokens, finished sessions, old security events."""
 
+from {{ cookiecutter.project_slug }}.database.batches import Pacing
 from {{ cookiecutter.project_slug }}.database.cleanup_command import CleanupCommand
 from {{ cookiecutter.project_slug }}.token_sessions.cleanup import delete_expired
 
@@ -12,5 +13,5 @@ class Command(CleanupCommand):
         "Kubernetes CronJob; see the README)."
     )
 
-    def delete(self, batch_size: int) -> dict[str, int]:
-        return delete_expired(batch_size)
+    def delete(self, batch_size: int, pacing: Pacing) -> dict[str, int]:
+        return delete_expired(batch_size, pacing)
