@@ -53,7 +53,7 @@ def is_busy(error: OperationalError) -> bool:
 
 
 class DatabaseWrapper(sqlite_backend.DatabaseWrapper):
-    # Set by Django from the OPTIONS (its stubs omit it), and by get_new_connection.
+    # Django sets it from the OPTIONS; its stubs omit it.
     transaction_mode: str | None
     busy_timeout_ms: int
 

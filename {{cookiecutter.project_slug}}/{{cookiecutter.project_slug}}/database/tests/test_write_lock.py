@@ -75,6 +75,8 @@ def write_lock_held(path, seconds):
 def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
     database,
 ):
+    # Also the contract with Django: it fails the day Django stops beginning
+    # transactions through _start_transaction_under_autocommit().
     path = database()
 
     with (
