@@ -150,7 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, creating the file readable by its owner only.
     DATABASES["default"]["ENGINE"] = "{{ cookiecutter.project_slug }}.database"
     # WAL lets readers work while a writer commits; IMMEDIATE transactions take
-    # the write lock up front instead of failing with "database is locked".
+    # the write lock up front instead of failing with "database is locked",
+    # waiting for it up to "timeout" seconds (database/base.py).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

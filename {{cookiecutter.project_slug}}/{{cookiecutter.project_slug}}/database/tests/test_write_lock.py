@@ -1,0 +1,131 @@
+"""A transaction waits for SQLite's write lock in short steps, up to the ``timeout`` option."""
+
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+from django.db.utils import load_backend
+
+ALIAS = "write_lock_waiter"
+# Long enough for SQLite's own busy handler to sleep 25 to 100 ms between tries
+# (it would start the waiting transaction about 90 ms after the release).
+HELD_SECONDS = 0.24
+RELEASE_TO_BEGIN_SECONDS = 0.04
+SHORT_TIMEOUT_SECONDS = 0.2
+
+
+@pytest.fixture
+def database(tmp_path, django_db_blocker):
+    """Return a function that opens a file in ``tmp_path`` with the project's backend.
+
+    Its keyword arguments replace the project's ``OPTIONS``; the connection
+    answers to ``transaction.atomic(using=ALIAS)``.
+    """
+    path = tmp_path / "db.sqlite3"
+    settings_dict = connection.settings_dict
+    backend = load_backend(settings_dict["ENGINE"])
+
+    def open_database(**options):
+        options = {**settings_dict["OPTIONS"], **options}
+        wrapper = backend.DatabaseWrapper(
+            {**settings_dict, "NAME": str(path), "OPTIONS": options}, ALIAS
+        )
+        wrapper.ensure_connection()
+        connections[ALIAS] = wrapper
+        opened.append(wrapper)
+        return path
+
+    opened: list = []
+    with django_db_blocker.unblock():
+        yield open_database
+        for wrapper in opened:
+            wrapper.close()
+            del connections[ALIAS]
+
+
+@contextmanager
+def write_lock_held(path, seconds):
+    """Hold the write lock of ``path`` from a second connection for ``seconds`` at most.
+
+    Yield a list that receives the time just before the lock is released.
+    """
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    released_at = []
+    done = threading.Event()
+
+    def release():
+        done.wait(seconds)
+        released_at.append(time.monotonic())
+        holder.execute("COMMIT")
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    try:
+        yield released_at
+    finally:
+        done.set()
+        thread.join()
+        holder.close()
+
+
+def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
+    database,
+):
+    # Also the contract with Django: it fails the day Django stops beginning
+    # transactions through _start_transaction_under_autocommit().
+    path = database()
+
+    with (
+        write_lock_held(path, HELD_SECONDS) as released_at,
+        transaction.atomic(using=ALIAS),
+        connections[ALIAS].cursor() as cursor,
+    ):
+        began = time.monotonic()
+        cursor.execute("CREATE TABLE written (value TEXT)")
+        cursor.execute("INSERT INTO written VALUES ('after the wait')")
+
+    assert 0 < began - released_at[0] < RELEASE_TO_BEGIN_SECONDS
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute("SELECT value FROM written")
+        assert cursor.fetchall() == [("after the wait",)]
+
+
+def test_a_transaction_gives_up_with_database_is_locked_after_the_timeout_option(
+    database,
+):
+    path = database(timeout=SHORT_TIMEOUT_SECONDS)
+
+    with write_lock_held(path, seconds=10):
+        started = time.monotonic()
+        with (
+            pytest.raises(OperationalError, match="database is locked"),
+            transaction.atomic(using=ALIAS),
+        ):
+            pass
+        waited = time.monotonic() - started
+
+    assert SHORT_TIMEOUT_SECONDS <= waited < SHORT_TIMEOUT_SECONDS + 0.3
+
+
+def test_statements_outside_transactions_still_wait_for_the_lock_after_a_transaction_gave_up(
+    database,
+):
+    path = database(timeout=SHORT_TIMEOUT_SECONDS)
+
+    # Released after the transaction gives up, before SQLite's handler would.
+    with write_lock_held(path, SHORT_TIMEOUT_SECONDS * 1.5):
+        with (
+            pytest.raises(OperationalError, match="database is locked"),
+            transaction.atomic(using=ALIAS),
+        ):
+            pass
+        with connections[ALIAS].cursor() as cursor:
+            cursor.execute("CREATE TABLE written (value TEXT)")
+
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM written")
+        assert cursor.fetchall() == [(0,)]
