@@ -104,6 +104,15 @@ class Loads:
     def health(self, server):
         return wrk(f"{server.url}/api/health/", self.options)
 
+    def health_padded(self, server):
+        """Health with a header as long as the access token's: /api/'s floor."""
+        padding = "x" * len(server.tokens()["access"])
+        return wrk(
+            f"{server.url}/api/health/",
+            self.options,
+            headers=[f"X-Padding: Bearer {padding}"],
+        )
+
     def api(self, server):
         # A fresh access token: the run outlasts the default 5-minute lifetime.
         access = server.tokens()["access"]
@@ -250,6 +259,8 @@ def measure_rates(options, workdir, servers):
         # The auth cost on every request, header and cookie transports.
         ("health", loads.health, (baseline, ours, cookie)),
         ("api", loads.api, (baseline, ours, cookie)),
+        # The same request's size without a token: what /api/ costs beyond it.
+        ("health_padded", loads.health_padded, (ours,)),
         # The login's floor: its hasher (Argon2id; the article's PBKDF2).
         ("password_check", loads.password_check, (baseline, ours)),
         # Ours with the default claims hook (roles) and without any.

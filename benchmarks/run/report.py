@@ -121,6 +121,12 @@ def summary(rates, bakes, database="sqlite", token_tables=None):
             TARGETS["api_vs_health"],
         ),
         vs_health(
+            "padded_health_vs_health",
+            "health with a header the token's size vs health, default bake",
+            "health_padded",
+            "ours",
+        ),
+        vs_health(
             "cookie_api_vs_health",
             "/api/ with a JWT vs health, cookie bake",
             "api",
