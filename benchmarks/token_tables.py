@@ -200,7 +200,9 @@ def parse_args(argv=None):
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument(
-        "--tokens", type=int, default=3000, help="fresh tokens per refresh load"
+        "--tokens",
+        type=int,
+        help="fresh tokens per refresh load (default: 1000 a second of --duration)",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per load")
     parser.add_argument("--rounds", type=int, default=3, help="loads per table size")
@@ -208,9 +210,13 @@ def parse_args(argv=None):
         "--slice", type=int, default=3, help="seconds per load during the cleanup"
     )
     parser.add_argument(
-        "--slices", type=int, default=30, help="loads at most during the cleanup"
+        "--slices", type=int, default=15, help="loads at most during the cleanup"
     )
-    parser.add_argument("--tokens-per-slice", type=int, default=600)
+    parser.add_argument(
+        "--tokens-per-slice",
+        type=int,
+        help="fresh tokens per load during the cleanup (default: 1000 a second of --slice)",
+    )
     parser.add_argument(
         "--idle-slices",
         type=int,
@@ -235,7 +241,15 @@ def parse_args(argv=None):
         default=TEMPLATE,
         help="the template checkout to bake (default: this one)",
     )
-    return parser.parse_args(argv)
+    options = parser.parse_args(argv)
+    # Each token refreshes once: a load that runs out sends spent ones, which
+    # a refused reuse (non-2xx) or the grace window's replay (a cheap 200)
+    # answers. Enough for 1000 refreshes a second, as benchmarks.run issues.
+    if options.tokens is None:
+        options.tokens = 1000 * options.duration
+    if options.tokens_per_slice is None:
+        options.tokens_per_slice = 1000 * options.slice
+    return options
 
 
 def main(argv=None):

@@ -240,8 +240,9 @@ class Loads:
         return drive(lambda: totp_login(server, users), self.options)
 
     def refresh_once(self, server):
-        # Enough single-use tokens for a fast server's whole run.
-        count = 1000 * self.options.duration
+        # Enough single-use tokens for a fast server's whole run: one that runs
+        # out replays spent ones, which the grace window answers cheaply (200).
+        count = 2000 * self.options.duration
         path = issue_refresh_tokens(server, self.workdir / "refresh-tokens.txt", count)
         return wrk(
             f"{server.url}/api/token/refresh/",
