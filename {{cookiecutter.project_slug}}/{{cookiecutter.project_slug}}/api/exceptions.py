@@ -105,5 +105,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def refusal_code(exc: exceptions.AuthenticationFailed) -> str:
     """Return the fixed code of an authentication failure, e.g. ``token_not_valid``."""
     codes = exc.get_codes()
-    code = codes.get("code") if isinstance(codes, dict) else codes
+    if isinstance(codes, dict):
+        # Keyed by str, or by int in DRF's stubs' view of a detail dict.
+        code = next((value for key, value in codes.items() if key == "code"), None)
+    else:
+        code = codes
     return code if isinstance(code, str) else str(exc.default_code)

@@ -61,8 +61,13 @@ class CachedJWTAuthentication(JWTAuthentication):
         except AuthenticationFailed as refusal:
             # The token's user is gone, inactive or has a new password: the
             # token is refused, with the same body (detail and code).
-            detail = refusal.detail if isinstance(refusal.detail, dict) else None
-            raise InvalidToken(detail) from refusal
+            detail = refusal.detail
+            body = (
+                {str(key): value for key, value in detail.items()}
+                if isinstance(detail, dict)
+                else None
+            )
+            raise InvalidToken(body) from refusal
 
     # simplejwt's returns None too, when there is no header.
     def get_header(self, request: Request) -> bytes | None:  # type: ignore[override]
