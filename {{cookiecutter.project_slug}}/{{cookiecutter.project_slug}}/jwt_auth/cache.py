@@ -105,9 +105,11 @@ class UserSnapshot:
     def __init__(self, user: User) -> None:
         self.model = type(user)
         self.database = user._state.db
-        self.field_names = [field.attname for field in self.model._meta.concrete_fields]
-        self.values = tuple(getattr(user, name) for name in self.field_names)
-        self.fields = dict(zip(self.field_names, self.values, strict=True))
+        # Each concrete field's value, by attribute name, in the model's order.
+        self.fields = {
+            field.attname: getattr(user, field.attname)
+            for field in self.model._meta.concrete_fields
+        }
         self.password = user.password
         # The names of the user's groups, once read (``read_group_names``).
         self.group_names: tuple[str, ...] | None = None
@@ -126,7 +128,9 @@ class UserSnapshot:
     def instance(self) -> User:
         """Return a new user instance, as if just loaded from the database."""
         if not self.copyable:
-            return self.model.from_db(self.database, self.field_names, self.values)
+            return self.model.from_db(
+                self.database, list(self.fields), list(self.fields.values())
+            )
         user = self.model.__new__(self.model)
         user.__dict__.update(self.fields)
         user._state = ModelState()

@@ -80,23 +80,22 @@ def test_other_database_errors_are_not_taken_for_an_outage() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
-def test_outside_drf_an_unreachable_database_is_a_503_too() -> None:
+@pytest.mark.parametrize(
+    ("url", "signed_in"),
+    [
+        ("/pages/count-users/", False),
+        # The admin reads the session and its user from the database that went away.
+        ("/admin/", True),
+    ],
+)
+def test_outside_drf_an_unreachable_database_is_a_503_too(
+    url: str, signed_in: bool
+) -> None:
     client = Client(raise_request_exception=False)
+    if signed_in:
+        client.force_login(User.objects.create_user("staff", is_staff=True))
     with failing_queries(OperationalError("connection to server failed")):
-        response = client.get("/pages/count-users/")
-    assert response.status_code == 503
-    assert response.json()["code"] == "database_unavailable"
-    assert response["Retry-After"] == str(DATABASE_RETRY_AFTER)
-
-
-@pytest.mark.django_db
-@pytest.mark.urls(__name__)
-def test_the_admin_of_a_signed_in_user_answers_503_too() -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(User.objects.create_user("staff", is_staff=True))
-    # The session and its user are read from the database that went away.
-    with failing_queries(OperationalError("connection to server failed")):
-        response = client.get("/admin/")
+        response = client.get(url)
     assert response.status_code == 503
     assert response.json()["code"] == "database_unavailable"
     assert response["Retry-After"] == str(DATABASE_RETRY_AFTER)

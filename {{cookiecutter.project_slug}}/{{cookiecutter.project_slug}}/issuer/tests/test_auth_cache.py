@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from {{ cookiecutter.project_slug }}.issuer.tokens import AccessToken
@@ -21,6 +22,7 @@ from {{ cookiecutter.project_slug }}.jwt_auth.authentication import (
     CachedJWTAuthentication,
 )
 from {{ cookiecutter.project_slug }}.jwt_auth.cache import (
+    UserSnapshot,
     user_changed,
     users_changed,
     verified_tokens,
@@ -196,6 +198,41 @@ def test_each_request_gets_a_user_and_token_of_its_own(rf, authorization):
     assert first_user is not second_user
     assert first_token.payload == second_token.payload
     assert first_token.payload is not second_token.payload
+
+
+def assert_as_loaded(copy, user):
+    """Assert ``copy`` is a new instance of ``user`` as the database gives it."""
+    loaded = get_user_model().objects.get(pk=user.pk)
+    assert copy is not user
+    for field in loaded._meta.concrete_fields:
+        assert getattr(copy, field.attname) == getattr(loaded, field.attname)
+    assert copy._state.adding is False
+    assert copy._state.db == loaded._state.db
+
+
+def test_a_cached_user_is_copied_as_if_loaded(user):
+    snapshot = UserSnapshot(user)
+
+    assert snapshot.copyable
+    assert_as_loaded(snapshot.instance(), user)
+
+
+def test_a_cached_user_is_loaded_through_model_init_when_its_signals_are_heard(user):
+    initialised = []
+
+    def remember(sender, instance, **kwargs):
+        initialised.append(instance)
+
+    post_init.connect(remember, sender=type(user))
+    try:
+        snapshot = UserSnapshot(user)
+        copy = snapshot.instance()
+    finally:
+        post_init.disconnect(remember, sender=type(user))
+
+    assert not snapshot.copyable
+    assert initialised[-1] is copy
+    assert_as_loaded(copy, user)
 
 
 def test_a_cached_token_is_checked_again_once_expired(authorization, monkeypatch):
