@@ -21,8 +21,9 @@ from django.db.models import Field, Model, QuerySet
 # enough that a request which shares a core with it is not held up for long.
 DEFAULT_BATCH_SIZE = 1000
 # Seconds of rest after each batch per second the batch took: the deletion
-# holds a core of the database half the time at most, and takes about twice
-# as long as at full speed.
+# holds a core of the database half the time at most, and takes twice as
+# long as at full speed or more (a million tokens: 8 s at full speed, 28 s
+# paced, on a busy 2-core machine).
 DEFAULT_PAUSE = 1.0
 # A model, and its foreign key to the rows deleted: its rows go with them.
 Referencing = tuple[type[Model], str]
