@@ -46,30 +46,47 @@ def database(tmp_path, django_db_blocker):
             del connections[ALIAS]
 
 
+class HeldLock:
+    """The write lock of a database file, taken by a second connection."""
+
+    def __init__(self, path, seconds):
+        self.released_at: list[float] = []
+        self._holder = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False
+        )
+        self._holder.execute("BEGIN IMMEDIATE")
+        self._release = threading.Event()
+        self._timers: list[threading.Timer] = []
+        self._thread = threading.Thread(target=self._hold, args=(seconds,))
+        self._thread.start()
+
+    def _hold(self, seconds):
+        self._release.wait(seconds)
+        self.released_at.append(time.monotonic())
+        self._holder.execute("COMMIT")
+
+    def release_in(self, seconds):
+        """Release the lock ``seconds`` from now instead."""
+        timer = threading.Timer(seconds, self._release.set)
+        self._timers.append(timer)
+        timer.start()
+
+    def close(self):
+        for timer in self._timers:
+            timer.cancel()
+        self._release.set()
+        self._thread.join()
+        self._holder.close()
+
+
 @contextmanager
 def write_lock_held(path, seconds):
-    """Hold the write lock of ``path`` from a second connection for ``seconds`` at most.
-
-    Yield a list that receives the time just before the lock is released.
-    """
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    released_at = []
-    done = threading.Event()
-
-    def release():
-        done.wait(seconds)
-        released_at.append(time.monotonic())
-        holder.execute("COMMIT")
-
-    thread = threading.Thread(target=release)
-    thread.start()
+    """Hold the write lock of ``path`` from a second connection for ``seconds`` at most."""
+    lock = HeldLock(path, seconds)
     try:
-        yield released_at
+        yield lock
     finally:
-        done.set()
-        thread.join()
-        holder.close()
+        lock.close()
 
 
 def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
@@ -80,7 +97,7 @@ def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
     path = database()
 
     with (
-        write_lock_held(path, HELD_SECONDS) as released_at,
+        write_lock_held(path, HELD_SECONDS) as lock,
         transaction.atomic(using=ALIAS),
         connections[ALIAS].cursor() as cursor,
     ):
@@ -88,7 +105,7 @@ def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
         cursor.execute("CREATE TABLE written (value TEXT)")
         cursor.execute("INSERT INTO written VALUES ('after the wait')")
 
-    assert 0 < began - released_at[0] < RELEASE_TO_BEGIN_SECONDS
+    assert 0 < began - lock.released_at[0] < RELEASE_TO_BEGIN_SECONDS
     with connections[ALIAS].cursor() as cursor:
         cursor.execute("SELECT value FROM written")
         assert cursor.fetchall() == [("after the wait",)]
@@ -116,13 +133,14 @@ def test_statements_outside_transactions_still_wait_for_the_lock_after_a_transac
 ):
     path = database(timeout=SHORT_TIMEOUT_SECONDS)
 
-    # Released after the transaction gives up, before SQLite's handler would.
-    with write_lock_held(path, SHORT_TIMEOUT_SECONDS * 1.5):
+    with write_lock_held(path, seconds=10) as lock:
         with (
             pytest.raises(OperationalError, match="database is locked"),
             transaction.atomic(using=ALIAS),
         ):
             pass
+        # Well within the timeout, which SQLite's busy handler waits again.
+        lock.release_in(SHORT_TIMEOUT_SECONDS / 10)
         with connections[ALIAS].cursor() as cursor:
             cursor.execute("CREATE TABLE written (value TEXT)")
 
