@@ -14,6 +14,7 @@ ALIAS = "write_lock_waiter"
 # (it would start the waiting transaction about 90 ms after the release).
 HELD_SECONDS = 0.24
 RELEASE_TO_BEGIN_SECONDS = 0.04
+ATTEMPTS = 3
 SHORT_TIMEOUT_SECONDS = 0.2
 
 
@@ -95,20 +96,26 @@ def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
     # Also the contract with Django: it fails the day Django stops beginning
     # transactions through _start_transaction_under_autocommit().
     path = database()
+    delays = []
 
-    with (
-        write_lock_held(path, HELD_SECONDS) as lock,
-        transaction.atomic(using=ALIAS),
-        connections[ALIAS].cursor() as cursor,
-    ):
-        began = time.monotonic()
-        cursor.execute("CREATE TABLE written (value TEXT)")
-        cursor.execute("INSERT INTO written VALUES ('after the wait')")
+    # The quickest of a few waits: a busy machine can hold back any one thread
+    # for tens of milliseconds, while SQLite's handler is late every time.
+    for attempt in range(ATTEMPTS):
+        with (
+            write_lock_held(path, HELD_SECONDS) as lock,
+            transaction.atomic(using=ALIAS),
+            connections[ALIAS].cursor() as cursor,
+        ):
+            began = time.monotonic()
+            cursor.execute("CREATE TABLE IF NOT EXISTS written (value TEXT)")
+            cursor.execute("INSERT INTO written VALUES (%s)", [f"after wait {attempt}"])
+        delays.append(began - lock.released_at[0])
 
-    assert 0 < began - lock.released_at[0] < RELEASE_TO_BEGIN_SECONDS
+    assert all(delay > 0 for delay in delays)
+    assert min(delays) < RELEASE_TO_BEGIN_SECONDS
     with connections[ALIAS].cursor() as cursor:
         cursor.execute("SELECT value FROM written")
-        assert cursor.fetchall() == [("after the wait",)]
+        assert cursor.fetchall() == [(f"after wait {n}",) for n in range(ATTEMPTS)]
 
 
 def test_a_transaction_gives_up_with_database_is_locked_after_the_timeout_option(
