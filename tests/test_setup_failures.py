@@ -1,5 +1,6 @@
 """When the setup cannot finish: the files stay, and the output says how to finish."""
 
+import json
 import shutil
 import stat
 import sys
@@ -131,3 +132,48 @@ def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
 
     assert completed.returncode == 1
     assert "needs Python 3.11 or newer (requires-python" in completed.stderr
+
+
+# The API schema runs beside migrate ------------------------------------------------------
+
+# config/setup_steps.py: a failed step's exit status is this plus its index.
+FIRST_STEP_STATUS = 10
+
+
+def run_setup_steps(project, steps, **env):
+    command = [sys.executable, "-m", "config.setup_steps", json.dumps(steps)]
+    return execute(command, project, project_env(**env))
+
+
+def test_a_failed_schema_beside_migrate_is_the_step_named(bake, tmp_path):
+    project = bake().project_path
+    schema = tmp_path / "missing" / "openapi.yaml"
+    steps = [
+        ["migrate", ["migrate", "--noinput"]],
+        ["API schema", ["spectacular", "--file", str(schema)]],
+    ]
+
+    completed = run_setup_steps(project, steps)
+
+    assert completed.returncode == FIRST_STEP_STATUS + 1
+    assert "bootstrap: API schema: manage.py spectacular" in completed.stdout
+    assert "No migrations to apply." in completed.stdout
+    assert "FileNotFoundError" in completed.stderr
+
+
+def test_a_failed_migrate_is_named_though_the_schema_beside_it_was_written(
+    bake, tmp_path
+):
+    project = bake().project_path
+    schema = tmp_path / "openapi.yaml"
+    steps = [
+        ["migrate", ["migrate", "--noinput"]],
+        ["API schema", ["spectacular", "--file", str(schema)]],
+    ]
+
+    completed = run_setup_steps(
+        project, steps, DATABASE_URL=f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"
+    )
+
+    assert completed.returncode == FIRST_STEP_STATUS
+    assert "openapi: 3" in schema.read_text()

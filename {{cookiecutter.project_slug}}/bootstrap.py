@@ -28,7 +28,8 @@ It puts in order steps that each also run alone:
   generated and shown once; an existing superuser is kept).
 
 The management commands run in one process (config/setup_steps.py), so that
-Django starts once for all of them. When a step fails, nothing already
+Django starts once for all of them; the API schema's, forked from it, runs
+beside migrate. When a step fails, nothing already
 written is removed and the command that finishes the setup is printed. Only
 the standard library is used here, so this runs before anything is installed.
 """
@@ -323,8 +324,8 @@ def manage_commands(
 ) -> list[tuple[str, list[str]]]:
     """Return the ``manage.py`` commands of the setup, in order, each with its step name.
 
-    ``schema``: write openapi.yaml too, after migrate (before the superuser,
-    whose password may be refused).
+    ``schema``: write openapi.yaml too, listed after migrate (it runs beside
+    it where it can) and before the superuser, whose password may be refused.
     """
     commands = [
 {%- if cookiecutter.service_role == "issuer" %}

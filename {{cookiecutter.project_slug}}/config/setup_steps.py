@@ -9,6 +9,10 @@ system checks, as ``manage.py migrate`` does; the steps after it share its
 configuration, so they do not run them again. When a step fails, the run
 stops with exit status ``FIRST_STEP_STATUS`` plus the step's index, so that
 bootstrap.py names it.
+
+A command that reads no database (the API schema's) does not wait for
+migrate: on Linux it runs in a child forked once Django has started, on the
+other core, and what it prints follows the other steps' output.
 {%- if cookiecutter.service_role == "issuer" %}
 
 ``generate_jwt_keys`` runs before Django loads the settings, which read the key
@@ -21,7 +25,9 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 import traceback
+from dataclasses import dataclass
 
 import django
 from django.apps import apps
@@ -38,6 +44,8 @@ from config.settings.base import BASE_DIR, SIMPLE_JWT
 {%- endif %}
 
 FIRST_STEP_STATUS = 10
+# Commands that read no database, so run beside the ones that write it.
+BESIDE_THE_DATABASE = {"spectacular"}
 {%- if cookiecutter.service_role == "issuer" %}
 
 
@@ -69,14 +77,12 @@ def start_django() -> None:
 
 
 def run_step(arguments: list[str]) -> None:
-    """Run the management command ``arguments``, starting Django the first time."""
+    """Run the management command ``arguments``; Django must be started, but for the keys."""
 {%- if cookiecutter.service_role == "issuer" %}
     if arguments == ["generate_jwt_keys"]:
         generate_jwt_keys()
         return
 {%- endif %}
-    if not apps.ready:
-        start_django()
     name, *options = arguments
     if name == "migrate":
         call_command(name, *options, skip_checks=False)
@@ -84,25 +90,119 @@ def run_step(arguments: list[str]) -> None:
         call_command(name, *options)
 
 
+def needs_django(arguments: list[str]) -> bool:
+{%- if cookiecutter.service_role == "issuer" %}
+    return arguments != ["generate_jwt_keys"]
+{%- else %}
+    return True
+{%- endif %}
+
+
+def announce(step: str, arguments: list[str]) -> None:
+    print(f"bootstrap: {step}: {shlex.join(['manage.py', *arguments])}", flush=True)
+
+
+def print_failure(error: Exception) -> None:
+    """Print what manage.py prints: the message of a command's error, no traceback."""
+    sys.stdout.flush()
+    if isinstance(error, SystemCheckError):
+        print(error, file=sys.stderr)
+    elif isinstance(error, CommandError):
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+    else:
+        traceback.print_exc()
+
+
+def anonymous_file() -> int:
+    """Return the descriptor of a new temporary file that has no name left."""
+    descriptor, path = tempfile.mkstemp()
+    os.unlink(path)
+    return descriptor
+
+
+@dataclass
+class StepBeside:
+    """A step running in a forked child; its output waits in anonymous files."""
+
+    pid: int
+    stdout: int
+    stderr: int
+
+    @classmethod
+    def start(cls, arguments: list[str]) -> "StepBeside":
+        stdout, stderr = anonymous_file(), anonymous_file()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # The child: run the step, then leave without cleaning up.
+            os.dup2(stdout, 1)
+            os.dup2(stderr, 2)
+            status = 1
+            try:
+                run_step(arguments)
+                status = 0
+            except Exception as error:
+                print_failure(error)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(status)
+        return cls(pid, stdout, stderr)
+
+    def finish(self) -> bool:
+        """Wait for the child and print its output; return whether the step succeeded."""
+        _, wait_status = os.waitpid(self.pid, 0)
+        outputs = ((self.stdout, sys.stdout), (self.stderr, sys.stderr))
+        for descriptor, stream in outputs:
+            with os.fdopen(descriptor, "rb") as captured:
+                captured.seek(0)
+                stream.flush()
+                stream.buffer.write(captured.read())
+                stream.flush()
+        return os.waitstatus_to_exitcode(wait_status) == 0
+
+
+def start_beside(steps: list[tuple[str, list[str]]]) -> dict[int, StepBeside]:
+    """Start each step that reads no database in a child; return them by index.
+
+    Only on Linux: macOS forbids some system libraries in a forked child.
+    """
+    if sys.platform != "linux":
+        return {}
+    started = {}
+    for index, (step, arguments) in enumerate(steps):
+        if arguments[0] in BESIDE_THE_DATABASE:
+            announce(step, arguments)
+            started[index] = StepBeside.start(arguments)
+    return started
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     steps = json.loads(argv[0])
+    beside: dict[int, StepBeside] = {}
+    failed = None
     for index, (step, arguments) in enumerate(steps):
-        print(f"bootstrap: {step}: {shlex.join(['manage.py', *arguments])}", flush=True)
+        if index in beside:
+            continue
+        if needs_django(arguments) and not apps.ready:
+            start_django()
+            beside = start_beside(steps)
+            if index in beside:
+                continue
+        announce(step, arguments)
         try:
             run_step(arguments)
         except Exception as error:
-            sys.stdout.flush()
-            # What manage.py prints: the message of a command's error, no traceback.
-            if isinstance(error, SystemCheckError):
-                print(error, file=sys.stderr)
-            elif isinstance(error, CommandError):
-                print(f"{type(error).__name__}: {error}", file=sys.stderr)
-            else:
-                traceback.print_exc()
-            return FIRST_STEP_STATUS + index
+            print_failure(error)
+            failed = index
+            break
         sys.stdout.flush()
-    return 0
+    # The first failed step in the list's order, as if they had run one by one.
+    for index, child in beside.items():
+        if not child.finish() and (failed is None or index < failed):
+            failed = index
+    return 0 if failed is None else FIRST_STEP_STATUS + failed
 
 
 if __name__ == "__main__":
