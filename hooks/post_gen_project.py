@@ -16,6 +16,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
@@ -144,17 +145,30 @@ def inside_repository(directory):
     return completed is not None and completed.stdout.strip() == "true"
 
 
-def init_repository(project_dir, author_name, author_email):
-    """Make ``project_dir`` a git repository with a first commit; return what was done.
+def start_repository(project_dir):
+    """Make ``project_dir`` a git repository and stage its files; return None, or why not.
 
     Nothing is done inside an existing repository (the project is a folder of
-    it) or without git. The commit is the author's answers' when git knows
-    no user, so that it never stops at "Please tell me who you are".
+    it) or without git. The bake runs it beside the setup: git hashes the
+    generated files (most of its time) while bootstrap.py works.
     """
     if inside_repository(project_dir):
         return "git: inside an existing repository, so no repository of its own"
     if git("init", "--quiet", cwd=project_dir) is None:
         return "git: not installed, so no repository (git init later)"
+    git("add", "--all", cwd=project_dir)
+    return None
+
+
+def first_commit(project_dir, author_name, author_email, refusal=None):
+    """Stage what changed since ``start_repository``, then commit; return what was done.
+
+    ``refusal``: what ``start_repository`` returned. The commit is the author's
+    answers' when git knows no user, so that it never stops at "Please tell
+    me who you are".
+    """
+    if refusal is not None:
+        return refusal
     git("add", "--all", cwd=project_dir)
     identity = []
     for key, answer in (("user.name", author_name), ("user.email", author_email)):
@@ -239,14 +253,15 @@ def main():
         return
     print(record_template_state(project_dir, answers))
     command = bootstrap_command(answers)
-    # After the setup, so that the first commit holds the uv.lock it creates.
-    status = 0 if command is None else run_setup(command, project_dir)
-    if answers["init_git"]:
-        print(
-            init_repository(
-                project_dir, answers["author_name"], answers["author_email"]
-            )
-        )
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        starting = None
+        if answers["init_git"]:
+            starting = beside.submit(start_repository, project_dir)
+        status = 0 if command is None else run_setup(command, project_dir)
+    if starting is not None:
+        # After the setup, so that the first commit holds the uv.lock it creates.
+        author = answers["author_name"], answers["author_email"]
+        print(first_commit(project_dir, *author, starting.result()))
     if command is None:
         print(
             f"Generated {project_dir} (files only). To set it up, run:\n"

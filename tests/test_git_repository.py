@@ -63,7 +63,7 @@ def test_no_repository_of_its_own_inside_an_existing_one(tmp_path):
     project.mkdir(parents=True)
     (project / "manage.py").write_text("")
 
-    outcome = post_gen.init_repository(project, "Ana", "ana@example.com")
+    outcome = post_gen.start_repository(project)
 
     assert "existing repository" in outcome
     assert not (project / ".git").exists()
@@ -73,9 +73,26 @@ def test_no_repository_of_its_own_inside_an_existing_one(tmp_path):
 def test_the_first_commit_is_the_authors_when_git_knows_no_user(tmp_path):
     (tmp_path / "manage.py").write_text("")
 
-    outcome = post_gen.init_repository(tmp_path, "Ana Lima", "ana@example.com")
+    started = post_gen.start_repository(tmp_path)
+    outcome = post_gen.first_commit(tmp_path, "Ana Lima", "ana@example.com", started)
 
     assert "failed" not in outcome, outcome
     assert git(tmp_path, "log", "--format=%an <%ae>").strip() == (
         "Ana Lima <ana@example.com>"
     )
+
+
+def test_the_first_commit_holds_what_changed_after_the_files_were_staged(tmp_path):
+    # As in a bake: the setup writes uv.lock and rewrites a file while git
+    # stages the generated ones.
+    (tmp_path / "manage.py").write_text("generated\n")
+    started = post_gen.start_repository(tmp_path)
+    (tmp_path / "manage.py").write_text("changed by the setup\n")
+    (tmp_path / "uv.lock").write_text("locked\n")
+
+    outcome = post_gen.first_commit(tmp_path, "Ana", "ana@example.com", started)
+
+    assert "failed" not in outcome, outcome
+    assert git(tmp_path, "show", "HEAD:manage.py") == "changed by the setup\n"
+    assert git(tmp_path, "show", "HEAD:uv.lock") == "locked\n"
+    assert git(tmp_path, "status", "--porcelain") == ""
