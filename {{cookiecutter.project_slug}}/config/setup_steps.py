@@ -47,6 +47,10 @@ FIRST_STEP_STATUS = 10
 # Commands that read no database, so run beside the ones that write it.
 BESIDE_THE_DATABASE = {"spectacular"}
 {%- if cookiecutter.service_role == "issuer" %}
+# Runs before Django starts: the settings read the key it writes.
+KEYS_STEP = ["generate_jwt_keys"]
+{%- endif %}
+{%- if cookiecutter.service_role == "issuer" %}
 
 
 def generate_jwt_keys() -> None:
@@ -77,25 +81,19 @@ def start_django() -> None:
 
 
 def run_step(arguments: list[str]) -> None:
-    """Run the management command ``arguments``; Django must be started, but for the keys."""
 {%- if cookiecutter.service_role == "issuer" %}
-    if arguments == ["generate_jwt_keys"]:
+    """Run the management command ``arguments``; Django must be started, but for the keys."""
+    if arguments == KEYS_STEP:
         generate_jwt_keys()
         return
+{%- else %}
+    """Run the management command ``arguments`` in the started Django."""
 {%- endif %}
     name, *options = arguments
     if name == "migrate":
         call_command(name, *options, skip_checks=False)
     else:
         call_command(name, *options)
-
-
-def needs_django(arguments: list[str]) -> bool:
-{%- if cookiecutter.service_role == "issuer" %}
-    return arguments != ["generate_jwt_keys"]
-{%- else %}
-    return True
-{%- endif %}
 
 
 def announce(step: str, arguments: list[str]) -> None:
@@ -185,7 +183,7 @@ def main(argv: list[str]) -> int:
     for index, (step, arguments) in enumerate(steps):
         if index in beside:
             continue
-        if needs_django(arguments) and not apps.ready:
+        if not apps.ready{% if cookiecutter.service_role == "issuer" %} and arguments != KEYS_STEP{% endif %}:
             start_django()
             beside = start_beside(steps)
             if index in beside:
