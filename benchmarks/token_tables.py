@@ -244,7 +244,7 @@ def parse_args(argv=None):
     options = parser.parse_args(argv)
     # Each token refreshes once: a load that runs out sends spent ones, which
     # a refused reuse (non-2xx) or the grace window's replay (a cheap 200)
-    # answers. Enough for 1000 refreshes a second, as benchmarks.run issues.
+    # answers. Enough for 1000 refreshes a second.
     if options.tokens is None:
         options.tokens = 1000 * options.duration
     if options.tokens_per_slice is None:

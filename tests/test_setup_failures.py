@@ -140,20 +140,19 @@ def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
 FIRST_STEP_STATUS = 10
 
 
-def run_setup_steps(project, steps, **env):
+def migrate_and_schema(project, schema, **env):
+    """Run bootstrap.py's migrate and API schema steps in ``project``, the schema to ``schema``."""
+    steps = [
+        ["migrate", ["migrate", "--noinput"]],
+        ["API schema", ["spectacular", "--file", str(schema)]],
+    ]
     command = [sys.executable, "-m", "config.setup_steps", json.dumps(steps)]
     return execute(command, project, project_env(**env))
 
 
 def test_a_failed_schema_beside_migrate_is_the_step_named(bake, tmp_path):
     project = bake().project_path
-    schema = tmp_path / "missing" / "openapi.yaml"
-    steps = [
-        ["migrate", ["migrate", "--noinput"]],
-        ["API schema", ["spectacular", "--file", str(schema)]],
-    ]
-
-    completed = run_setup_steps(project, steps)
+    completed = migrate_and_schema(project, tmp_path / "missing" / "openapi.yaml")
 
     assert completed.returncode == FIRST_STEP_STATUS + 1
     assert "bootstrap: API schema: manage.py spectacular" in completed.stdout
@@ -166,14 +165,9 @@ def test_a_failed_migrate_is_named_though_the_schema_beside_it_was_written(
 ):
     project = bake().project_path
     schema = tmp_path / "openapi.yaml"
-    steps = [
-        ["migrate", ["migrate", "--noinput"]],
-        ["API schema", ["spectacular", "--file", str(schema)]],
-    ]
+    missing = tmp_path / "missing" / "db.sqlite3"
 
-    completed = run_setup_steps(
-        project, steps, DATABASE_URL=f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"
-    )
+    completed = migrate_and_schema(project, schema, DATABASE_URL=f"sqlite:///{missing}")
 
     assert completed.returncode == FIRST_STEP_STATUS
     assert "openapi: 3" in schema.read_text()

@@ -49,8 +49,6 @@ BESIDE_THE_DATABASE = {"spectacular"}
 {%- if cookiecutter.service_role == "issuer" %}
 # Runs before Django starts: the settings read the key it writes.
 KEYS_STEP = ["generate_jwt_keys"]
-{%- endif %}
-{%- if cookiecutter.service_role == "issuer" %}
 
 
 def generate_jwt_keys() -> None:

@@ -3,7 +3,6 @@
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -48,7 +47,10 @@ def database(tmp_path, django_db_blocker):
 
 
 class HeldLock:
-    """The write lock of a database file, taken by a second connection."""
+    """The write lock of ``path``, held by a second connection for ``seconds`` at most.
+
+    A context manager: the lock is released at its end, if not before.
+    """
 
     def __init__(self, path, seconds):
         self.released_at: list[float] = []
@@ -72,22 +74,15 @@ class HeldLock:
         self._timers.append(timer)
         timer.start()
 
-    def close(self):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
         for timer in self._timers:
             timer.cancel()
         self._release.set()
         self._thread.join()
         self._holder.close()
-
-
-@contextmanager
-def write_lock_held(path, seconds):
-    """Hold the write lock of ``path`` from a second connection for ``seconds`` at most."""
-    lock = HeldLock(path, seconds)
-    try:
-        yield lock
-    finally:
-        lock.close()
 
 
 def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
@@ -102,7 +97,7 @@ def test_a_transaction_begins_within_milliseconds_of_the_write_lock_release(
     # for tens of milliseconds, while SQLite's handler is late every time.
     for attempt in range(ATTEMPTS):
         with (
-            write_lock_held(path, HELD_SECONDS) as lock,
+            HeldLock(path, HELD_SECONDS) as lock,
             transaction.atomic(using=ALIAS),
             connections[ALIAS].cursor() as cursor,
         ):
@@ -123,7 +118,7 @@ def test_a_transaction_gives_up_with_database_is_locked_after_the_timeout_option
 ):
     path = database(timeout=SHORT_TIMEOUT_SECONDS)
 
-    with write_lock_held(path, seconds=10):
+    with HeldLock(path, seconds=10):
         started = time.monotonic()
         with (
             pytest.raises(OperationalError, match="database is locked"),
@@ -140,7 +135,7 @@ def test_statements_outside_transactions_still_wait_for_the_lock_after_a_transac
 ):
     path = database(timeout=SHORT_TIMEOUT_SECONDS)
 
-    with write_lock_held(path, seconds=10) as lock:
+    with HeldLock(path, seconds=10) as lock:
         with (
             pytest.raises(OperationalError, match="database is locked"),
             transaction.atomic(using=ALIAS),
