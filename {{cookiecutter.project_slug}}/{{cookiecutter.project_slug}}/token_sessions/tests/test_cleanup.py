@@ -16,6 +16,9 @@ from rest_framework_simplejwt.token_blacklist.models import (
 from {{ cookiecutter.project_slug }}.database.batches import Pacing, delete_in_batches
 from {{ cookiecutter.project_slug }}.token_sessions.cleanup import delete_expired
 from {{ cookiecutter.project_slug }}.token_sessions.ended import remembered_for
+from {{ cookiecutter.project_slug }}.token_sessions.management.commands import (
+    prune_tokens,
+)
 from {{ cookiecutter.project_slug }}.token_sessions.models import Session
 
 from tests.helpers import logout, refresh, token_part
@@ -157,12 +160,19 @@ def test_a_pause_of_zero_never_rests(user):
 
 
 @pytest.mark.parametrize("pause", ["0", "0.5", "3"])
-def test_the_command_takes_a_pause_of_zero_or_more(user, pause):
+def test_the_command_takes_a_pause_of_zero_or_more(user, pause, monkeypatch):
     outstanding(user, "expired", -timedelta(hours=1))
+    pacings: list[Pacing] = []
 
+    def deleting(batch_size: int, pacing: Pacing) -> dict[str, int]:
+        pacings.append(pacing)
+        return delete_expired(batch_size, pacing)
+
+    monkeypatch.setattr(prune_tokens, "delete_expired", deleting)
     call_command("prune_tokens", "--pause", pause, stdout=StringIO())
 
     assert not OutstandingToken.objects.exists()
+    assert [pacing.pause for pacing in pacings] == [float(pause)]
 
 
 @pytest.mark.parametrize("pause", ["-1", "many", "nan", "inf"])
