@@ -48,6 +48,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
 
 from .claims import has_odd_claims
+from .codec import codec, vetted
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +126,8 @@ def load_key_set(
 
 
 def prepare_key(algorithm: str, text: str) -> Any:
-    """Return the PyJWT key object of a PEM text or an HMAC secret."""
-    return jwt.PyJWS().get_algorithm_by_name(algorithm).prepare_key(text)
+    """Return the PyJWT key object of a PEM text or an HMAC secret, checked once (``codec.py``)."""
+    return vetted(algorithm, text)
 
 
 class KeySetTokenBackend(TokenBackend):
@@ -156,6 +157,10 @@ class KeySetTokenBackend(TokenBackend):
             self.previous_keys,
         )
 
+    def _prepare_key(self, key: str | None) -> Any:
+        """Return simplejwt's signing and verifying keys, checked once (``codec.py``)."""
+        return None if key is None else prepare_key(self.algorithm, key)
+
     def audience_of(self, kind: str) -> Any:
         """Return the audience of a ``kind`` token: the issuer itself for a refresh token."""
         return self.issuer if kind == "refresh" else self.audience
@@ -172,7 +177,7 @@ class KeySetTokenBackend(TokenBackend):
         if self.issuer is not None:
             jwt_payload["iss"] = self.issuer
         signing_key, kid = self.signing_key_now()
-        return jwt.encode(
+        return codec.encode(
             jwt_payload,
             signing_key,
             algorithm=self.algorithm,
@@ -197,7 +202,7 @@ class KeySetTokenBackend(TokenBackend):
         kind = self.kind_of(token, header)
         audience = self.audience_of(kind)
         try:
-            payload = jwt.decode(
+            payload = codec.decode(
                 token,
                 self.verifying_key_of(header),
                 algorithms=[self.algorithm],
