@@ -241,6 +241,9 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
     ],
+    # DRF's, answering a client that accepts anything without parsing its
+    # headers (api/negotiation.py).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "{{ cookiecutter.project_slug }}.api.negotiation.ContentNegotiation",
     # JSON only, as the OpenAPI schema says (any other body: 415), through a
     # parser that answers a deeply nested body with 400 instead of running
     # out of stack (api/parsers.py).
