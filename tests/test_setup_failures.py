@@ -134,30 +134,25 @@ def test_setup_with_a_too_old_python_says_which_python_it_needs(bake):
     assert "needs Python 3.11 or newer (requires-python" in completed.stderr
 
 
-# The checks and the API schema run beside migrate -----------------------------------------
+# The API schema runs beside migrate ------------------------------------------------------
 
 # config/setup_steps.py: a failed step's exit status is this plus its index.
 FIRST_STEP_STATUS = 10
-MIGRATE = ["migrate", ["migrate", "--noinput"]]
-# Under the local settings (DEBUG on) the deployment checks warn: a failing step.
-FAILING_CHECKS = ["system checks", ["check", "--deploy", "--fail-level", "WARNING"]]
 
 
-def schema_step(schema):
-    return ["API schema", ["spectacular", "--file", str(schema)]]
-
-
-def run_steps(project, steps, **env):
-    """Run bootstrap.py's setup process in ``project`` with ``steps``."""
+def migrate_and_schema(project, schema, **env):
+    """Run bootstrap.py's migrate and API schema steps in ``project``, the schema to ``schema``."""
+    steps = [
+        ["migrate", ["migrate", "--noinput"]],
+        ["API schema", ["spectacular", "--file", str(schema)]],
+    ]
     command = [sys.executable, "-m", "config.setup_steps", json.dumps(steps)]
     return execute(command, project, project_env(**env))
 
 
 def test_a_failed_schema_beside_migrate_is_the_step_named(bake, tmp_path):
     project = bake().project_path
-    steps = [MIGRATE, schema_step(tmp_path / "missing" / "openapi.yaml")]
-
-    completed = run_steps(project, steps)
+    completed = migrate_and_schema(project, tmp_path / "missing" / "openapi.yaml")
 
     assert completed.returncode == FIRST_STEP_STATUS + 1
     assert "bootstrap: API schema: manage.py spectacular" in completed.stdout
@@ -172,28 +167,7 @@ def test_a_failed_migrate_is_named_though_the_schema_beside_it_was_written(
     schema = tmp_path / "openapi.yaml"
     missing = tmp_path / "missing" / "db.sqlite3"
 
-    completed = run_steps(
-        project, [MIGRATE, schema_step(schema)], DATABASE_URL=f"sqlite:///{missing}"
-    )
+    completed = migrate_and_schema(project, schema, DATABASE_URL=f"sqlite:///{missing}")
 
     assert completed.returncode == FIRST_STEP_STATUS
     assert "openapi: 3" in schema.read_text()
-
-
-def test_failed_checks_are_named_and_stop_the_steps_after_them_beside_migrate(
-    bake, tmp_path
-):
-    project = bake().project_path
-    schema = tmp_path / "openapi.yaml"
-    database = tmp_path / "db.sqlite3"
-    steps = [FAILING_CHECKS, MIGRATE, schema_step(schema)]
-
-    completed = run_steps(project, steps, DATABASE_URL=f"sqlite:///{database}")
-
-    assert completed.returncode == FIRST_STEP_STATUS
-    assert "System check identified some issues" in completed.stderr
-    assert "security.W" in completed.stderr
-    # migrate, beside the checks, migrated the new database; the schema,
-    # after the checks in the same child, was not written.
-    assert "Applying users.0001_initial... OK" in completed.stdout
-    assert not schema.exists()

@@ -20,7 +20,6 @@ It puts in order steps that each also run alone:
 - python manage.py generate_jwt_keys{% endif %}
 {%- if cookiecutter.database == "postgresql" %}
 - python manage.py create_database{% endif %}
-- python manage.py check --database default (what migrate checks first)
 - python manage.py migrate --noinput
 - python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
   writes the API schema unless it exists (commit it: CI checks it is the one served)
@@ -29,8 +28,8 @@ It puts in order steps that each also run alone:
   generated and shown once; an existing superuser is kept).
 
 The management commands run in one process (config/setup_steps.py), so that
-Django starts once for all of them; the checks and the API schema, forked
-from it, run beside migrate. When a step fails, nothing already
+Django starts once for all of them; the API schema's, forked from it, runs
+beside migrate. When a step fails, nothing already
 written is removed and the command that finishes the setup is printed. Only
 the standard library is used here, so this runs before anything is installed.
 """
@@ -325,17 +324,14 @@ def manage_commands(
 ) -> list[tuple[str, list[str]]]:
     """Return the ``manage.py`` commands of the setup, in order, each with its step name.
 
-    The system checks come before migrate, as ``manage.py migrate`` runs
-    them. ``schema``: write openapi.yaml too, listed after migrate and
-    before the superuser, whose password may be refused. Both run beside
-    migrate where they can.
+    ``schema``: write openapi.yaml too, listed after migrate (it runs beside
+    it where it can) and before the superuser, whose password may be refused.
     """
     commands = [
 {%- if cookiecutter.service_role == "issuer" %}
         ("JWT keys", ["generate_jwt_keys"]),{% endif %}
 {%- if cookiecutter.database == "postgresql" %}
         ("database", ["create_database"]),{% endif %}
-        ("system checks", ["check", "--database", "default"]),
         ("migrate", ["migrate", "--noinput"]),
     ]
     if schema:

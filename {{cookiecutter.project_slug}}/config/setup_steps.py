@@ -4,17 +4,15 @@
 
 Each step is a name for the messages and a management command that also runs
 alone (``python manage.py migrate --noinput``). Starting Django takes about a
-second, which a process per step paid again and again. The system checks
-that ``manage.py migrate`` runs first are a step of their own (``check
---database default``); the other steps share their configuration, so they
-do not run them again. When a step fails, the run stops with exit status
-``FIRST_STEP_STATUS`` plus the step's index, so that bootstrap.py names it.
+second, which a process per step paid again and again. migrate runs the
+system checks, as ``manage.py migrate`` does; the steps after it share its
+configuration, so they do not run them again. When a step fails, the run
+stops with exit status ``FIRST_STEP_STATUS`` plus the step's index, so that
+bootstrap.py names it.
 
-The commands that neither write the database nor read its tables (the
-checks, the API schema) do not wait for migrate: on Linux they run in a
-child forked when the steps before them are done, on the other core, and
-what they print follows the other steps' output. The checks import every
-URL and view, a fifth of a second that migrate no longer waits for.
+A command that reads no database (the API schema's) does not wait for
+migrate: on Linux it runs in a child forked once Django has started, on the
+other core, and what it prints follows the other steps' output.
 {%- if cookiecutter.service_role == "issuer" %}
 
 ``generate_jwt_keys`` runs before Django loads the settings, which read the key
@@ -46,9 +44,8 @@ from config.settings.base import BASE_DIR, SIMPLE_JWT
 {%- endif %}
 
 FIRST_STEP_STATUS = 10
-# Commands that write nothing and read no table migrate creates: they run
-# beside it, from the first of them (or migrate) on.
-BESIDE_MIGRATE = {"check", "spectacular"}
+# Commands that read no database, so run beside the ones that write it.
+BESIDE_THE_DATABASE = {"spectacular"}
 {%- if cookiecutter.service_role == "issuer" %}
 # Runs before Django starts: the settings read the key it writes.
 KEYS_STEP = ["generate_jwt_keys"]
@@ -90,7 +87,11 @@ def run_step(arguments: list[str]) -> None:
 {%- else %}
     """Run the management command ``arguments`` in the started Django."""
 {%- endif %}
-    call_command(*arguments)
+    name, *options = arguments
+    if name == "migrate":
+        call_command(name, *options, skip_checks=False)
+    else:
+        call_command(name, *options)
 
 
 def announce(step: str, arguments: list[str]) -> None:
@@ -116,32 +117,25 @@ def anonymous_file() -> int:
 
 
 @dataclass
-class StepsBeside:
-    """Steps running one after the other in a forked child; their output waits in anonymous files."""
+class StepBeside:
+    """A step running in a forked child; its output waits in anonymous files."""
 
-    indexes: list[int]
     pid: int
     stdout: int
     stderr: int
 
     @classmethod
-    def start(
-        cls, steps: list[tuple[str, list[str]]], indexes: list[int]
-    ) -> "StepsBeside":
-        """Start the child that runs ``steps[index]`` for each of ``indexes``, in order."""
+    def start(cls, arguments: list[str]) -> "StepBeside":
         stdout, stderr = anonymous_file(), anonymous_file()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
-        if pid == 0:  # The child: run the steps, then leave without cleaning up.
+        if pid == 0:  # The child: run the step, then leave without cleaning up.
             os.dup2(stdout, 1)
             os.dup2(stderr, 2)
-            # 0, or one more than the position of the failed step in ``indexes``.
-            status = 0
+            status = 1
             try:
-                for position, index in enumerate(indexes, start=1):
-                    status = position
-                    run_step(steps[index][1])
+                run_step(arguments)
                 status = 0
             except Exception as error:
                 print_failure(error)
@@ -149,10 +143,10 @@ class StepsBeside:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(status)
-        return cls(indexes, pid, stdout, stderr)
+        return cls(pid, stdout, stderr)
 
-    def finish(self) -> int | None:
-        """Wait for the child and print its output; return the index of its failed step."""
+    def finish(self) -> bool:
+        """Wait for the child and print its output; return whether the step succeeded."""
         _, wait_status = os.waitpid(self.pid, 0)
         outputs = ((self.stdout, sys.stdout), (self.stderr, sys.stderr))
         for descriptor, stream in outputs:
@@ -161,50 +155,36 @@ class StepsBeside:
                 stream.flush()
                 stream.buffer.write(captured.read())
                 stream.flush()
-        status = os.waitstatus_to_exitcode(wait_status)
-        if status == 0:
-            return None
-        # A status that names no step (the child was killed): its first one.
-        position = status if 0 < status <= len(self.indexes) else 1
-        return self.indexes[position - 1]
+        return os.waitstatus_to_exitcode(wait_status) == 0
 
 
-def start_beside(steps: list[tuple[str, list[str]]]) -> StepsBeside | None:
-    """Start the steps of ``BESIDE_MIGRATE`` in one child, in order; None if there are none.
+def start_beside(steps: list[tuple[str, list[str]]]) -> dict[int, StepBeside]:
+    """Start each step that reads no database in a child; return them by index.
 
-    One child, not one per step: the checks import the views the schema
-    reads, and a third process would compete with migrate for two cores.
     Only on Linux: macOS forbids some system libraries in a forked child.
     """
     if sys.platform != "linux":
-        return None
-    indexes = [
-        index
-        for index, (_, arguments) in enumerate(steps)
-        if arguments[0] in BESIDE_MIGRATE
-    ]
-    if not indexes:
-        return None
-    for index in indexes:
-        announce(*steps[index])
-    return StepsBeside.start(steps, indexes)
+        return {}
+    started = {}
+    for index, (step, arguments) in enumerate(steps):
+        if arguments[0] in BESIDE_THE_DATABASE:
+            announce(step, arguments)
+            started[index] = StepBeside.start(arguments)
+    return started
 
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     steps = json.loads(argv[0])
-    beside: StepsBeside | None = None
-    beside_started = False
+    beside: dict[int, StepBeside] = {}
     failed = None
     for index, (step, arguments) in enumerate(steps):
-        if beside is not None and index in beside.indexes:
+        if index in beside:
             continue
         if not apps.ready{% if cookiecutter.service_role == "issuer" %} and arguments != KEYS_STEP{% endif %}:
             start_django()
-        # Not before: a step before migrate may create the database itself.
-        if not beside_started and arguments[0] in {"migrate", *BESIDE_MIGRATE}:
-            beside, beside_started = start_beside(steps), True
-            if beside is not None and index in beside.indexes:
+            beside = start_beside(steps)
+            if index in beside:
                 continue
         announce(step, arguments)
         try:
@@ -215,9 +195,9 @@ def main(argv: list[str]) -> int:
             break
         sys.stdout.flush()
     # The first failed step in the list's order, as if they had run one by one.
-    failed_beside = beside.finish() if beside is not None else None
-    if failed_beside is not None and (failed is None or failed_beside < failed):
-        failed = failed_beside
+    for index, child in beside.items():
+        if not child.finish() and (failed is None or index < failed):
+            failed = index
     return 0 if failed is None else FIRST_STEP_STATUS + failed
 
 
