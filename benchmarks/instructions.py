@@ -90,7 +90,7 @@ def main(argv=None):
     options = parse_args(argv)
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (apt-get install valgrind).")
-    serving = argparse.Namespace(redis_url=None)
+    server_options = argparse.Namespace(redis_url=None)
     workdir = Path(tempfile.mkdtemp(prefix="instructions-"))
     try:
         servers = [article_server(workdir / "article")]
@@ -100,7 +100,7 @@ def main(argv=None):
         for name, template in templates.items():
             answers = {"setup_environment": "current", **ROTATION_ANSWERS}
             project, _ = bake(template, workdir / name, answers)
-            servers.append(template_server(name, project, serving))
+            servers.append(template_server(name, project, server_options))
         print("Counting instructions under callgrind...", flush=True)
         # Two projects at a time on two cores: callgrind's counts do not depend
         # on the load (one project's runs share its database, so they take turns).

@@ -24,8 +24,8 @@ from {{ cookiecutter.project_slug }}.jwt_auth.backends import (
     KeySet,
     KeySetTokenBackend,
     load_key_set,
-    prepare_key,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.codec import prepare_key
 from {{ cookiecutter.project_slug }}.jwt_keys.loading import NextKey, next_keys
 
 from .conf import issuer_settings

@@ -23,12 +23,13 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.settings import APISettings
 
-from {{ cookiecutter.project_slug }}.jwt_auth.backends import load_key_set, prepare_key
+from {{ cookiecutter.project_slug }}.jwt_auth.backends import load_key_set
 from {{ cookiecutter.project_slug }}.jwt_auth.checks import (
     JWTConfigurationError,
     as_bytes,
     supported_algorithm,
 )
+from {{ cookiecutter.project_slug }}.jwt_auth.codec import prepare_key
 from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import (
     ALGORITHMS,
     Algorithm,

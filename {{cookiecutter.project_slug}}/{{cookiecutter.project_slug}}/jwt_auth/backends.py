@@ -48,7 +48,7 @@ from {{ cookiecutter.project_slug }}.jwt_keys.algorithms import is_hmac
 from {{ cookiecutter.project_slug }}.jwt_keys.jwk import public_jwk, secret_kid
 
 from .claims import has_odd_claims
-from .codec import codec, vetted
+from .codec import codec, prepare_key
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +123,6 @@ def load_key_set(
             key_set.verifying_keys[jwk["kid"]] = key
             key_set.public_jwks.append(jwk)
     return key_set
-
-
-def prepare_key(algorithm: str, text: str) -> Any:
-    """Return the PyJWT key object of a PEM text or an HMAC secret, checked once (``codec.py``)."""
-    return vetted(algorithm, text)
 
 
 class KeySetTokenBackend(TokenBackend):

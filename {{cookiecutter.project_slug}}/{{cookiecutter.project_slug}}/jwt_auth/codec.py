@@ -5,7 +5,7 @@ DER, a JSON JWK), so that a public key can never verify an HMAC token. It
 does so on every signature and every verification: parsing attempts of
 about 10 µs, three of them in a refresh that rotates (one verification, two
 signatures), 6 % of its time. The backend's secrets are the same bytes each
-time: ``vetted`` passes them through PyJWT's check once, when the key set is
+time: ``prepare_key`` passes them through PyJWT's check once, when the key set is
 loaded, and marks them ``VettedSecret``; ``codec`` signs and verifies with
 them as they are. Any other key still goes through every check.
 """
@@ -31,7 +31,7 @@ class VettedSecretHMAC(HMACAlgorithm):
         return super().prepare_key(key)
 
 
-def vetted(algorithm: str, text: str | bytes) -> Any:
+def prepare_key(algorithm: str, text: str | bytes) -> Any:
     """Return the PyJWT key of ``text`` (a PEM text or an HMAC secret), checked by PyJWT.
 
     An HMAC secret comes back as a ``VettedSecret``; a PEM key as the key object.

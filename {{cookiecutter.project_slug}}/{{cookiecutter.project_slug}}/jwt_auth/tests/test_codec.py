@@ -9,7 +9,7 @@ from jwt import algorithms
 {% if cookiecutter.__signing == "hmac" -%}
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
 {% endif -%}
-from {{ cookiecutter.project_slug }}.jwt_auth.codec import VettedSecret, codec, vetted
+from {{ cookiecutter.project_slug }}.jwt_auth.codec import VettedSecret, codec, prepare_key
 
 SECRET = "codec-test-secret-" * 4
 PAYLOAD = {"sub": "42", "token_type": "access"}
@@ -23,7 +23,7 @@ def public_pem() -> bytes:
 
 
 def test_a_vetted_secret_signs_and_verifies_as_pyjwt_does_with_the_text():
-    secret = vetted("HS256", SECRET)
+    secret = prepare_key("HS256", SECRET)
 
     signed = codec.encode(PAYLOAD, secret, algorithm="HS256")
 
@@ -37,12 +37,12 @@ def test_a_vetted_secret_still_refuses_a_token_signed_with_another():
     signed = jwt.encode(PAYLOAD, "another-secret-" * 4, algorithm="HS256")
 
     with pytest.raises(jwt.InvalidSignatureError):
-        codec.decode(signed, vetted("HS256", SECRET), algorithms=["HS256"])
+        codec.decode(signed, prepare_key("HS256", SECRET), algorithms=["HS256"])
 
 
 def test_a_public_key_is_refused_as_an_hmac_secret_when_vetted():
     with pytest.raises(jwt.InvalidKeyError):
-        vetted("HS256", public_pem())
+        prepare_key("HS256", public_pem())
 
 
 def test_a_key_that_was_not_vetted_is_checked_at_every_use():
@@ -68,7 +68,7 @@ def test_the_codec_skips_the_check_for_a_vetted_secret_only(monkeypatch):
         return is_pem_format(key)
 
     monkeypatch.setattr(algorithms, "is_pem_format", counted)
-    secret = vetted("HS256", SECRET)
+    secret = prepare_key("HS256", SECRET)
     checks.clear()
 
     signed = codec.encode(PAYLOAD, secret, algorithm="HS256")
