@@ -9,7 +9,11 @@ from jwt import algorithms
 {% if cookiecutter.__signing == "hmac" -%}
 from {{ cookiecutter.project_slug }}.jwt_auth.backends import token_backend
 {% endif -%}
-from {{ cookiecutter.project_slug }}.jwt_auth.codec import VettedSecret, codec, prepare_key
+from {{ cookiecutter.project_slug }}.jwt_auth.codec import (
+    VettedSecret,
+    codec,
+    prepare_key,
+)
 
 SECRET = "codec-test-secret-" * 4
 PAYLOAD = {"sub": "42", "token_type": "access"}
