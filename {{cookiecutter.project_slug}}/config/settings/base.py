@@ -151,11 +151,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "{{ cookiecutter.project_slug }}.database"
     # WAL lets readers work while a writer commits; IMMEDIATE transactions take
     # the write lock up front instead of failing with "database is locked",
-    # waiting for it up to "timeout" seconds (database/base.py).
+    # waiting for it up to "timeout" seconds (database/base.py). The WAL is
+    # copied into the database (two fsyncs) every 10,000 pages, not SQLite's
+    # 1,000: a rotating refresh writes about 13, mostly pages written again
+    # soon after, which one copy then covers.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA wal_autocheckpoint=10000;"
+        ),
     }
 {%- endif %}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
