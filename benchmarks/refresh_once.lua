@@ -11,20 +11,24 @@ end
 
 function init(args)
   local threads = tonumber(args[2])
-  tokens = {}
+  -- Each request is formatted here, before the load: wrk runs on the same
+  -- cores as the servers, and formatting one per request cost it about 15 µs
+  -- of CPU a request that the article's fixed body does not cost.
+  requests = {}
   local line_index = 0
   for line in io.lines(args[1]) do
     if line_index % threads == thread_index then
-      tokens[#tokens + 1] = line
+      local body = '{"refresh": "' .. line .. '"}'
+      requests[#requests + 1] =
+        wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
     end
     line_index = line_index + 1
   end
-  next_token = 1
+  next_request = 1
 end
 
 function request()
-  local token = tokens[next_token] or tokens[1]
-  next_token = next_token + 1
-  local body = '{"refresh": "' .. token .. '"}'
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+  local formatted = requests[next_request] or requests[1]
+  next_request = next_request + 1
+  return formatted
 end
