@@ -196,7 +196,7 @@ else:
 # https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model
 AUTH_USER_MODEL = "users.User"
 
-# Argon2id at OWASP's minimum cost (users/hashers.py) hashes new passwords;
+# Argon2id at one of OWASP's minimum costs (users/hashers.py) hashes new passwords;
 # the others stay so that existing hashes still verify (and are upgraded at
 # the next login). https://docs.djangoproject.com/en/stable/topics/auth/passwords/
 PASSWORD_HASHERS = [
