@@ -10,10 +10,11 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
     the template's benchmark machine, two workers hashing at 19 MiB each
     overflowed the 32 MiB processor cache they shared, which slowed both
     hashes and the requests after them; at 7 MiB a served login cost 0.8
-    times as much, and a burst of logins needs a third of the memory. Django's own defaults (100 MiB, 2 passes, 8
-    lanes) cost about ten times more CPU per login, and their eight threads
-    compete with the other workers. Hashes made with other costs still
-    verify, and are rehashed with these at the user's next login.
+    times as much, and a burst of logins needs a third of the memory.
+    Django's own defaults (100 MiB, 2 passes, 8 lanes) cost about ten times
+    more CPU per login, and their eight threads compete with the other
+    workers. Hashes made with other costs still verify, and are rehashed
+    with these at the user's next login.
     https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#argon2id
     """
 
