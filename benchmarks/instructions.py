@@ -1,6 +1,6 @@
 """Count the CPU instructions of one refresh with rotation, ours and the article's.
 
-    python -m benchmarks.instructions                     # about 6 minutes
+    python -m benchmarks.instructions                     # about a minute
     python -m benchmarks.instructions --template ../old   # another checkout too
 
 Served rates on a shared 2-core machine move by 10 % between rounds of the
@@ -9,9 +9,9 @@ callgrind counts the instructions a process executes instead: the same count
 for the same code and inputs, whatever else the machine runs. This runs
 ``refresh_in_process.py`` under callgrind in the article's project and in a
 bake of ours with rotation and the blacklist (production settings, SQLite,
-distinct tokens), twice each with different numbers of refreshes, and
-divides the difference by the refreshes between: start-up, token issuing and
-warm-up cancel out. With ``--template``, a second bake from that checkout is
+distinct tokens, issued beforehand by another process), twice each with
+different numbers of refreshes, and divides the difference by the refreshes
+between: start-up and warm-up cancel out. With ``--template``, a second bake from that checkout is
 counted too, for a before and after.
 
 What it does not see: time in the kernel (the WAL's writes, file locks, the
@@ -31,21 +31,25 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks.run.projects import (
+    BENCHMARKS,
     ROTATION_ANSWERS,
     TEMPLATE,
     article_server,
     bake,
+    issue_refresh_tokens,
     template_server,
 )
 
-BENCHMARKS = Path(__file__).resolve().parent
 DRIVER = BENCHMARKS / "refresh_in_process.py"
-# Two runs differing by this many refreshes (refresh_in_process.py issues enough tokens).
+# Two runs differing by this many refreshes, each after the same warm-up.
 FEWER, MORE = 100, 400
+WARM_UP = 100
 
 
 def instructions(server, refreshes):
     """Return the instructions callgrind counts for a run of ``refreshes`` refreshes."""
+    tokens = server.project.parent / f"tokens-{refreshes}.txt"
+    issue_refresh_tokens(server, tokens, WARM_UP + refreshes)
     command = [
         "valgrind",
         "--tool=callgrind",
@@ -56,7 +60,7 @@ def instructions(server, refreshes):
         str(DRIVER),
         str(server.project),
         server.settings,
-        str(refreshes),
+        str(tokens),
     ]
     completed = subprocess.run(
         command, env=dict(server.env), capture_output=True, text=True, check=False

@@ -1,23 +1,19 @@
-"""Refresh distinct tokens through a project's WSGI handler, in this process.
+"""Refresh each token of a file through a project's WSGI handler, in this process.
 
-    python benchmarks/refresh_in_process.py PROJECT SETTINGS COUNT
+    python benchmarks/refresh_in_process.py PROJECT SETTINGS TOKENS
 
 Run from ``benchmarks.instructions`` under callgrind, in the project's
-environment (its settings, its database). It issues ``ISSUED`` refresh tokens
-of the superuser, refreshes ``WARM_UP`` of them, then ``COUNT`` more: one
-request each, as gunicorn would hand it to Django, without the network. The
-number of tokens issued does not depend on ``COUNT``, so that two runs with
-different counts differ only by the refreshes.
+environment (its settings, its database). TOKENS holds one refresh token a
+line (``benchmarks.run.projects.issue_refresh_tokens``); each is refreshed
+once, one request each, as gunicorn would hand it to Django, without the
+network.
 """
 
 import io
 import json
 import os
 import sys
-
-ISSUED = 700
-WARM_UP = 100
-USERNAME = "admin"
+from pathlib import Path
 
 
 def refresher(application):
@@ -51,28 +47,16 @@ def refresher(application):
     return refresh
 
 
-def main(project, settings, count):
+def main(project, settings, tokens):
     sys.path.insert(0, project)
     os.chdir(project)
     os.environ["DJANGO_SETTINGS_MODULE"] = settings
     from django.core.wsgi import get_wsgi_application  # noqa: PLC0415
 
-    application = get_wsgi_application()
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-    from django.db import transaction  # noqa: PLC0415
-    from django.utils.module_loading import import_string  # noqa: PLC0415
-    from rest_framework_simplejwt.settings import api_settings  # noqa: PLC0415
-
-    user = get_user_model().objects.get(username=USERNAME)
-    obtain = import_string(api_settings.TOKEN_OBTAIN_SERIALIZER)(context={})
-    with transaction.atomic():
-        tokens = [str(obtain.get_token(user)) for _ in range(ISSUED)]
-    if WARM_UP + count > ISSUED:
-        sys.exit(f"at most {ISSUED - WARM_UP} refreshes")
-    refresh = refresher(application)
-    for token in tokens[: WARM_UP + count]:
+    refresh = refresher(get_wsgi_application())
+    for token in Path(tokens).read_text().split():
         refresh(token)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    main(*sys.argv[1:])
